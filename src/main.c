@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpnpt - VPN passthrough for Linux routers.
+ *
+ * Module entry points; each concern lives in its own file.
+ */
+
+#include <linux/module.h>
+
+#include "netns.h"
+#include "version.h"
+
+static int __init vpnpt_init(void)
+{
+	int err;
+
+	err = vpnpt_netns_init();
+	if (err)
+		return err;
+	pr_info("version %s loaded\n", VPNPT_VERSION);
+	return 0;
+}
+
+static void __exit vpnpt_exit(void)
+{
+	vpnpt_netns_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(vpnpt_init);
+module_exit(vpnpt_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The vpnpt developers");
+MODULE_DESCRIPTION("VPN passthrough (PPTP, IPsec, L2TP) for NAT routers");
+MODULE_VERSION(VPNPT_VERSION);

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module parameters /sys/module/vpnpt/parameters/{pptp,l2tp,ike,esp,ah,natt}.
+ *
+ * Each one reads and writes the switch of one protocol in the initial
+ * network namespace, so sysfs and netlink always show the same state.
+ * Values are booleans as kstrtobool() knows them (1/0, y/n, on/off); any
+ * other value is refused with -EINVAL and the switch keeps its old value.
+ * Before the module has registered its per-namespace state (parameters given
+ * to insmod or modprobe), the value is kept in a static bitmap that becomes
+ * the initial namespace's switches.
+ */
+
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include "netns.h"
+#include "params.h"
+
+static unsigned long vpnpt_initial_switches = VPNPT_PROTO_ALL;
+
+static const char *const vpnpt_proto_names[] = VPNPT_PROTO_NAMES;
+
+unsigned long vpnpt_params_initial(void)
+{
+	return READ_ONCE(vpnpt_initial_switches);
+}
+
+static enum vpnpt_proto vpnpt_param_proto(const struct kernel_param *kp)
+{
+	return (enum vpnpt_proto)(uintptr_t)kp->arg;
+}
+
+static int vpnpt_param_set(const char *val, const struct kernel_param *kp)
+{
+	enum vpnpt_proto proto = vpnpt_param_proto(kp);
+	bool on;
+	int err;
+
+	if (!val)
+		return -EINVAL;
+	err = kstrtobool(val, &on);
+	if (err) {
+		pr_warn_ratelimited("%s: invalid value '%.16s' (use 1/0, y/n or on/off)\n",
+				    vpnpt_proto_names[proto], val);
+		return err;
+	}
+
+	if (vpnpt_netns_ready())
+		vpnpt_proto_set(vpnpt_net(&init_net), proto, on);
+	else if (on)
+		set_bit(proto, &vpnpt_initial_switches);
+	else
+		clear_bit(proto, &vpnpt_initial_switches);
+	return 0;
+}
+
+static int vpnpt_param_get(char *buffer, const struct kernel_param *kp)
+{
+	enum vpnpt_proto proto = vpnpt_param_proto(kp);
+	bool on;
+
+	if (vpnpt_netns_ready())
+		on = vpnpt_proto_enabled(vpnpt_net(&init_net), proto);
+	else
+		on = test_bit(proto, &vpnpt_initial_switches);
+	return sysfs_emit(buffer, "%d\n", on);
+}
+
+static const struct kernel_param_ops vpnpt_param_ops = {
+	.set = vpnpt_param_set,
+	.get = vpnpt_param_get,
+};
+
+#define VPNPT_SWITCH(name, proto, what)					\
+	module_param_cb(name, &vpnpt_param_ops,				\
+			(void *)(uintptr_t)(proto), 0644);		\
+	MODULE_PARM_DESC(name, "Pass " what " through (1, default) "	\
+			 "or block it in forwarded traffic (0)")
+
+VPNPT_SWITCH(pptp, VPNPT_PROTO_PPTP, "PPTP (TCP 1723 and GRE)");
+VPNPT_SWITCH(l2tp, VPNPT_PROTO_L2TP, "L2TP (UDP 1701)");
+VPNPT_SWITCH(ike, VPNPT_PROTO_IKE, "IKE (UDP 500)");
+VPNPT_SWITCH(esp, VPNPT_PROTO_ESP, "ESP (IP protocol 50)");
+VPNPT_SWITCH(ah, VPNPT_PROTO_AH, "AH (IP protocol 51)");
+VPNPT_SWITCH(natt, VPNPT_PROTO_NATT, "IPsec NAT-T (UDP 4500)");
