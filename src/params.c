@@ -4,13 +4,16 @@
  *
  * Each one reads and writes the switch of one protocol in the initial
  * network namespace, so sysfs and netlink always show the same state.
- * Values are booleans as kstrtobool() knows them (1/0, y/n, on/off); any
- * other value is refused with -EINVAL and the switch keeps its old value.
+ * Values are 1/0, y/n, yes/no, on/off or true/false (any case, with or
+ * without a trailing newline); anything else is refused with -EINVAL and the
+ * switch keeps its old value. (kstrtobool() is not used: it looks at the
+ * first characters only and would take "0x1" as off.)
  * Before the module has registered its per-namespace state (parameters given
  * to insmod or modprobe), the value is kept in a static bitmap that becomes
  * the initial namespace's switches.
  */
 
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
@@ -27,6 +30,32 @@ unsigned long vpnpt_params_initial(void)
 	return READ_ONCE(vpnpt_initial_switches);
 }
 
+static int vpnpt_parse_switch(const char *val, bool *on)
+{
+	static const char *const words[][2] = {
+		{ "0", "1" }, { "n", "y" }, { "no", "yes" },
+		{ "off", "on" }, { "false", "true" },
+	};
+	char word[8];
+	size_t len, i;
+
+	len = strlen(val);
+	if (len && val[len - 1] == '\n')
+		len--;
+	if (!len || len >= sizeof(word))
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		word[i] = tolower(val[i]);
+	word[len] = '\0';
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (!strcmp(word, words[i][0]) || !strcmp(word, words[i][1])) {
+			*on = !strcmp(word, words[i][1]);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static enum vpnpt_proto vpnpt_param_proto(const struct kernel_param *kp)
 {
 	return (enum vpnpt_proto)(uintptr_t)kp->arg;
@@ -40,7 +69,7 @@ static int vpnpt_param_set(const char *val, const struct kernel_param *kp)
 
 	if (!val)
 		return -EINVAL;
-	err = kstrtobool(val, &on);
+	err = vpnpt_parse_switch(val, &on);
 	if (err) {
 		pr_warn_ratelimited("%s: invalid value '%.16s' (use 1/0, y/n or on/off)\n",
 				    vpnpt_proto_names[proto], val);

@@ -1,0 +1,243 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for vpnpt's selftests, which run as root inside the guest that
+# scripts/vm-run boots (or on any disposable machine with the module built).
+#
+# A test script sources this file, then:
+#   vpnpt_require_root; topo_create 2; ...
+#   check "what is asserted" COMMAND...      -> "ok N ..." / "not ok N ..."
+#   check_eq "what" EXPECTED ACTUAL
+#   tap_done                                 -> exit 0, 1 (a check failed)
+# or `skip "reason"` (exit 4, the kselftest code for skip).
+#
+# Topology made by topo_create N (all addresses are private to the guest):
+#
+#   c1 ns ---veth--+                                  (WAN, documentation range)
+#   10.99.0.11     |   router ns                        server ns
+#   c2 ns ---veth--+-- br0 10.99.0.1/16   wan 203.0.113.1 ---- 203.0.113.2 wan
+#   10.99.0.12     |   ip_forward=1, nftables masquerade out of "wan"
+#   ...            |
+#   cN ns ---veth--+
+#
+# Every namespace and nft table is removed by the EXIT trap, so a failing
+# test leaves nothing behind for the next one.
+set -u
+
+SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VPNPT_TOP=$(cd "$SELFTESTS_DIR/.." && pwd)
+KSFT_SKIP=4
+
+# Names are prefixed so a test never touches what it did not create.
+NS_ROUTER=vpnpt-r
+NS_SERVER=vpnpt-s
+ROUTER_LAN=10.99.0.1
+ROUTER_WAN=203.0.113.1
+SERVER_WAN=203.0.113.2
+LAN_PREFIX=16
+WAN_PREFIX=24
+
+VPNPT_LOGDIR=${VPNPT_LOGDIR:-$(mktemp -d /tmp/vpnpt-test.XXXXXX)}
+mkdir -p "$VPNPT_LOGDIR"
+
+_tap_n=0
+_tap_failed=0
+_cleanups=()
+
+# --- TAP ---------------------------------------------------------------------
+tap_ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n $*"; }
+tap_not_ok() { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n $*"; }
+diag() { echo "# $*"; }
+
+# check DESCRIPTION COMMAND... : the command must succeed.
+check() {
+	local what=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then
+		tap_ok "$what"
+	else
+		tap_not_ok "$what"
+		diag "command: $*"
+		diag "exit $rc, output:"
+		printf '%s\n' "$out" | head -20 | sed 's/^/#   /'
+	fi
+	return $rc
+}
+
+# check_fail DESCRIPTION COMMAND... : the command must fail.
+check_fail() {
+	local what=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc != 0 ]; then
+		tap_ok "$what"
+	else
+		tap_not_ok "$what"
+		diag "command succeeded but should have failed: $*"
+		printf '%s\n' "$out" | head -5 | sed 's/^/#   /'
+	fi
+	[ $rc != 0 ]
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL : exact string comparison.
+check_eq() {
+	if [ "$2" == "$3" ]; then
+		tap_ok "$1"
+	else
+		tap_not_ok "$1"
+		diag "expected: '$2'"
+		diag "actual:   '$3'"
+		return 1
+	fi
+}
+
+tap_done() {
+	echo "1..$_tap_n"
+	if [ $_tap_failed -gt 0 ]; then
+		diag "$_tap_failed of $_tap_n checks failed"
+		exit 1
+	fi
+	exit 0
+}
+
+skip() {
+	echo "1..0 # SKIP $*"
+	exit $KSFT_SKIP
+}
+
+# --- cleanup -----------------------------------------------------------------
+on_exit() { _cleanups+=("$*"); }
+
+_run_cleanups() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_cleanups[$i]}" >/dev/null 2>&1 || true
+	done
+}
+trap _run_cleanups EXIT
+
+# --- polling -----------------------------------------------------------------
+# wait_until TIMEOUT_SECONDS COMMAND... : poll every 0.1 s until the command
+# succeeds; fails after the timeout.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# --- environment ---------------------------------------------------------------
+vpnpt_require_root() {
+	[ "$(id -u)" = 0 ] || skip "must run as root"
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip "$c is not installed"
+	done
+}
+
+# The module to test: $VPNPT_KO, or the one built for the running kernel.
+vpnpt_ko() {
+	local ko=${VPNPT_KO:-}
+	if [ -z "$ko" ]; then
+		for ko in "$VPNPT_TOP/build/${VPNPT_KSERIES:-}/vpnpt.ko" "$VPNPT_TOP/vpnpt.ko"; do
+			[ -f "$ko" ] && break
+		done
+	fi
+	[ -f "$ko" ] || { echo "vpnpt.ko not found (set VPNPT_KO)" >&2; return 1; }
+	echo "$ko"
+}
+
+# vpnpt_load [PARAM=VALUE...] : load vpnpt and the kernel modules it needs.
+vpnpt_load() {
+	local ko deps
+	ko=$(vpnpt_ko) || return 1
+	deps=$(modinfo -F depends "$ko" | tr ',' ' ')
+	[ -z "$deps" ] || modprobe -a $deps || return 1
+	insmod "$ko" "$@"
+}
+
+vpnpt_unload() {
+	if [ -d /sys/module/vpnpt ]; then
+		rmmod vpnpt
+	fi
+}
+
+vpnpt_loaded() { [ -d /sys/module/vpnpt ]; }
+
+# --- namespaces ------------------------------------------------------------------
+nsx() { # NS COMMAND... : run a command in a namespace
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# ns_del NS : kill what runs in the namespace, then remove it.
+ns_del() {
+	local pids
+	pids=$(ip netns pids "$1" 2>/dev/null)
+	[ -z "$pids" ] || kill -9 $pids 2>/dev/null
+	ip netns del "$1"
+}
+
+# ns_bg NS LOGNAME COMMAND... : start a daemon in a namespace, its output in
+# $VPNPT_LOGDIR/LOGNAME.log; it is killed with the namespace.
+ns_bg() {
+	local ns=$1 log=$2
+	shift 2
+	ip netns exec "$ns" "$@" </dev/null >"$VPNPT_LOGDIR/$log.log" 2>&1 &
+}
+
+client_ns() { echo "vpnpt-c$1"; }
+client_addr() { echo "10.99.$(($1 / 250)).$((10 + $1 % 250))"; }
+
+_ns_add() {
+	ip netns add "$1" || return 1
+	on_exit ns_del "$1"
+	nsx "$1" ip link set lo up
+	nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+}
+
+# topo_create N : the router, the server and N LAN clients (see the diagram).
+topo_create() {
+	local n=$1 i ns
+	_ns_add $NS_ROUTER || return 1
+	_ns_add $NS_SERVER || return 1
+	nsx $NS_ROUTER sysctl -qw net.ipv4.ip_forward=1
+	nsx $NS_ROUTER ip link add br0 type bridge
+	nsx $NS_ROUTER ip addr add $ROUTER_LAN/$LAN_PREFIX dev br0
+	nsx $NS_ROUTER ip link set br0 up
+	ip link add wan netns $NS_ROUTER type veth peer name wan netns $NS_SERVER
+	nsx $NS_ROUTER ip addr add $ROUTER_WAN/$WAN_PREFIX dev wan
+	nsx $NS_ROUTER ip link set wan up
+	nsx $NS_SERVER ip addr add $SERVER_WAN/$WAN_PREFIX dev wan
+	nsx $NS_SERVER ip link set wan up
+	for ((i = 1; i <= n; i++)); do
+		ns=$(client_ns $i)
+		_ns_add "$ns" || return 1
+		ip link add "lan$i" netns $NS_ROUTER type veth peer name eth0 netns "$ns"
+		nsx $NS_ROUTER ip link set "lan$i" master br0 up
+		nsx "$ns" ip addr add "$(client_addr $i)/$LAN_PREFIX" dev eth0
+		nsx "$ns" ip link set eth0 up
+		nsx "$ns" ip route add default via $ROUTER_LAN
+	done
+	nsx $NS_ROUTER nft -f - <<-END || return 1
+		table ip vpnpt_test_nat {
+			chain postrouting {
+				type nat hook postrouting priority srcnat; policy accept;
+				oifname "wan" masquerade
+			}
+		}
+	END
+	# The server has no route to the LAN: only the router's WAN address is
+	# reachable from it, as on the internet.
+	wait_until 5 nsx "$(client_ns 1)" ping -c1 -W1 -q $ROUTER_LAN 2>/dev/null || [ "$n" = 0 ]
+}

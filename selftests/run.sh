@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run selftests (all of selftests/*.sh but lib.sh, or those named) and print
+# TAP, each test's own TAP lines indented as a subtest, then one summary line
+# "selftests: N passed, N failed, N skipped". Exit 1 if any failed.
+#
+# Usage: selftests/run.sh [TEST...]       e.g. run.sh module params
+cd "$(dirname "$0")" || exit 1
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=()
+	for t in *.sh; do
+		[ "$t" = lib.sh ] || [ "$t" = run.sh ] || tests+=("${t%.sh}")
+	done
+fi
+
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+pass=0 fail=0 skipped=0 n=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	start=$SECONDS
+	echo "# $t"
+	bash "./${t%.sh}.sh" 2>&1 | sed 's/^/    /'
+	rc=${PIPESTATUS[0]}
+	took=$((SECONDS - start))
+	case $rc in
+	0) pass=$((pass + 1)); echo "ok $n $t # ${took}s" ;;
+	4) skipped=$((skipped + 1)); echo "ok $n $t # SKIP" ;;
+	*) fail=$((fail + 1)); echo "not ok $n $t # exit $rc, ${took}s" ;;
+	esac
+done
+echo "selftests: $pass passed, $fail failed, $skipped skipped"
+[ $fail = 0 ]
