@@ -64,7 +64,7 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 		grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz/$$t.log; \
 	done
 
-.PHONY: all module clean matrix unit fuzz kernels selftests check demo
+.PHONY: all module clean matrix unit fuzz kernels selftests check demo harness-modules
 
 all: module
 
@@ -88,6 +88,20 @@ $(BUILD)/%/vpnpt.ko: FORCE
 matrix: kernels $(foreach s,$(SERIES),$(BUILD)/$(s)/vpnpt.ko)
 
 FORCE:
+
+# The deliberately faulting module of the harness self-test (never shipped).
+$(BUILD)/fault-%/vpnpt_fault.ko: selftests/fault/vpnpt_fault.c selftests/fault/Kbuild
+	@mkdir -p $(@D) && cp -p $^ $(@D)/
+	@scripts/kmake $* $(@D) modules >$(@D)/build.log 2>&1 || { cat $(@D)/build.log; exit 1; }
+
+harness-modules: kernels $(BUILD)/fault-6.1/vpnpt_fault.ko
+
+# Selftests in a guest booted on KSERIES: make selftests [KSERIES=5.10] [TESTS="module params"]
+selftests: $(BUILD)/$(KSERIES)/vpnpt.ko
+	VPNPT_KO=$(CURDIR)/$(BUILD)/$(KSERIES)/vpnpt.ko scripts/vm-run -k $(KSERIES) -- selftests/run.sh $(TESTS)
+
+check:
+	scripts/check
 
 clean:
 	-$(if $(KDIR),scripts/kmake $(KDIR) . clean)
