@@ -101,7 +101,11 @@ selftests: $(BUILD)/$(KSERIES)/vpnpt.ko
 	VPNPT_KO=$(CURDIR)/$(BUILD)/$(KSERIES)/vpnpt.ko scripts/vm-run -k $(KSERIES) -- selftests/run.sh $(TESTS)
 
 check:
+	scripts/deps
 	scripts/check
+
+demo:
+	scripts/demo
 
 clean:
 	-$(if $(KDIR),scripts/kmake $(KDIR) . clean)

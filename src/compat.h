@@ -10,9 +10,11 @@
 #include <linux/random.h>
 #include <linux/timer.h>
 
-#ifndef VPNPT_HAVE_TIMER_DELETE
-/* Renamed in 6.2. */
+/* Renamed in 6.2; stable kernels got the new names at different times. */
+#ifndef VPNPT_HAVE_TIMER_DELETE_SYNC
 #define timer_delete_sync(t) del_timer_sync(t)
+#endif
+#ifndef VPNPT_HAVE_TIMER_DELETE
 #define timer_delete(t) del_timer(t)
 #endif
 
@@ -22,6 +24,25 @@ static inline u32 get_random_u32_below(u32 ceil)
 {
 	return prandom_u32_max(ceil);
 }
+#endif
+
+#ifdef VPNPT_HAVE_NF_CT_ITER_DATA
+#define vpnpt_ct_iterate_cleanup_net(n, fn, arg)			\
+	do {								\
+		struct nf_ct_iter_data _d = { .net = (n), .data = (arg) }; \
+		nf_ct_iterate_cleanup_net((fn), &_d);			\
+	} while (0)
+#else
+/* 5.19 moved the arguments into struct nf_ct_iter_data. */
+#define vpnpt_ct_iterate_cleanup_net(n, fn, arg)			\
+	nf_ct_iterate_cleanup_net((n), (fn), (arg), 0, 0)
+#endif
+
+#ifdef VPNPT_HAVE_GENL_DUMPIT_INFO_INFO
+/* 6.2 put a struct genl_info into struct genl_dumpit_info. */
+#define vpnpt_dumpit_attrs(cb) (genl_dumpit_info(cb)->info.attrs)
+#else
+#define vpnpt_dumpit_attrs(cb) (genl_dumpit_info(cb)->attrs)
 #endif
 
 #endif /* _VPNPT_COMPAT_H */

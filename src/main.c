@@ -7,9 +7,16 @@
 
 #include <linux/module.h>
 
+#include "genl.h"
 #include "netns.h"
 #include "version.h"
 
+/*
+ * Order: the per-namespace state exists before netlink requests can reach
+ * it, and netlink is gone (waiting for requests in flight) before the state
+ * goes. Events raised while namespaces are torn down after that find no
+ * listeners and are dropped.
+ */
 static int __init vpnpt_init(void)
 {
 	int err;
@@ -17,12 +24,20 @@ static int __init vpnpt_init(void)
 	err = vpnpt_netns_init();
 	if (err)
 		return err;
+	err = vpnpt_genl_init();
+	if (err)
+		goto err_netns;
 	pr_info("version %s loaded\n", VPNPT_VERSION);
 	return 0;
+
+err_netns:
+	vpnpt_netns_exit();
+	return err;
 }
 
 static void __exit vpnpt_exit(void)
 {
+	vpnpt_genl_exit();
 	vpnpt_netns_exit();
 	pr_info("unloaded\n");
 }

@@ -5,16 +5,35 @@
 
 #include <linux/types.h>
 #include <linux/bitops.h>
+#include <linux/mutex.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/vpnpt.h>
+
+#include "session.h"
+#include "stats.h"
 
 /**
  * struct vpnpt_net - what vpnpt keeps for one network namespace
  * @switches: bitmap of enabled protocols (bit = enum vpnpt_proto); changed
- *            with atomic bit operations, read locklessly on the packet path
+ *            with atomic bit operations under @config_lock, read locklessly
+ *            on the packet path
+ * @max_sessions: cap of sessions in the namespace (all protocols)
+ * @max_client_sessions: cap of sessions of one LAN client
+ * @timeouts: idle timeout of each protocol's sessions, in seconds
+ * @config_lock: serialises configuration changes (sysfs and netlink)
+ * @stats: counters
+ * @sessions: the session table
+ * @hooks_registered: the netfilter hooks are registered in this namespace
  */
 struct vpnpt_net {
 	unsigned long switches;
+	u32 max_sessions;
+	u32 max_client_sessions;
+	u32 timeouts[__VPNPT_PROTO_MAX];
+	struct mutex config_lock;
+	struct vpnpt_stats stats;
+	struct vpnpt_sessions sessions;
+	bool hooks_registered;
 };
 
 struct vpnpt_net *vpnpt_net(const struct net *net);
@@ -25,7 +44,16 @@ static inline bool vpnpt_proto_enabled(const struct vpnpt_net *vn,
 	return test_bit(proto, &vn->switches);
 }
 
-void vpnpt_proto_set(struct vpnpt_net *vn, enum vpnpt_proto proto, bool on);
+static inline u32 vpnpt_switches(const struct vpnpt_net *vn)
+{
+	return READ_ONCE(vn->switches);
+}
+
+/*
+ * Set the switches in @mask to the bits of @value. Protocols that go from on
+ * to off lose their sessions and forwarded conntrack entries. Sleeps.
+ */
+void vpnpt_set_switches(struct net *net, u32 mask, u32 value);
 
 int vpnpt_netns_init(void);
 void vpnpt_netns_exit(void);

@@ -77,7 +77,7 @@ static int vpnpt_param_set(const char *val, const struct kernel_param *kp)
 	}
 
 	if (vpnpt_netns_ready())
-		vpnpt_proto_set(vpnpt_net(&init_net), proto, on);
+		vpnpt_set_switches(&init_net, BIT(proto), on ? BIT(proto) : 0);
 	else if (on)
 		set_bit(proto, &vpnpt_initial_switches);
 	else

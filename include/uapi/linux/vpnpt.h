@@ -46,4 +46,230 @@ enum vpnpt_proto {
  */
 #define VPNPT_PROTO_NAMES { "pptp", "l2tp", "ike", "esp", "ah", "natt" }
 
+/*
+ * Generic netlink
+ * ===============
+ *
+ * Family VPNPT_GENL_NAME, version VPNPT_GENL_VERSION, one multicast group
+ * VPNPT_GENL_MCGRP_EVENTS. Every request acts on the network namespace of the
+ * socket it arrives on; no namespace can see or change another's state.
+ * Requests that change anything need CAP_NET_ADMIN in the user namespace that
+ * owns that network namespace.
+ *
+ * Attributes are validated strictly: an attribute type the module does not
+ * know, a wrong length or a value out of its documented range makes the
+ * request fail with -EINVAL (or -ERANGE) and an extended ACK message naming
+ * the attribute, and nothing is changed.
+ *
+ * Compatibility: commands and attributes are only ever added at the end of
+ * their enums and never change meaning. A tool must ignore attributes it does
+ * not know in replies; VPNPT_GENL_VERSION is bumped when a tool needs to know
+ * that something new is there.
+ */
+#define VPNPT_GENL_NAME		"vpnpt"
+#define VPNPT_GENL_VERSION	1
+#define VPNPT_GENL_MCGRP_EVENTS	"events"
+
+/**
+ * enum vpnpt_cmd - generic netlink commands
+ * @VPNPT_CMD_UNSPEC: not a command
+ * @VPNPT_CMD_GET_CONFIG: do; the reply (same command) carries
+ *	%VPNPT_A_SWITCHES, %VPNPT_A_MAX_SESSIONS,
+ *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS and
+ *	%VPNPT_A_MODULE_VERSION.
+ * @VPNPT_CMD_SET_CONFIG: do, needs CAP_NET_ADMIN; any of %VPNPT_A_SWITCHES
+ *	(with %VPNPT_A_SWITCHES_MASK to change only some protocols),
+ *	%VPNPT_A_MAX_SESSIONS, %VPNPT_A_MAX_CLIENT_SESSIONS,
+ *	%VPNPT_A_TIMEOUTS. All or nothing: either every attribute is valid and
+ *	applied, or none is. Disabling a protocol tears down its sessions.
+ *	The change is announced on the events group as %VPNPT_CMD_SET_CONFIG
+ *	with the new configuration.
+ * @VPNPT_CMD_GET_STATS: do; the reply carries %VPNPT_A_STATS.
+ * @VPNPT_CMD_GET_SESSIONS: dump; one message per session, each carrying one
+ *	%VPNPT_A_SESSION. Optional filter: %VPNPT_A_PROTOS.
+ * @VPNPT_CMD_FLUSH: do, needs CAP_NET_ADMIN; removes the sessions of the
+ *	protocols in %VPNPT_A_PROTOS (default: all) with their conntrack
+ *	entries. The reply carries %VPNPT_A_FLUSHED.
+ * @VPNPT_CMD_SESSION_NEW: event only: a session came up (%VPNPT_A_SESSION).
+ * @VPNPT_CMD_SESSION_DEL: event only: a session ended (%VPNPT_A_SESSION).
+ * @__VPNPT_CMD_MAX: number of commands; not a command
+ */
+enum vpnpt_cmd {
+	VPNPT_CMD_UNSPEC,
+	VPNPT_CMD_GET_CONFIG,
+	VPNPT_CMD_SET_CONFIG,
+	VPNPT_CMD_GET_STATS,
+	VPNPT_CMD_GET_SESSIONS,
+	VPNPT_CMD_FLUSH,
+	VPNPT_CMD_SESSION_NEW,
+	VPNPT_CMD_SESSION_DEL,
+	__VPNPT_CMD_MAX
+};
+
+#define VPNPT_CMD_MAX (__VPNPT_CMD_MAX - 1)
+
+/* Limits of the tunables (inclusive). */
+#define VPNPT_MAX_SESSIONS_MIN		1
+#define VPNPT_MAX_SESSIONS_MAX		1048576
+#define VPNPT_MAX_SESSIONS_DEFAULT	65536
+#define VPNPT_MAX_CLIENT_SESSIONS_MIN	1
+#define VPNPT_MAX_CLIENT_SESSIONS_MAX	65536
+#define VPNPT_MAX_CLIENT_SESSIONS_DEFAULT 256
+#define VPNPT_TIMEOUT_MIN		10	/* seconds */
+#define VPNPT_TIMEOUT_MAX		86400	/* seconds */
+
+/**
+ * enum vpnpt_attr - top-level attributes
+ * @VPNPT_A_UNSPEC: not an attribute
+ * @VPNPT_A_SWITCHES: u32, bitmap of enabled protocols (bit n = enum
+ *	vpnpt_proto n); bits above %VPNPT_PROTO_ALL are refused
+ * @VPNPT_A_SWITCHES_MASK: u32, in SET_CONFIG: which bits of
+ *	%VPNPT_A_SWITCHES to apply (default: all)
+ * @VPNPT_A_MAX_SESSIONS: u32, most sessions in the namespace, all protocols
+ *	(%VPNPT_MAX_SESSIONS_MIN..%VPNPT_MAX_SESSIONS_MAX); when full, new
+ *	sessions are refused and counted, existing ones are kept
+ * @VPNPT_A_MAX_CLIENT_SESSIONS: u32, most sessions of one LAN client
+ *	(%VPNPT_MAX_CLIENT_SESSIONS_MIN..%VPNPT_MAX_CLIENT_SESSIONS_MAX)
+ * @VPNPT_A_TIMEOUTS: nested, one u32 per protocol, attribute type = enum
+ *	vpnpt_proto + 1: idle timeout of that protocol's sessions in seconds
+ *	(%VPNPT_TIMEOUT_MIN..%VPNPT_TIMEOUT_MAX)
+ * @VPNPT_A_MODULE_VERSION: string, the module's version
+ * @VPNPT_A_STATS: nested, one %VPNPT_A_STATS_PROTO per protocol
+ * @VPNPT_A_STATS_PROTO: nested, enum vpnpt_stat attributes
+ * @VPNPT_A_PROTOS: u32, bitmap of protocols (filter of GET_SESSIONS, FLUSH)
+ * @VPNPT_A_FLUSHED: u32, number of sessions FLUSH removed
+ * @VPNPT_A_SESSION: nested, enum vpnpt_session_attr attributes
+ * @VPNPT_A_PAD: padding for 64-bit attributes
+ * @__VPNPT_A_MAX: number of attributes; not an attribute
+ */
+enum vpnpt_attr {
+	VPNPT_A_UNSPEC,
+	VPNPT_A_SWITCHES,
+	VPNPT_A_SWITCHES_MASK,
+	VPNPT_A_MAX_SESSIONS,
+	VPNPT_A_MAX_CLIENT_SESSIONS,
+	VPNPT_A_TIMEOUTS,
+	VPNPT_A_MODULE_VERSION,
+	VPNPT_A_STATS,
+	VPNPT_A_STATS_PROTO,
+	VPNPT_A_PROTOS,
+	VPNPT_A_FLUSHED,
+	VPNPT_A_SESSION,
+	VPNPT_A_PAD,
+	__VPNPT_A_MAX
+};
+
+#define VPNPT_A_MAX (__VPNPT_A_MAX - 1)
+
+/**
+ * enum vpnpt_stat - counters of one protocol, in %VPNPT_A_STATS_PROTO
+ * @VPNPT_STAT_UNSPEC: not a counter
+ * @VPNPT_STAT_PROTO: u32, the protocol (enum vpnpt_proto) these counters are of
+ * @VPNPT_STAT_PAD: padding for the u64 counters
+ * @VPNPT_STAT_PACKETS: u64, forwarded packets vpnpt looked at and passed
+ * @VPNPT_STAT_DROPPED_DISABLED: u64, forwarded packets dropped because the
+ *	protocol's switch is off
+ * @VPNPT_STAT_PARSE_ERRORS: u64, malformed messages seen (see the protocol's
+ *	documentation for whether they are passed or dropped)
+ * @VPNPT_STAT_DROPPED_MALFORMED: u64, packets dropped as malformed
+ * @VPNPT_STAT_SESSIONS_CREATED: u64, sessions created
+ * @VPNPT_STAT_SESSIONS_ENDED: u64, sessions ended (closed, expired or flushed)
+ * @VPNPT_STAT_SESSIONS_REFUSED: u64, sessions refused because a cap was reached
+ * @VPNPT_STAT_SESSIONS_ACTIVE: u64, sessions existing now (a gauge)
+ * @__VPNPT_STAT_MAX: number of counters; not a counter
+ */
+enum vpnpt_stat {
+	VPNPT_STAT_UNSPEC,
+	VPNPT_STAT_PROTO,
+	VPNPT_STAT_PAD,
+	VPNPT_STAT_PACKETS,
+	VPNPT_STAT_DROPPED_DISABLED,
+	VPNPT_STAT_PARSE_ERRORS,
+	VPNPT_STAT_DROPPED_MALFORMED,
+	VPNPT_STAT_SESSIONS_CREATED,
+	VPNPT_STAT_SESSIONS_ENDED,
+	VPNPT_STAT_SESSIONS_REFUSED,
+	VPNPT_STAT_SESSIONS_ACTIVE,
+	__VPNPT_STAT_MAX
+};
+
+#define VPNPT_STAT_MAX (__VPNPT_STAT_MAX - 1)
+
+/**
+ * enum vpnpt_session_state - life of a session
+ * @VPNPT_SESSION_NEW: seen in one direction only
+ * @VPNPT_SESSION_ESTABLISHED: seen both ways
+ * @VPNPT_SESSION_CLOSING: being torn down by the protocol
+ */
+enum vpnpt_session_state {
+	VPNPT_SESSION_NEW,
+	VPNPT_SESSION_ESTABLISHED,
+	VPNPT_SESSION_CLOSING,
+};
+
+/**
+ * enum vpnpt_session_attr - attributes of one session, in %VPNPT_A_SESSION
+ * @VPNPT_SA_UNSPEC: not an attribute
+ * @VPNPT_SA_PAD: padding for 64-bit attributes
+ * @VPNPT_SA_ID: u64, the session's id, unique in its namespace while the
+ *	module is loaded
+ * @VPNPT_SA_PROTO: u32, enum vpnpt_proto
+ * @VPNPT_SA_STATE: u32, enum vpnpt_session_state
+ * @VPNPT_SA_CLIENT: be32, the LAN client's IPv4 address
+ * @VPNPT_SA_SERVER: be32, the server's IPv4 address
+ * @VPNPT_SA_PUBLIC: be32, the router's address the server sees
+ * @VPNPT_SA_AGE: u32, seconds since the session was created
+ * @VPNPT_SA_IDLE: u32, seconds since it last passed a packet
+ * @VPNPT_SA_PACKETS_OUT: u64, packets from the client to the server
+ * @VPNPT_SA_PACKETS_IN: u64, packets from the server to the client
+ * @VPNPT_SA_BYTES_OUT: u64, bytes from the client to the server
+ * @VPNPT_SA_BYTES_IN: u64, bytes from the server to the client
+ * @VPNPT_SA_CALL_ID_INSIDE: u16, PPTP: the client's Call ID
+ * @VPNPT_SA_CALL_ID_OUTSIDE: u16, PPTP: the Call ID the server sees
+ * @VPNPT_SA_PEER_CALL_ID: u16, PPTP: the server's Call ID
+ * @VPNPT_SA_SPI_OUT: be32, ESP/AH: SPI of client-to-server packets (on wire)
+ * @VPNPT_SA_SPI_IN: be32, ESP/AH: SPI of server-to-client packets (on wire)
+ * @VPNPT_SA_IKE_SPI_I: u64, IKE: initiator SPI (as on the wire, big endian
+ *	read as a number)
+ * @VPNPT_SA_IKE_SPI_R: u64, IKE: responder SPI
+ * @VPNPT_SA_TUNNEL_ID: u16, L2TP: the client's tunnel ID
+ * @VPNPT_SA_PEER_TUNNEL_ID: u16, L2TP: the server's tunnel ID
+ * @VPNPT_SA_PARENT: u64, id of the session this one belongs to (e.g. the
+ *	IKE session of an ESP or NAT-T flow)
+ * @VPNPT_SA_ZONE: u16, conntrack zone vpnpt placed the flow in
+ * @__VPNPT_SA_MAX: number of attributes; not an attribute
+ *
+ * A session carries only the attributes that apply to its protocol.
+ */
+enum vpnpt_session_attr {
+	VPNPT_SA_UNSPEC,
+	VPNPT_SA_PAD,
+	VPNPT_SA_ID,
+	VPNPT_SA_PROTO,
+	VPNPT_SA_STATE,
+	VPNPT_SA_CLIENT,
+	VPNPT_SA_SERVER,
+	VPNPT_SA_PUBLIC,
+	VPNPT_SA_AGE,
+	VPNPT_SA_IDLE,
+	VPNPT_SA_PACKETS_OUT,
+	VPNPT_SA_PACKETS_IN,
+	VPNPT_SA_BYTES_OUT,
+	VPNPT_SA_BYTES_IN,
+	VPNPT_SA_CALL_ID_INSIDE,
+	VPNPT_SA_CALL_ID_OUTSIDE,
+	VPNPT_SA_PEER_CALL_ID,
+	VPNPT_SA_SPI_OUT,
+	VPNPT_SA_SPI_IN,
+	VPNPT_SA_IKE_SPI_I,
+	VPNPT_SA_IKE_SPI_R,
+	VPNPT_SA_TUNNEL_ID,
+	VPNPT_SA_PEER_TUNNEL_ID,
+	VPNPT_SA_PARENT,
+	VPNPT_SA_ZONE,
+	__VPNPT_SA_MAX
+};
+
+#define VPNPT_SA_MAX (__VPNPT_SA_MAX - 1)
+
 #endif /* _UAPI_LINUX_VPNPT_H */

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Enforcing the protocol switches.
+ *
+ * A hook on the FORWARD path (IPv4 and IPv6), so traffic from or to the
+ * router itself never reaches it. It runs just before the filter tables, so
+ * an admin's "accept established" rule cannot let a disabled protocol
+ * through. Each forwarded packet is classified:
+ *
+ *   PPTP   TCP with port 1723 on either side; GRE version 1 (enhanced GRE)
+ *   L2TP   UDP with port 1701 on either side
+ *   IKE    UDP with port 500 on either side
+ *   NAT-T  UDP with port 4500 on either side
+ *   ESP    IP protocol 50          AH   IP protocol 51
+ *
+ * and dropped (counted as VPNPT_STAT_DROPPED_DISABLED) if its protocol is
+ * switched off, else counted as VPNPT_STAT_PACKETS and accepted. Plain GRE
+ * (version 0) is not PPTP and is never touched. Fragments after the first
+ * carry no ports and are classified only by IP protocol (conntrack, when
+ * loaded, reassembles before this hook).
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+
+#include "filter.h"
+#include "netns.h"
+
+#define VPNPT_PORT_PPTP	1723
+#define VPNPT_PORT_L2TP	1701
+#define VPNPT_PORT_IKE	500
+#define VPNPT_PORT_NATT	4500
+
+/* GRE: flags/version word; version in the low 3 bits. */
+#define VPNPT_GRE_VERSION_MASK	0x0007
+#define VPNPT_GRE_VERSION_PPTP	1
+
+#define VPNPT_NOT_VPN	(-1)
+
+static int vpnpt_classify_ports(const struct sk_buff *skb, unsigned int off,
+				u8 l4proto)
+{
+	__be16 _ports[2];
+	const __be16 *ports;
+	u16 sport, dport;
+
+	ports = skb_header_pointer(skb, off, sizeof(_ports), _ports);
+	if (!ports)
+		return VPNPT_NOT_VPN;
+	sport = ntohs(ports[0]);
+	dport = ntohs(ports[1]);
+
+	if (l4proto == IPPROTO_TCP)
+		return sport == VPNPT_PORT_PPTP || dport == VPNPT_PORT_PPTP ?
+			VPNPT_PROTO_PPTP : VPNPT_NOT_VPN;
+
+	if (sport == VPNPT_PORT_IKE || dport == VPNPT_PORT_IKE)
+		return VPNPT_PROTO_IKE;
+	if (sport == VPNPT_PORT_NATT || dport == VPNPT_PORT_NATT)
+		return VPNPT_PROTO_NATT;
+	if (sport == VPNPT_PORT_L2TP || dport == VPNPT_PORT_L2TP)
+		return VPNPT_PROTO_L2TP;
+	return VPNPT_NOT_VPN;
+}
+
+/*
+ * @off: offset of the transport header; @first: this is the first (or
+ * only) fragment, so the transport header is there.
+ */
+static int vpnpt_classify(const struct sk_buff *skb, unsigned int off,
+			  u8 l4proto, bool first)
+{
+	__be16 _gre, *gre;
+
+	switch (l4proto) {
+	case IPPROTO_ESP:
+		return VPNPT_PROTO_ESP;
+	case IPPROTO_AH:
+		return VPNPT_PROTO_AH;
+	case IPPROTO_GRE:
+		if (!first)
+			return VPNPT_NOT_VPN;
+		gre = skb_header_pointer(skb, off, sizeof(_gre), &_gre);
+		if (gre && (ntohs(*gre) & VPNPT_GRE_VERSION_MASK) ==
+			   VPNPT_GRE_VERSION_PPTP)
+			return VPNPT_PROTO_PPTP;
+		return VPNPT_NOT_VPN;
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (!first)
+			return VPNPT_NOT_VPN;
+		return vpnpt_classify_ports(skb, off, l4proto);
+	default:
+		return VPNPT_NOT_VPN;
+	}
+}
+
+static unsigned int vpnpt_verdict(const struct nf_hook_state *state, int proto)
+{
+	struct vpnpt_net *vn;
+
+	if (proto == VPNPT_NOT_VPN)
+		return NF_ACCEPT;
+	vn = vpnpt_net(state->net);
+	if (likely(vpnpt_proto_enabled(vn, proto))) {
+		vpnpt_stats_inc(&vn->stats, proto, VPNPT_STAT_PACKETS);
+		return NF_ACCEPT;
+	}
+	vpnpt_stats_inc(&vn->stats, proto, VPNPT_STAT_DROPPED_DISABLED);
+	return NF_DROP;
+}
+
+static unsigned int vpnpt_forward4(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	bool first = !(iph->frag_off & htons(IP_OFFSET));
+
+	return vpnpt_verdict(state, vpnpt_classify(skb, ip_hdrlen(skb),
+						   iph->protocol, first));
+}
+
+static unsigned int vpnpt_forward6(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	__be16 frag_off = 0;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr, &frag_off);
+	if (off < 0)
+		return NF_ACCEPT;
+	return vpnpt_verdict(state, vpnpt_classify(skb, off, nexthdr,
+						   !(frag_off & htons(IP6_OFFSET))));
+}
+
+static const struct nf_hook_ops vpnpt_filter_ops[] = {
+	{
+		.hook = vpnpt_forward4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP_PRI_FILTER - 1,
+	},
+	{
+		.hook = vpnpt_forward6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_FILTER - 1,
+	},
+};
+
+int vpnpt_filter_register(struct net *net)
+{
+	return nf_register_net_hooks(net, vpnpt_filter_ops,
+				     ARRAY_SIZE(vpnpt_filter_ops));
+}
+
+void vpnpt_filter_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, vpnpt_filter_ops,
+				ARRAY_SIZE(vpnpt_filter_ops));
+}

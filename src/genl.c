@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "vpnpt": configuration, counters, sessions and
+ * events of the caller's network namespace. The protocol is documented in
+ * include/uapi/linux/vpnpt.h and docs/netlink.md.
+ */
+#include <linux/jiffies.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "genl.h"
+#include "netns.h"
+#include "session.h"
+#include "teardown.h"
+#include "version.h"
+
+enum vpnpt_mcgrp { VPNPT_MCGRP_EVENTS_ID };
+
+static const struct genl_multicast_group vpnpt_mcgrps[] = {
+	[VPNPT_MCGRP_EVENTS_ID] = { .name = VPNPT_GENL_MCGRP_EVENTS },
+};
+
+/* Not const: 5.10's struct nla_policy points at non-const ranges. */
+static struct netlink_range_validation vpnpt_max_sessions_range = {
+	.min = VPNPT_MAX_SESSIONS_MIN,
+	.max = VPNPT_MAX_SESSIONS_MAX,
+};
+
+static struct netlink_range_validation vpnpt_max_client_range = {
+	.min = VPNPT_MAX_CLIENT_SESSIONS_MIN,
+	.max = VPNPT_MAX_CLIENT_SESSIONS_MAX,
+};
+
+static struct netlink_range_validation vpnpt_timeout_range = {
+	.min = VPNPT_TIMEOUT_MIN,
+	.max = VPNPT_TIMEOUT_MAX,
+};
+
+static const struct nla_policy vpnpt_timeouts_policy[__VPNPT_PROTO_MAX + 1] = {
+	[VPNPT_PROTO_PPTP + 1] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_timeout_range),
+	[VPNPT_PROTO_L2TP + 1] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_timeout_range),
+	[VPNPT_PROTO_IKE + 1] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_timeout_range),
+	[VPNPT_PROTO_ESP + 1] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_timeout_range),
+	[VPNPT_PROTO_AH + 1] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_timeout_range),
+	[VPNPT_PROTO_NATT + 1] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_timeout_range),
+};
+
+/*
+ * Attributes a request may carry. Reply-only attributes are NLA_REJECT so a
+ * request that sends them is refused rather than silently ignored.
+ */
+static const struct nla_policy vpnpt_policy[VPNPT_A_MAX + 1] = {
+	[VPNPT_A_SWITCHES] = NLA_POLICY_MAX(NLA_U32, VPNPT_PROTO_ALL),
+	[VPNPT_A_SWITCHES_MASK] = NLA_POLICY_MAX(NLA_U32, VPNPT_PROTO_ALL),
+	[VPNPT_A_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_max_sessions_range),
+	[VPNPT_A_MAX_CLIENT_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_max_client_range),
+	[VPNPT_A_TIMEOUTS] = NLA_POLICY_NESTED(vpnpt_timeouts_policy),
+	[VPNPT_A_MODULE_VERSION] = { .type = NLA_REJECT },
+	[VPNPT_A_STATS] = { .type = NLA_REJECT },
+	[VPNPT_A_STATS_PROTO] = { .type = NLA_REJECT },
+	[VPNPT_A_PROTOS] = NLA_POLICY_MAX(NLA_U32, VPNPT_PROTO_ALL),
+	[VPNPT_A_FLUSHED] = { .type = NLA_REJECT },
+	[VPNPT_A_SESSION] = { .type = NLA_REJECT },
+	[VPNPT_A_PAD] = { .type = NLA_REJECT },
+};
+
+static struct genl_family vpnpt_genl_family;
+
+static int vpnpt_fill_config(struct sk_buff *skb, struct vpnpt_net *vn)
+{
+	struct nlattr *nest;
+	int p;
+
+	if (nla_put_u32(skb, VPNPT_A_SWITCHES, vpnpt_switches(vn)) ||
+	    nla_put_u32(skb, VPNPT_A_MAX_SESSIONS, READ_ONCE(vn->max_sessions)) ||
+	    nla_put_u32(skb, VPNPT_A_MAX_CLIENT_SESSIONS,
+			READ_ONCE(vn->max_client_sessions)) ||
+	    nla_put_string(skb, VPNPT_A_MODULE_VERSION, VPNPT_VERSION))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VPNPT_A_TIMEOUTS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (p = 0; p < __VPNPT_PROTO_MAX; p++)
+		if (nla_put_u32(skb, p + 1, READ_ONCE(vn->timeouts[p])))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int vpnpt_reply(struct genl_info *info, u8 cmd,
+		       int (*fill)(struct sk_buff *skb, void *arg), void *arg)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(skb, info, &vpnpt_genl_family, 0, cmd);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err;
+	}
+	err = fill(skb, arg);
+	if (err)
+		goto err;
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+err:
+	nlmsg_free(skb);
+	return err;
+}
+
+static int vpnpt_fill_config_cb(struct sk_buff *skb, void *arg)
+{
+	return vpnpt_fill_config(skb, arg);
+}
+
+static int vpnpt_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	return vpnpt_reply(info, VPNPT_CMD_GET_CONFIG, vpnpt_fill_config_cb,
+			   vpnpt_net(genl_info_net(info)));
+}
+
+static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct vpnpt_net *vn = vpnpt_net(net);
+	struct nlattr *tb[__VPNPT_PROTO_MAX + 1] = {};
+	struct nlattr **a = info->attrs;
+	bool changed = false;
+	int err, p;
+
+	if (a[VPNPT_A_SWITCHES_MASK] && !a[VPNPT_A_SWITCHES]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[VPNPT_A_SWITCHES_MASK],
+				    "switch mask given without switches");
+		return -EINVAL;
+	}
+	if (!a[VPNPT_A_SWITCHES] && !a[VPNPT_A_MAX_SESSIONS] &&
+	    !a[VPNPT_A_MAX_CLIENT_SESSIONS] && !a[VPNPT_A_TIMEOUTS]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set");
+		return -EINVAL;
+	}
+	/* Validate everything before changing anything. */
+	if (a[VPNPT_A_TIMEOUTS]) {
+		err = nla_parse_nested(tb, __VPNPT_PROTO_MAX, a[VPNPT_A_TIMEOUTS],
+				       vpnpt_timeouts_policy, info->extack);
+		if (err)
+			return err;
+	}
+
+	mutex_lock(&vn->config_lock);
+	if (a[VPNPT_A_MAX_SESSIONS]) {
+		WRITE_ONCE(vn->max_sessions, nla_get_u32(a[VPNPT_A_MAX_SESSIONS]));
+		changed = true;
+	}
+	if (a[VPNPT_A_MAX_CLIENT_SESSIONS]) {
+		WRITE_ONCE(vn->max_client_sessions,
+			   nla_get_u32(a[VPNPT_A_MAX_CLIENT_SESSIONS]));
+		changed = true;
+	}
+	for (p = 0; p < __VPNPT_PROTO_MAX; p++) {
+		if (tb[p + 1]) {
+			WRITE_ONCE(vn->timeouts[p], nla_get_u32(tb[p + 1]));
+			changed = true;
+		}
+	}
+	mutex_unlock(&vn->config_lock);
+
+	if (a[VPNPT_A_SWITCHES]) {
+		u32 mask = a[VPNPT_A_SWITCHES_MASK] ?
+			nla_get_u32(a[VPNPT_A_SWITCHES_MASK]) : VPNPT_PROTO_ALL;
+
+		/* Notifies by itself when a switch moved. */
+		vpnpt_set_switches(net, mask, nla_get_u32(a[VPNPT_A_SWITCHES]));
+	}
+	if (changed)
+		vpnpt_genl_notify_config(net);
+	return 0;
+}
+
+static int vpnpt_fill_stats(struct sk_buff *skb, void *arg)
+{
+	struct vpnpt_net *vn = arg;
+	u64 (*c)[__VPNPT_STAT_MAX];
+	struct nlattr *all, *one;
+	int p, k, err = -EMSGSIZE;
+
+	c = kmalloc_array(__VPNPT_PROTO_MAX, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	vpnpt_stats_read(&vn->stats, c);
+
+	all = nla_nest_start(skb, VPNPT_A_STATS);
+	if (!all)
+		goto out;
+	for (p = 0; p < __VPNPT_PROTO_MAX; p++) {
+		one = nla_nest_start(skb, VPNPT_A_STATS_PROTO);
+		if (!one || nla_put_u32(skb, VPNPT_STAT_PROTO, p))
+			goto out;
+		for (k = VPNPT_STAT_PACKETS; k < __VPNPT_STAT_MAX; k++)
+			if (nla_put_u64_64bit(skb, k, c[p][k], VPNPT_STAT_PAD))
+				goto out;
+		nla_nest_end(skb, one);
+	}
+	nla_nest_end(skb, all);
+	err = 0;
+out:
+	kfree(c);
+	return err;
+}
+
+static int vpnpt_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	return vpnpt_reply(info, VPNPT_CMD_GET_STATS, vpnpt_fill_stats,
+			   vpnpt_net(genl_info_net(info)));
+}
+
+static int vpnpt_fill_session(struct sk_buff *skb, const struct vpnpt_session *s)
+{
+	unsigned long now = jiffies;
+	struct nlattr *nest;
+	int err = 0;
+
+	nest = nla_nest_start(skb, VPNPT_A_SESSION);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, VPNPT_SA_ID, s->id, VPNPT_SA_PAD) ||
+	    nla_put_u32(skb, VPNPT_SA_PROTO, s->proto) ||
+	    nla_put_u32(skb, VPNPT_SA_STATE, s->state) ||
+	    nla_put_in_addr(skb, VPNPT_SA_CLIENT, s->client) ||
+	    nla_put_in_addr(skb, VPNPT_SA_SERVER, s->server) ||
+	    nla_put_in_addr(skb, VPNPT_SA_PUBLIC, s->public) ||
+	    nla_put_u32(skb, VPNPT_SA_AGE, jiffies_to_msecs(now - s->created) / 1000) ||
+	    nla_put_u32(skb, VPNPT_SA_IDLE,
+			jiffies_to_msecs(now - READ_ONCE(s->last_seen)) / 1000) ||
+	    nla_put_u64_64bit(skb, VPNPT_SA_PACKETS_OUT,
+			      atomic64_read(&s->packets[0]), VPNPT_SA_PAD) ||
+	    nla_put_u64_64bit(skb, VPNPT_SA_PACKETS_IN,
+			      atomic64_read(&s->packets[1]), VPNPT_SA_PAD) ||
+	    nla_put_u64_64bit(skb, VPNPT_SA_BYTES_OUT,
+			      atomic64_read(&s->bytes[0]), VPNPT_SA_PAD) ||
+	    nla_put_u64_64bit(skb, VPNPT_SA_BYTES_IN,
+			      atomic64_read(&s->bytes[1]), VPNPT_SA_PAD))
+		goto fail;
+	if (s->zone && nla_put_u16(skb, VPNPT_SA_ZONE, s->zone))
+		goto fail;
+	if (s->parent && nla_put_u64_64bit(skb, VPNPT_SA_PARENT, s->parent,
+					   VPNPT_SA_PAD))
+		goto fail;
+
+	switch (s->proto) {
+	case VPNPT_PROTO_PPTP:
+		err = nla_put_u16(skb, VPNPT_SA_CALL_ID_INSIDE, s->ids.pptp.call_id_inside) ||
+		      nla_put_u16(skb, VPNPT_SA_CALL_ID_OUTSIDE, s->ids.pptp.call_id_outside) ||
+		      nla_put_u16(skb, VPNPT_SA_PEER_CALL_ID, s->ids.pptp.peer_call_id);
+		break;
+	case VPNPT_PROTO_ESP:
+	case VPNPT_PROTO_AH:
+		err = nla_put_be32(skb, VPNPT_SA_SPI_OUT, s->ids.ipsec.spi_out) ||
+		      nla_put_be32(skb, VPNPT_SA_SPI_IN, s->ids.ipsec.spi_in);
+		break;
+	case VPNPT_PROTO_IKE:
+	case VPNPT_PROTO_NATT:
+		err = nla_put_u64_64bit(skb, VPNPT_SA_IKE_SPI_I, s->ids.ike.spi_i, VPNPT_SA_PAD) ||
+		      nla_put_u64_64bit(skb, VPNPT_SA_IKE_SPI_R, s->ids.ike.spi_r, VPNPT_SA_PAD);
+		break;
+	case VPNPT_PROTO_L2TP:
+		err = nla_put_u16(skb, VPNPT_SA_TUNNEL_ID, s->ids.l2tp.tunnel_id) ||
+		      nla_put_u16(skb, VPNPT_SA_PEER_TUNNEL_ID, s->ids.l2tp.peer_tunnel_id);
+		break;
+	}
+	if (err)
+		goto fail;
+	nla_nest_end(skb, nest);
+	return 0;
+fail:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+struct vpnpt_dump_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int vpnpt_dump_one(const struct vpnpt_session *s, void *arg)
+{
+	struct vpnpt_dump_ctx *ctx = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(ctx->skb, NETLINK_CB(ctx->cb->skb).portid,
+			  ctx->cb->nlh->nlmsg_seq, &vpnpt_genl_family,
+			  NLM_F_MULTI, VPNPT_CMD_GET_SESSIONS);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (vpnpt_fill_session(ctx->skb, s)) {
+		genlmsg_cancel(ctx->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(ctx->skb, hdr);
+	return 0;
+}
+
+/*
+ * Dump state in cb->args: [0] hash bucket, [1] position in the bucket,
+ * [2] protocol filter (+1 so that 0 means "not parsed yet").
+ */
+static int vpnpt_get_sessions(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vpnpt_dump_ctx ctx = { .skb = skb, .cb = cb };
+	struct net *net = sock_net(skb->sk);
+	int err;
+
+	if (!cb->args[2]) {
+		struct nlattr *protos = vpnpt_dumpit_attrs(cb)[VPNPT_A_PROTOS];
+
+		cb->args[2] = 1 + (protos ? nla_get_u32(protos) : VPNPT_PROTO_ALL);
+	}
+	err = vpnpt_sessions_walk(net, cb->args[2] - 1, &cb->args[0],
+				  &cb->args[1], vpnpt_dump_one, &ctx);
+	if (err && err != -EMSGSIZE)
+		return err;
+	/* A session too big for an empty message would loop forever. */
+	if (err == -EMSGSIZE && !skb->len)
+		return -EMSGSIZE;
+	return skb->len;
+}
+
+static int vpnpt_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	u32 protos = VPNPT_PROTO_ALL, n;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (info->attrs[VPNPT_A_PROTOS])
+		protos = nla_get_u32(info->attrs[VPNPT_A_PROTOS]);
+	n = vpnpt_teardown(net, protos);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &vpnpt_genl_family, 0, VPNPT_CMD_FLUSH);
+	if (!hdr || nla_put_u32(msg, VPNPT_A_FLUSHED, n)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static const struct genl_ops vpnpt_genl_ops[] = {
+	{
+		.cmd = VPNPT_CMD_GET_CONFIG,
+		.doit = vpnpt_get_config,
+	},
+	{
+		.cmd = VPNPT_CMD_SET_CONFIG,
+		.doit = vpnpt_set_config,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = VPNPT_CMD_GET_STATS,
+		.doit = vpnpt_get_stats,
+	},
+	{
+		.cmd = VPNPT_CMD_GET_SESSIONS,
+		.dumpit = vpnpt_get_sessions,
+	},
+	{
+		.cmd = VPNPT_CMD_FLUSH,
+		.doit = vpnpt_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family vpnpt_genl_family __ro_after_init = {
+	.name = VPNPT_GENL_NAME,
+	.version = VPNPT_GENL_VERSION,
+	.maxattr = VPNPT_A_MAX,
+	.policy = vpnpt_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = vpnpt_genl_ops,
+	.n_ops = ARRAY_SIZE(vpnpt_genl_ops),
+	.mcgrps = vpnpt_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vpnpt_mcgrps),
+#ifdef VPNPT_HAVE_GENL_RESV_START_OP
+	/* Every command gets strict validation. */
+	.resv_start_op = __VPNPT_CMD_MAX,
+#endif
+};
+
+static void vpnpt_notify(struct net *net, struct sk_buff *skb)
+{
+	genlmsg_multicast_netns(&vpnpt_genl_family, net, skb, 0,
+				VPNPT_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
+void vpnpt_genl_notify_session(struct net *net, const struct vpnpt_session *s,
+			       enum vpnpt_cmd cmd)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&vpnpt_genl_family, net, VPNPT_MCGRP_EVENTS_ID))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &vpnpt_genl_family, 0, cmd);
+	if (!hdr || vpnpt_fill_session(skb, s)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	vpnpt_notify(net, skb);
+}
+
+void vpnpt_genl_notify_config(struct net *net)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&vpnpt_genl_family, net, VPNPT_MCGRP_EVENTS_ID))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &vpnpt_genl_family, 0, VPNPT_CMD_SET_CONFIG);
+	if (!hdr || vpnpt_fill_config(skb, vpnpt_net(net))) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	vpnpt_notify(net, skb);
+}
+
+int vpnpt_genl_init(void)
+{
+	return genl_register_family(&vpnpt_genl_family);
+}
+
+void vpnpt_genl_exit(void)
+{
+	genl_unregister_family(&vpnpt_genl_family);
+}

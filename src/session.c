@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The session table. Writers (session creation and removal, which happen on
+ * control messages and expiry, not per data packet) take the table's
+ * spinlock; readers (dumps, lookups) use RCU. Sessions are hashed by id, and
+ * a second hash keeps each LAN client's session count so the per-client cap
+ * costs one bucket lookup.
+ */
+#include <linux/hash.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+#include "genl.h"
+#include "netns.h"
+#include "session.h"
+
+struct vpnpt_client {
+	struct hlist_node hnode;
+	struct rcu_head rcu;
+	__be32 addr;
+	u32 count;
+};
+
+static struct hlist_head *vpnpt_id_bucket(struct vpnpt_sessions *t, u64 id)
+{
+	return &t->hash[hash_64(id, VPNPT_SESSION_HASH_BITS)];
+}
+
+static struct hlist_head *vpnpt_client_bucket(struct vpnpt_sessions *t,
+					      __be32 addr)
+{
+	return &t->clients[hash_32((__force u32)addr, VPNPT_SESSION_HASH_BITS)];
+}
+
+int vpnpt_sessions_init(struct vpnpt_sessions *t)
+{
+	unsigned int i;
+
+	spin_lock_init(&t->lock);
+	for (i = 0; i < ARRAY_SIZE(t->hash); i++)
+		INIT_HLIST_HEAD(&t->hash[i]);
+	for (i = 0; i < ARRAY_SIZE(t->clients); i++)
+		INIT_HLIST_HEAD(&t->clients[i]);
+	t->count = 0;
+	t->next_id = 1;
+	return 0;
+}
+
+struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp)
+{
+	struct vpnpt_session *s = kzalloc(sizeof(*s), gfp);
+
+	if (!s)
+		return NULL;
+	INIT_HLIST_NODE(&s->hnode);
+	INIT_LIST_HEAD(&s->gc);
+	s->proto = proto;
+	s->state = VPNPT_SESSION_NEW;
+	s->created = jiffies;
+	s->last_seen = s->created;
+	return s;
+}
+
+/* Called with the table lock held. */
+static struct vpnpt_client *vpnpt_client_find(struct vpnpt_sessions *t,
+					      __be32 addr)
+{
+	struct vpnpt_client *c;
+
+	hlist_for_each_entry(c, vpnpt_client_bucket(t, addr), hnode)
+		if (c->addr == addr)
+			return c;
+	return NULL;
+}
+
+int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
+{
+	struct vpnpt_net *vn = vpnpt_net(net);
+	struct vpnpt_sessions *t = &vn->sessions;
+	struct vpnpt_client *c;
+
+	spin_lock_bh(&t->lock);
+	if (t->count >= READ_ONCE(vn->max_sessions))
+		goto refuse;
+	c = vpnpt_client_find(t, s->client);
+	if (c && c->count >= READ_ONCE(vn->max_client_sessions))
+		goto refuse;
+	if (!c) {
+		c = kzalloc(sizeof(*c), GFP_ATOMIC);
+		if (!c) {
+			spin_unlock_bh(&t->lock);
+			kfree(s);
+			return -ENOMEM;
+		}
+		c->addr = s->client;
+		hlist_add_head(&c->hnode, vpnpt_client_bucket(t, s->client));
+	}
+	c->count++;
+	s->id = t->next_id++;
+	t->count++;
+	hlist_add_head_rcu(&s->hnode, vpnpt_id_bucket(t, s->id));
+	spin_unlock_bh(&t->lock);
+
+	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_CREATED);
+	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_ACTIVE);
+	vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+	return 0;
+
+refuse:
+	spin_unlock_bh(&t->lock);
+	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_REFUSED);
+	kfree(s);
+	return -ENOSPC;
+}
+
+/* Unlink from the table; called with the lock held. */
+static void vpnpt_session_unlink(struct vpnpt_sessions *t,
+				 struct vpnpt_session *s)
+{
+	struct vpnpt_client *c = vpnpt_client_find(t, s->client);
+
+	hlist_del_init_rcu(&s->hnode);
+	t->count--;
+	if (c && !--c->count) {
+		hlist_del(&c->hnode);
+		kfree(c);
+	}
+}
+
+/* After unlinking: account, announce, let the protocol clean up, free. */
+static void vpnpt_session_finish(struct net *net, struct vpnpt_session *s)
+{
+	struct vpnpt_net *vn = vpnpt_net(net);
+
+	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_ENDED);
+	vpnpt_stats_add(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_ACTIVE, -1);
+	vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_DEL);
+	if (s->ops && s->ops->destroy)
+		s->ops->destroy(net, s);
+	kfree_rcu(s, rcu);
+}
+
+void vpnpt_session_remove(struct net *net, struct vpnpt_session *s)
+{
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+	bool was_linked;
+
+	spin_lock_bh(&t->lock);
+	was_linked = !hlist_unhashed(&s->hnode);
+	if (was_linked)
+		vpnpt_session_unlink(t, s);
+	spin_unlock_bh(&t->lock);
+	if (was_linked)
+		vpnpt_session_finish(net, s);
+}
+
+void vpnpt_session_seen(struct vpnpt_session *s, int dir, unsigned int len)
+{
+	atomic64_inc(&s->packets[dir]);
+	atomic64_add(len, &s->bytes[dir]);
+	if (READ_ONCE(s->last_seen) != jiffies)
+		WRITE_ONCE(s->last_seen, jiffies);
+}
+
+unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
+{
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+	struct vpnpt_session *s, *tmp;
+	struct hlist_node *next;
+	unsigned int i, n = 0;
+	LIST_HEAD(gone);
+
+	spin_lock_bh(&t->lock);
+	for (i = 0; i < ARRAY_SIZE(t->hash); i++) {
+		hlist_for_each_entry_safe(s, next, &t->hash[i], hnode) {
+			if (!(protos & BIT(s->proto)))
+				continue;
+			vpnpt_session_unlink(t, s);
+			list_add_tail(&s->gc, &gone);
+			n++;
+		}
+	}
+	spin_unlock_bh(&t->lock);
+
+	list_for_each_entry_safe(s, tmp, &gone, gc)
+		vpnpt_session_finish(net, s);
+	return n;
+}
+
+void vpnpt_sessions_destroy(struct net *net)
+{
+	vpnpt_sessions_flush(net, VPNPT_PROTO_ALL);
+}
+
+int vpnpt_sessions_walk(struct net *net, u32 protos, unsigned long *bucket,
+			unsigned long *skip,
+			int (*fn)(const struct vpnpt_session *s, void *arg),
+			void *arg)
+{
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+	struct vpnpt_session *s;
+	unsigned long i;
+	int ret = 0;
+
+	rcu_read_lock();
+	for (; *bucket < ARRAY_SIZE(t->hash); (*bucket)++, *skip = 0) {
+		i = 0;
+		hlist_for_each_entry_rcu(s, &t->hash[*bucket], hnode) {
+			if (i < *skip) {
+				i++;
+				continue;
+			}
+			if (protos & BIT(s->proto)) {
+				ret = fn(s, arg);
+				if (ret)
+					goto out;
+			}
+			*skip = ++i;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return ret;
+}

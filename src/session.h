@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The session table: what vpnpt shows of each VPN session it helps, for the
+ * admin (netlink dumps, events) and for the caps. Protocols add sessions;
+ * the table owns their lifetime.
+ */
+#ifndef _VPNPT_SESSION_H
+#define _VPNPT_SESSION_H
+
+#include <linux/atomic.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <uapi/linux/vpnpt.h>
+
+struct net;
+struct vpnpt_session;
+
+/**
+ * struct vpnpt_session_ops - what a protocol does for its sessions
+ * @destroy: called once when the session leaves the table (flush, switch
+ *	off, namespace exit, protocol end), outside the table's lock, in
+ *	process or softirq context; must not sleep
+ */
+struct vpnpt_session_ops {
+	void (*destroy)(struct net *net, struct vpnpt_session *s);
+};
+
+/**
+ * struct vpnpt_session - one session
+ * @hnode: in the table's id hash
+ * @gc: on a private list while being removed in bulk
+ * @rcu: for freeing after readers are done
+ * @ops: the owning protocol's operations (may be NULL)
+ * @id: unique in the namespace while the module is loaded
+ * @proto: enum vpnpt_proto
+ * @state: enum vpnpt_session_state
+ * @client: the LAN client
+ * @server: the server
+ * @public: the router's address as the server sees it
+ * @zone: conntrack zone vpnpt placed the flow in (0: none)
+ * @parent: id of the session this one belongs to (0: none)
+ * @created: jiffies at creation
+ * @last_seen: jiffies of the last packet
+ * @packets: [0] client to server, [1] server to client
+ * @bytes: same
+ * @ids: protocol-specific identifiers (see enum vpnpt_session_attr)
+ */
+struct vpnpt_session {
+	struct hlist_node hnode;
+	struct list_head gc;
+	struct rcu_head rcu;
+	const struct vpnpt_session_ops *ops;
+	u64 id;
+	u8 proto;
+	u8 state;
+	__be32 client;
+	__be32 server;
+	__be32 public;
+	u16 zone;
+	u64 parent;
+	unsigned long created;
+	unsigned long last_seen;
+	atomic64_t packets[2];
+	atomic64_t bytes[2];
+	union {
+		struct {
+			u16 call_id_inside;
+			u16 call_id_outside;
+			u16 peer_call_id;
+		} pptp;
+		struct {
+			__be32 spi_out;
+			__be32 spi_in;
+		} ipsec;
+		struct {
+			u64 spi_i;
+			u64 spi_r;
+		} ike;
+		struct {
+			u16 tunnel_id;
+			u16 peer_tunnel_id;
+		} l2tp;
+	} ids;
+};
+
+#define VPNPT_SESSION_HASH_BITS	10
+
+/**
+ * struct vpnpt_sessions - a namespace's session table
+ * @lock: serialises writers; readers use RCU
+ * @hash: sessions by id
+ * @clients: per-client session counts, by client address
+ * @count: sessions in the table
+ * @next_id: the next session id
+ */
+struct vpnpt_sessions {
+	spinlock_t lock;
+	struct hlist_head hash[1 << VPNPT_SESSION_HASH_BITS];
+	struct hlist_head clients[1 << VPNPT_SESSION_HASH_BITS];
+	unsigned int count;
+	u64 next_id;
+};
+
+int vpnpt_sessions_init(struct vpnpt_sessions *t);
+/* Remove and destroy every session (namespace exit). */
+void vpnpt_sessions_destroy(struct net *net);
+
+/*
+ * Allocate a session for @proto; the caller fills in addresses and ids, then
+ * calls vpnpt_session_insert(), which enforces the caps: -ENOSPC (counted as
+ * VPNPT_STAT_SESSIONS_REFUSED) when the namespace or the client is full, in
+ * which case the session is freed.
+ */
+struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp);
+int vpnpt_session_insert(struct net *net, struct vpnpt_session *s);
+/* Take a session out of the table and destroy it. */
+void vpnpt_session_remove(struct net *net, struct vpnpt_session *s);
+void vpnpt_session_seen(struct vpnpt_session *s, int dir, unsigned int len);
+
+/* Remove the sessions of the protocols in @protos; returns how many. */
+unsigned int vpnpt_sessions_flush(struct net *net, u32 protos);
+
+/*
+ * Dump helper: call @fn for each session of @protos under RCU, starting at
+ * bucket *@bucket, skipping *@skip sessions in it; stops when @fn returns
+ * non-zero and leaves the position there so the dump can resume.
+ */
+int vpnpt_sessions_walk(struct net *net, u32 protos, unsigned long *bucket,
+			unsigned long *skip,
+			int (*fn)(const struct vpnpt_session *s, void *arg),
+			void *arg);
+
+#endif /* _VPNPT_SESSION_H */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tearing down a protocol's state when its switch goes off or the admin
+ * flushes it.
+ *
+ * Conntrack entries are matched by the same classification the forward
+ * hook uses (protocol and well-known ports of the original tuple). An entry
+ * is the router's own, and kept, when its original source is a local
+ * address, or its original destination is local and was not translated
+ * (no DNAT: a port forward to a LAN host is forwarded traffic).
+ */
+#include <linux/netfilter.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/route.h>
+#include <net/addrconf.h>
+
+#include "netns.h"
+#include "teardown.h"
+
+struct vpnpt_teardown_ctx {
+	struct net *net;
+	u32 protos;
+};
+
+static bool vpnpt_port_is(const struct nf_conntrack_tuple *t, u16 port)
+{
+	return ntohs(t->src.u.all) == port || ntohs(t->dst.u.all) == port;
+}
+
+static int vpnpt_ct_proto(const struct nf_conntrack_tuple *t)
+{
+	switch (t->dst.protonum) {
+	case IPPROTO_ESP:
+		return VPNPT_PROTO_ESP;
+	case IPPROTO_AH:
+		return VPNPT_PROTO_AH;
+	case IPPROTO_GRE:
+		/* conntrack's GRE tracker keys only enhanced (PPTP) GRE. */
+		return t->src.u.all || t->dst.u.all ? VPNPT_PROTO_PPTP : -1;
+	case IPPROTO_TCP:
+		return vpnpt_port_is(t, 1723) ? VPNPT_PROTO_PPTP : -1;
+	case IPPROTO_UDP:
+		if (vpnpt_port_is(t, 500))
+			return VPNPT_PROTO_IKE;
+		if (vpnpt_port_is(t, 4500))
+			return VPNPT_PROTO_NATT;
+		if (vpnpt_port_is(t, 1701))
+			return VPNPT_PROTO_L2TP;
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+static bool vpnpt_addr_local(struct net *net, u8 family,
+			     const union nf_inet_addr *a)
+{
+	if (family == NFPROTO_IPV4)
+		return inet_addr_type(net, a->ip) == RTN_LOCAL;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (family == NFPROTO_IPV6)
+		return ipv6_chk_addr(net, &a->in6, NULL, 0);
+#endif
+	return false;
+}
+
+static int vpnpt_teardown_ct(struct nf_conn *ct, void *data)
+{
+	const struct vpnpt_teardown_ctx *ctx = data;
+	const struct nf_conntrack_tuple *t =
+		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	int proto = vpnpt_ct_proto(t);
+
+	if (proto < 0 || !(ctx->protos & BIT(proto)))
+		return 0;
+	if (vpnpt_addr_local(ctx->net, t->src.l3num, &t->src.u3))
+		return 0;
+	if (!(ct->status & IPS_DST_NAT) &&
+	    vpnpt_addr_local(ctx->net, t->src.l3num, &t->dst.u3))
+		return 0;
+	return 1;
+}
+
+unsigned int vpnpt_teardown(struct net *net, u32 protos)
+{
+	struct vpnpt_teardown_ctx ctx = { .net = net, .protos = protos };
+	unsigned int n;
+
+	n = vpnpt_sessions_flush(net, protos);
+	vpnpt_ct_iterate_cleanup_net(net, vpnpt_teardown_ct, &ctx);
+	return n;
+}
