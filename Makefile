@@ -30,8 +30,12 @@ CPPFLAGS += -Iinclude/uapi -Isrc
 # The protocol parsers: pure C, built into the module and into userspace.
 PARSERS := $(wildcard src/*_parse.c)
 
+# vpnptctl: its pure sources (no libmnl/libnftnl) are unit-tested too.
+TOOL_PURE := $(addprefix src/vpnptctl/,cli.c decode.c fmt.c json.c ruleset.c)
+TOOL_SRCS := $(TOOL_PURE) $(addprefix src/vpnptctl/,main.c nl.c nft.c)
+
 # --- unit tests: parsers and tool code, under ASan and UBSan ----------------
-UNIT_SRCS := $(wildcard selftests/unit/*.c) $(PARSERS)
+UNIT_SRCS := $(wildcard selftests/unit/*.c) $(PARSERS) $(TOOL_PURE)
 UNIT_BIN  := $(BUILD)/unit/unit-tests
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -64,9 +68,17 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 		grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz/$$t.log; \
 	done
 
-.PHONY: all module clean matrix unit fuzz kernels selftests check demo harness-modules
+.PHONY: all module tool clean matrix unit fuzz kernels selftests check demo harness-modules
 
-all: module
+all: module tool
+
+# --- vpnptctl ----------------------------------------------------------------
+$(BUILD)/vpnptctl: $(TOOL_SRCS) $(wildcard src/vpnptctl/*.h src/version.h include/uapi/linux/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Werror $$(pkg-config --cflags libmnl libnftnl) \
+		-o $@ $(TOOL_SRCS) $$(pkg-config --libs libmnl libnftnl)
+
+tool: $(BUILD)/vpnptctl
 
 module:
 	@test -n "$(KDIR)" || { echo "make: no KDIR: install headers or run 'make kernels'" >&2; exit 1; }

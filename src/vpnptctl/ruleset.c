@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpnptctl: the nftables ruleset of `setup`, in one table-driven place.
+ *
+ * setup installs table ip vpnpt with one ct helper object per vpnpt helper
+ * and a prerouting chain (priority 0, after conntrack at -200) whose rules
+ * attach each helper to the new connections of its traffic. nft.c builds the
+ * netlink batch from vpnptctl_helpers[]; vpnptctl_print_ruleset() renders
+ * the same data as an nft script (setup --dry-run). Pure code.
+ */
+#include <netinet/in.h>
+
+#include "vpnptctl.h"
+
+const struct vpnptctl_helper vpnptctl_helpers[] = {
+	{ "vpnpt-pptp", IPPROTO_TCP, 1723 },
+	{ "vpnpt-l2tp", IPPROTO_UDP, 1701 },
+	{ "vpnpt-ike",  IPPROTO_UDP, 500 },
+	{ "vpnpt-natt", IPPROTO_UDP, 4500 },
+};
+
+const size_t vpnptctl_nhelpers = VPNPTCTL_ARRAY_SIZE(vpnptctl_helpers);
+
+const char *vpnptctl_l4proto_name(uint8_t l4proto)
+{
+	return l4proto == IPPROTO_TCP ? "tcp" : "udp";
+}
+
+/*
+ * "add table" then "delete table" makes the script replace the table when it
+ * exists and work when it does not, like setup's batch does.
+ */
+void vpnptctl_print_ruleset(FILE *f)
+{
+	size_t i;
+
+	fputs("# vpnptctl setup: attach the vpnpt conntrack helpers to their traffic.\n"
+	      "# Replaces table ip " VPNPTCTL_NFT_TABLE
+	      " as a whole and touches no other table.\n"
+	      "add table ip " VPNPTCTL_NFT_TABLE "\n"
+	      "delete table ip " VPNPTCTL_NFT_TABLE "\n"
+	      "table ip " VPNPTCTL_NFT_TABLE " {\n", f);
+	for (i = 0; i < vpnptctl_nhelpers; i++) {
+		const struct vpnptctl_helper *h = &vpnptctl_helpers[i];
+
+		fprintf(f, "\tct helper %s {\n"
+			"\t\ttype \"%s\" protocol %s\n"
+			"\t\tl3proto ip\n"
+			"\t}\n\n",
+			h->name, h->name, vpnptctl_l4proto_name(h->l4proto));
+	}
+	fprintf(f, "\tchain " VPNPTCTL_NFT_CHAIN " {\n"
+		"\t\ttype filter hook prerouting priority %d; policy accept;\n",
+		VPNPTCTL_NFT_PRIORITY);
+	for (i = 0; i < vpnptctl_nhelpers; i++) {
+		const struct vpnptctl_helper *h = &vpnptctl_helpers[i];
+
+		fprintf(f, "\t\tct state new %s dport %u ct helper set \"%s\"\n",
+			vpnptctl_l4proto_name(h->l4proto), h->dport, h->name);
+	}
+	fputs("\t}\n}\n", f);
+}
+
+void vpnptctl_print_teardown_ruleset(FILE *f)
+{
+	fputs("# vpnptctl teardown: remove table ip " VPNPTCTL_NFT_TABLE
+	      " if it exists.\n"
+	      "add table ip " VPNPTCTL_NFT_TABLE "\n"
+	      "delete table ip " VPNPTCTL_NFT_TABLE "\n", f);
+}
