@@ -82,7 +82,7 @@ bad "timeouts not nested" EINVAL "NLA_F_NESTED" 2 5:u32:60
 bad "valid cap with an invalid timeout (all or nothing)" ERANGE "out of range" \
 	2 3:u32:500 "5:nest:1:u32:5"
 bad "flush with bad protocol bits" ERANGE "out of range" 5 9:u32:255
-bad "unknown command" EOPNOTSUPP "" 42
+bad "unknown command" ENOTSUP "" 42
 
 # --- privileges ---------------------------------------------------------------
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }

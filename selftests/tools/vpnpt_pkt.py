@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send one or more packets of a VPN protocol, for selftests.
+
+  vpnpt_pkt.py DST KIND[:COUNT] ...
+
+KIND: pptp (TCP SYN to 1723; no listener needed), gre1 (enhanced GRE, as
+PPTP uses), gre0 (plain GRE), l2tp (UDP to 1701), ike (UDP to 500), natt
+(UDP to 4500), esp (IP 50), ah (IP 51), udp (UDP to 7777, not VPN).
+"""
+import socket
+import struct
+import sys
+
+
+def raw(dst, proto, payload):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, proto)
+    s.sendto(payload, (dst, 0))
+    s.close()
+
+
+def udp(dst, port, payload):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(payload, (dst, port))
+    s.close()
+
+
+def tcp_syn(dst, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setblocking(False)
+    try:
+        s.connect((dst, port))
+    except (BlockingIOError, OSError):
+        pass
+    s.close()
+
+
+def send(dst, kind, i):
+    if kind == "pptp":
+        tcp_syn(dst, 1723)
+    elif kind == "gre1":
+        # Flags: K (key present), version 1; protocol PPP; payload length,
+        # call id; sequence number.
+        raw(dst, 47, struct.pack(">HHHHI", 0x3001, 0x880B, 0, 0x1234, i))
+    elif kind == "gre0":
+        raw(dst, 47, struct.pack(">HH", 0x0000, 0x0800) + b"\x45" + b"\0" * 19)
+    elif kind == "l2tp":
+        udp(dst, 1701, struct.pack(">HHH", 0x0002, 1, 1) + b"data")
+    elif kind == "ike":
+        udp(dst, 500, struct.pack(">QQBBBBII", 0x1122334455667788 + i, 0,
+                                  33, 0x20, 34, 0x08, 0, 28))
+    elif kind == "natt":
+        udp(dst, 4500, b"\xff")
+    elif kind == "esp":
+        raw(dst, 50, struct.pack(">II", 0x1000 + i, i + 1) + b"\0" * 16)
+    elif kind == "ah":
+        raw(dst, 51, struct.pack(">BBHII", 59, 4, 0, 0x2000 + i, i + 1) + b"\0" * 12)
+    elif kind == "udp":
+        udp(dst, 7777, b"x")
+    else:
+        sys.exit("vpnpt_pkt.py: unknown kind " + kind)
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    dst = sys.argv[1]
+    for spec in sys.argv[2:]:
+        kind, _, count = spec.partition(":")
+        for i in range(int(count or 1)):
+            send(dst, kind, i)
+
+
+if __name__ == "__main__":
+    main()
