@@ -2,8 +2,9 @@
 #
 # vpnpt top-level Makefile.
 #
-#   make                 module (against KDIR) and userspace parts
+#   make                 module (against KDIR) and vpnptctl
 #   make module          the module only
+#   make tool            vpnptctl only (build/vpnptctl; needs libmnl, libnftnl)
 #   make matrix          the module against every cached kernel, W=1, no warnings allowed
 #   make unit            userspace unit tests
 #   make kernels         fetch the supported Debian kernels into the cache
@@ -39,7 +40,7 @@ UNIT_SRCS := $(wildcard selftests/unit/*.c) $(PARSERS) $(TOOL_PURE)
 UNIT_BIN  := $(BUILD)/unit/unit-tests
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(UNIT_BIN): $(UNIT_SRCS) $(wildcard selftests/unit/*.h src/*.h include/uapi/linux/*.h)
+$(UNIT_BIN): $(UNIT_SRCS) $(wildcard selftests/unit/*.h src/*.h src/vpnptctl/*.h include/uapi/linux/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Iselftests/unit $(CFLAGS) -Werror $(SANITIZE) -o $@ $(UNIT_SRCS)
 
