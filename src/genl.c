@@ -173,8 +173,8 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 		u32 mask = a[VPNPT_A_SWITCHES_MASK] ?
 			nla_get_u32(a[VPNPT_A_SWITCHES_MASK]) : VPNPT_PROTO_ALL;
 
-		/* Notifies by itself when a switch moved. */
-		vpnpt_set_switches(net, mask, nla_get_u32(a[VPNPT_A_SWITCHES]));
+		if (vpnpt_set_switches(net, mask, nla_get_u32(a[VPNPT_A_SWITCHES])))
+			changed = true;
 	}
 	if (changed)
 		vpnpt_genl_notify_config(net);

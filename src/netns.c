@@ -11,7 +11,6 @@
 #include <net/netns/generic.h>
 
 #include "filter.h"
-#include "genl.h"
 #include "netns.h"
 #include "params.h"
 #include "teardown.h"
@@ -39,7 +38,7 @@ bool vpnpt_netns_ready(void)
 	return READ_ONCE(vpnpt_pernet_registered);
 }
 
-void vpnpt_set_switches(struct net *net, u32 mask, u32 value)
+bool vpnpt_set_switches(struct net *net, u32 mask, u32 value)
 {
 	struct vpnpt_net *vn = vpnpt_net(net);
 	u32 before, off;
@@ -64,8 +63,7 @@ void vpnpt_set_switches(struct net *net, u32 mask, u32 value)
 	 */
 	if (off)
 		vpnpt_teardown(net, off);
-	if (before != vpnpt_switches(vn))
-		vpnpt_genl_notify_config(net);
+	return before != vpnpt_switches(vn);
 }
 
 static int __net_init vpnpt_net_init(struct net *net)

@@ -51,9 +51,10 @@ static inline u32 vpnpt_switches(const struct vpnpt_net *vn)
 
 /*
  * Set the switches in @mask to the bits of @value. Protocols that go from on
- * to off lose their sessions and forwarded conntrack entries. Sleeps.
+ * to off lose their sessions and forwarded conntrack entries. Returns true
+ * if a switch moved; the caller announces the change. Sleeps.
  */
-void vpnpt_set_switches(struct net *net, u32 mask, u32 value);
+bool vpnpt_set_switches(struct net *net, u32 mask, u32 value);
 
 int vpnpt_netns_init(void);
 void vpnpt_netns_exit(void);

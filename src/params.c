@@ -18,6 +18,7 @@
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
+#include "genl.h"
 #include "netns.h"
 #include "params.h"
 
@@ -76,12 +77,14 @@ static int vpnpt_param_set(const char *val, const struct kernel_param *kp)
 		return err;
 	}
 
-	if (vpnpt_netns_ready())
-		vpnpt_set_switches(&init_net, BIT(proto), on ? BIT(proto) : 0);
-	else if (on)
+	if (vpnpt_netns_ready()) {
+		if (vpnpt_set_switches(&init_net, BIT(proto), on ? BIT(proto) : 0))
+			vpnpt_genl_notify_config(&init_net);
+	} else if (on) {
 		set_bit(proto, &vpnpt_initial_switches);
-	else
+	} else {
 		clear_bit(proto, &vpnpt_initial_switches);
+	}
 	return 0;
 }
 

@@ -13,10 +13,10 @@
 #include "vpnptctl.h"
 
 const struct vpnptctl_helper vpnptctl_helpers[] = {
-	{ "vpnpt-pptp", IPPROTO_TCP, 1723 },
-	{ "vpnpt-l2tp", IPPROTO_UDP, 1701 },
-	{ "vpnpt-ike",  IPPROTO_UDP, 500 },
-	{ "vpnpt-natt", IPPROTO_UDP, 4500 },
+	{ VPNPT_HELPER_PPTP, IPPROTO_TCP, 1723 },
+	{ VPNPT_HELPER_L2TP, IPPROTO_UDP, 1701 },
+	{ VPNPT_HELPER_IKE,  IPPROTO_UDP, 500 },
+	{ VPNPT_HELPER_NATT, IPPROTO_UDP, 4500 },
 };
 
 const size_t vpnptctl_nhelpers = VPNPTCTL_ARRAY_SIZE(vpnptctl_helpers);

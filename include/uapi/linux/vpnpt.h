@@ -47,6 +47,15 @@ enum vpnpt_proto {
 #define VPNPT_PROTO_NAMES { "pptp", "l2tp", "ike", "esp", "ah", "natt" }
 
 /*
+ * Names of the conntrack helpers vpnpt registers, for nftables
+ * `ct helper` objects (vpnptctl setup installs them).
+ */
+#define VPNPT_HELPER_PPTP	"vpnpt-pptp"	/* TCP 1723 */
+#define VPNPT_HELPER_L2TP	"vpnpt-l2tp"	/* UDP 1701 */
+#define VPNPT_HELPER_IKE	"vpnpt-ike"	/* UDP 500 */
+#define VPNPT_HELPER_NATT	"vpnpt-natt"	/* UDP 4500 */
+
+/*
  * Generic netlink
  * ===============
  *
@@ -60,6 +69,14 @@ enum vpnpt_proto {
  * know, a wrong length or a value out of its documented range makes the
  * request fail with -EINVAL (or -ERANGE) and an extended ACK message naming
  * the attribute, and nothing is changed.
+ *
+ * Replies to a "do" request carry the request's command; the messages of a
+ * dump carry VPNPT_CMD_GET_SESSIONS. Events carry the command named below.
+ *
+ * A namespace created while vpnpt is loaded starts with a copy of the
+ * initial namespace's configuration at that moment (switches, caps,
+ * timeouts); the initial namespace's switches are also the module
+ * parameters in /sys/module/vpnpt/parameters.
  *
  * Compatibility: commands and attributes are only ever added at the end of
  * their enums and never change meaning. A tool must ignore attributes it does
@@ -78,12 +95,15 @@ enum vpnpt_proto {
  *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS and
  *	%VPNPT_A_MODULE_VERSION.
  * @VPNPT_CMD_SET_CONFIG: do, needs CAP_NET_ADMIN; any of %VPNPT_A_SWITCHES
- *	(with %VPNPT_A_SWITCHES_MASK to change only some protocols),
- *	%VPNPT_A_MAX_SESSIONS, %VPNPT_A_MAX_CLIENT_SESSIONS,
- *	%VPNPT_A_TIMEOUTS. All or nothing: either every attribute is valid and
- *	applied, or none is. Disabling a protocol tears down its sessions.
- *	The change is announced on the events group as %VPNPT_CMD_SET_CONFIG
- *	with the new configuration.
+ *	(with %VPNPT_A_SWITCHES_MASK to change only some protocols; a mask
+ *	without switches is refused with -EINVAL), %VPNPT_A_MAX_SESSIONS,
+ *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS; a request with none
+ *	of them is refused with -EINVAL. All or nothing: either every attribute
+ *	is valid and applied, or none is. Disabling a protocol tears down its
+ *	sessions. A request that changes anything is announced once on the
+ *	events group as %VPNPT_CMD_SET_CONFIG with the whole new
+ *	configuration (as in the GET_CONFIG reply); so is a change of a switch
+ *	through sysfs.
  * @VPNPT_CMD_GET_STATS: do; the reply carries %VPNPT_A_STATS.
  * @VPNPT_CMD_GET_SESSIONS: dump; one message per session, each carrying one
  *	%VPNPT_A_SESSION. Optional filter: %VPNPT_A_PROTOS.
@@ -200,11 +220,13 @@ enum vpnpt_stat {
  * @VPNPT_SESSION_NEW: seen in one direction only
  * @VPNPT_SESSION_ESTABLISHED: seen both ways
  * @VPNPT_SESSION_CLOSING: being torn down by the protocol
+ * @__VPNPT_SESSION_STATE_MAX: number of states; not a state
  */
 enum vpnpt_session_state {
 	VPNPT_SESSION_NEW,
 	VPNPT_SESSION_ESTABLISHED,
 	VPNPT_SESSION_CLOSING,
+	__VPNPT_SESSION_STATE_MAX
 };
 
 /**
@@ -239,7 +261,8 @@ enum vpnpt_session_state {
  * @VPNPT_SA_ZONE: u16, conntrack zone vpnpt placed the flow in
  * @__VPNPT_SA_MAX: number of attributes; not an attribute
  *
- * A session carries only the attributes that apply to its protocol.
+ * A session carries only the attributes that apply to its protocol;
+ * %VPNPT_SA_ZONE and %VPNPT_SA_PARENT are left out when they are 0 (none).
  */
 enum vpnpt_session_attr {
 	VPNPT_SA_UNSPEC,
