@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
-require_cmd nft python3
+require_cmd nft python3 conntrack
 NL="python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"
 PKT="python3 $SELFTESTS_DIR/tools/vpnpt_pkt.py"
 vpnpt_unload
@@ -95,10 +95,38 @@ switch() { # PROTO 0|1
 	nsx $NS_ROUTER $NL set switches=$(($2 << bit)) mask=$((1 << bit)) >/dev/null
 }
 
+# Conntrack entries of protocol P in the router: forwarded from client 1, and
+# the router's own to the second server address.
+ct_filter() { # P
+	case $1 in
+	pptp) echo "-p gre" ;;
+	l2tp) echo "-p udp --dport 1701" ;;
+	ike) echo "-p udp --dport 500" ;;
+	natt) echo "-p udp --dport 4500" ;;
+	esp) echo "-p 50" ;;
+	ah) echo "-p 51" ;;
+	esac
+}
+ct_count() { # P SRC DST -> "none" or "some"
+	local n pat=.
+	# Enhanced GRE (keyed by Call ID) only: plain GRE is not PPTP.
+	[ "$1" = pptp ] && pat=dstkey=0x1234
+	n=$(nsx $NS_ROUTER conntrack -L $(ct_filter $1) -s "$2" -d "$3" 2>/dev/null | grep -c "$pat")
+	[ "$n" -gt 0 ] && echo some || echo none
+}
+
 round "all on" ""
 for p in pptp l2tp ike esp ah natt; do
 	b_drop=$(stat $p dropped_disabled)
+	k=$p
+	[ $p = pptp ] && k=gre1
+	nsx "$C1" $PKT $SERVER_WAN "$k:1"
+	nsx $NS_ROUTER $PKT $SERVER_WAN2 "$k:1"
+	check_eq "$p on: forwarded and router-own conntrack entries" "some some" \
+		"$(ct_count $p "$(client_addr 1)" $SERVER_WAN) $(ct_count $p $ROUTER_WAN $SERVER_WAN2)"
 	switch $p 0
+	check_eq "$p off: forwarded entries torn down, the router's own kept" "none some" \
+		"$(ct_count $p "$(client_addr 1)" $SERVER_WAN) $(ct_count $p $ROUTER_WAN $SERVER_WAN2)"
 	round "$p off" $p
 	# 3 packets out and 2 in; for pptp, of TCP and of GRE.
 	want=5

@@ -329,27 +329,20 @@ static int vpnpt_get_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int vpnpt_fill_flushed(struct sk_buff *skb, void *arg)
+{
+	return nla_put_u32(skb, VPNPT_A_FLUSHED, *(u32 *)arg);
+}
+
 static int vpnpt_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	u32 protos = VPNPT_PROTO_ALL, n;
-	struct sk_buff *msg;
-	void *hdr;
 
 	if (info->attrs[VPNPT_A_PROTOS])
 		protos = nla_get_u32(info->attrs[VPNPT_A_PROTOS]);
 	n = vpnpt_teardown(net, protos);
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &vpnpt_genl_family, 0, VPNPT_CMD_FLUSH);
-	if (!hdr || nla_put_u32(msg, VPNPT_A_FLUSHED, n)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return vpnpt_reply(info, VPNPT_CMD_FLUSH, vpnpt_fill_flushed, &n);
 }
 
 static const struct genl_ops vpnpt_genl_ops[] = {
@@ -394,49 +387,43 @@ static struct genl_family vpnpt_genl_family __ro_after_init = {
 #endif
 };
 
-static void vpnpt_notify(struct net *net, struct sk_buff *skb)
+/* Build one event with @fill and send it to the events group of @net. */
+static void vpnpt_event(struct net *net, u8 cmd, gfp_t gfp,
+			int (*fill)(struct sk_buff *skb, void *arg), void *arg)
 {
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&vpnpt_genl_family, net, VPNPT_MCGRP_EVENTS_ID))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &vpnpt_genl_family, 0, cmd);
+	if (!hdr || fill(skb, arg)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&vpnpt_genl_family, net, skb, 0,
-				VPNPT_MCGRP_EVENTS_ID, GFP_ATOMIC);
+				VPNPT_MCGRP_EVENTS_ID, gfp);
+}
+
+static int vpnpt_fill_session_cb(struct sk_buff *skb, void *arg)
+{
+	return vpnpt_fill_session(skb, arg);
 }
 
 void vpnpt_genl_notify_session(struct net *net, const struct vpnpt_session *s,
 			       enum vpnpt_cmd cmd)
 {
-	struct sk_buff *skb;
-	void *hdr;
-
-	if (!genl_has_listeners(&vpnpt_genl_family, net, VPNPT_MCGRP_EVENTS_ID))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
-	if (!skb)
-		return;
-	hdr = genlmsg_put(skb, 0, 0, &vpnpt_genl_family, 0, cmd);
-	if (!hdr || vpnpt_fill_session(skb, s)) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_end(skb, hdr);
-	vpnpt_notify(net, skb);
+	vpnpt_event(net, cmd, GFP_ATOMIC, vpnpt_fill_session_cb, (void *)s);
 }
 
 void vpnpt_genl_notify_config(struct net *net)
 {
-	struct sk_buff *skb;
-	void *hdr;
-
-	if (!genl_has_listeners(&vpnpt_genl_family, net, VPNPT_MCGRP_EVENTS_ID))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	hdr = genlmsg_put(skb, 0, 0, &vpnpt_genl_family, 0, VPNPT_CMD_SET_CONFIG);
-	if (!hdr || vpnpt_fill_config(skb, vpnpt_net(net))) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_end(skb, hdr);
-	vpnpt_notify(net, skb);
+	vpnpt_event(net, VPNPT_CMD_SET_CONFIG, GFP_KERNEL, vpnpt_fill_config_cb,
+		    vpnpt_net(net));
 }
 
 int vpnpt_genl_init(void)

@@ -30,7 +30,7 @@ struct vpnpt_net {
 	u32 max_sessions;
 	u32 max_client_sessions;
 	u32 timeouts[__VPNPT_PROTO_MAX];
-	struct mutex config_lock;
+	struct mutex config_lock; /* serialises configuration changes */
 	struct vpnpt_stats stats;
 	struct vpnpt_sessions sessions;
 	bool hooks_registered;

@@ -156,10 +156,13 @@ void vpnpt_session_remove(struct net *net, struct vpnpt_session *s)
 
 void vpnpt_session_seen(struct vpnpt_session *s, int dir, unsigned int len)
 {
+	unsigned long now = jiffies;
+
 	atomic64_inc(&s->packets[dir]);
 	atomic64_add(len, &s->bytes[dir]);
-	if (READ_ONCE(s->last_seen) != jiffies)
-		WRITE_ONCE(s->last_seen, jiffies);
+	/* Avoid dirtying the cache line more than once per tick. */
+	if (READ_ONCE(s->last_seen) != now)
+		WRITE_ONCE(s->last_seen, now);
 }
 
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)

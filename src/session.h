@@ -95,7 +95,7 @@ struct vpnpt_session {
  * @next_id: the next session id
  */
 struct vpnpt_sessions {
-	spinlock_t lock;
+	spinlock_t lock; /* writers; readers use RCU */
 	struct hlist_head hash[1 << VPNPT_SESSION_HASH_BITS];
 	struct hlist_head clients[1 << VPNPT_SESSION_HASH_BITS];
 	unsigned int count;
