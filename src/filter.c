@@ -31,41 +31,32 @@
 #include "filter.h"
 #include "netns.h"
 
-#define VPNPT_PORT_PPTP	1723
-#define VPNPT_PORT_L2TP	1701
-#define VPNPT_PORT_IKE	500
-#define VPNPT_PORT_NATT	4500
-
 /* GRE: flags/version word; version in the low 3 bits. */
 #define VPNPT_GRE_VERSION_MASK	0x0007
 #define VPNPT_GRE_VERSION_PPTP	1
 
-#define VPNPT_NOT_VPN	(-1)
-
-static int vpnpt_classify_ports(const struct sk_buff *skb, unsigned int off,
-				u8 l4proto)
+int vpnpt_classify_l4(u8 l4proto, u16 sport, u16 dport)
 {
-	__be16 _ports[2];
-	const __be16 *ports;
-	u16 sport, dport;
-
-	ports = skb_header_pointer(skb, off, sizeof(_ports), _ports);
-	if (!ports)
+	switch (l4proto) {
+	case IPPROTO_ESP:
+		return VPNPT_PROTO_ESP;
+	case IPPROTO_AH:
+		return VPNPT_PROTO_AH;
+	case IPPROTO_TCP:
+		if (sport == VPNPT_PORT_PPTP || dport == VPNPT_PORT_PPTP)
+			return VPNPT_PROTO_PPTP;
 		return VPNPT_NOT_VPN;
-	sport = ntohs(ports[0]);
-	dport = ntohs(ports[1]);
-
-	if (l4proto == IPPROTO_TCP)
-		return sport == VPNPT_PORT_PPTP || dport == VPNPT_PORT_PPTP ?
-			VPNPT_PROTO_PPTP : VPNPT_NOT_VPN;
-
-	if (sport == VPNPT_PORT_IKE || dport == VPNPT_PORT_IKE)
-		return VPNPT_PROTO_IKE;
-	if (sport == VPNPT_PORT_NATT || dport == VPNPT_PORT_NATT)
-		return VPNPT_PROTO_NATT;
-	if (sport == VPNPT_PORT_L2TP || dport == VPNPT_PORT_L2TP)
-		return VPNPT_PROTO_L2TP;
-	return VPNPT_NOT_VPN;
+	case IPPROTO_UDP:
+		if (sport == VPNPT_PORT_IKE || dport == VPNPT_PORT_IKE)
+			return VPNPT_PROTO_IKE;
+		if (sport == VPNPT_PORT_NATT || dport == VPNPT_PORT_NATT)
+			return VPNPT_PROTO_NATT;
+		if (sport == VPNPT_PORT_L2TP || dport == VPNPT_PORT_L2TP)
+			return VPNPT_PROTO_L2TP;
+		return VPNPT_NOT_VPN;
+	default:
+		return VPNPT_NOT_VPN;
+	}
 }
 
 /*
@@ -75,29 +66,22 @@ static int vpnpt_classify_ports(const struct sk_buff *skb, unsigned int off,
 static int vpnpt_classify(const struct sk_buff *skb, unsigned int off,
 			  u8 l4proto, bool first)
 {
-	__be16 _gre, *gre;
+	__be16 _hdr[2];
+	const __be16 *hdr;
 
-	switch (l4proto) {
-	case IPPROTO_ESP:
-		return VPNPT_PROTO_ESP;
-	case IPPROTO_AH:
-		return VPNPT_PROTO_AH;
-	case IPPROTO_GRE:
-		if (!first)
-			return VPNPT_NOT_VPN;
-		gre = skb_header_pointer(skb, off, sizeof(_gre), &_gre);
-		if (gre && (ntohs(*gre) & VPNPT_GRE_VERSION_MASK) ==
-			   VPNPT_GRE_VERSION_PPTP)
-			return VPNPT_PROTO_PPTP;
+	if (l4proto != IPPROTO_TCP && l4proto != IPPROTO_UDP &&
+	    l4proto != IPPROTO_GRE)
+		return vpnpt_classify_l4(l4proto, 0, 0);
+	if (!first)
 		return VPNPT_NOT_VPN;
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-		if (!first)
-			return VPNPT_NOT_VPN;
-		return vpnpt_classify_ports(skb, off, l4proto);
-	default:
+	/* Ports, or GRE's flags/version word and protocol type. */
+	hdr = skb_header_pointer(skb, off, sizeof(_hdr), _hdr);
+	if (!hdr)
 		return VPNPT_NOT_VPN;
-	}
+	if (l4proto == IPPROTO_GRE)
+		return (ntohs(hdr[0]) & VPNPT_GRE_VERSION_MASK) ==
+			VPNPT_GRE_VERSION_PPTP ? VPNPT_PROTO_PPTP : VPNPT_NOT_VPN;
+	return vpnpt_classify_l4(l4proto, ntohs(hdr[0]), ntohs(hdr[1]));
 }
 
 static unsigned int vpnpt_verdict(const struct nf_hook_state *state, int proto)

@@ -102,7 +102,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	spin_unlock_bh(&t->lock);
 
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_CREATED);
-	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_ACTIVE);
+	vpnpt_stats_active(&vn->stats, s->proto, 1);
 	vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
 	return 0;
 
@@ -133,7 +133,7 @@ static void vpnpt_session_finish(struct net *net, struct vpnpt_session *s)
 	struct vpnpt_net *vn = vpnpt_net(net);
 
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_ENDED);
-	vpnpt_stats_add(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_ACTIVE, -1);
+	vpnpt_stats_active(&vn->stats, s->proto, -1);
 	vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_DEL);
 	if (s->ops && s->ops->destroy)
 		s->ops->destroy(net, s);

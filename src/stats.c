@@ -34,10 +34,6 @@ void vpnpt_stats_add(struct vpnpt_stats *st, enum vpnpt_proto proto,
 	struct vpnpt_pcpu_stats *s;
 	unsigned long flags;
 
-	if (stat == VPNPT_STAT_SESSIONS_ACTIVE) {
-		atomic_add((int)n, &st->active[proto]);
-		return;
-	}
 	s = get_cpu_ptr(st->pcpu);
 	flags = u64_stats_update_begin_irqsave(&s->syncp);
 	u64_stats_add(&s->c[proto][stat], n);

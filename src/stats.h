@@ -20,6 +20,7 @@ struct vpnpt_stats {
 
 int vpnpt_stats_init(struct vpnpt_stats *st);
 void vpnpt_stats_free(struct vpnpt_stats *st);
+/* Add to a counter; not for VPNPT_STAT_SESSIONS_ACTIVE (a gauge). */
 void vpnpt_stats_add(struct vpnpt_stats *st, enum vpnpt_proto proto,
 		     enum vpnpt_stat stat, u64 n);
 /* Sum over CPUs into out[proto][stat]. */
@@ -31,6 +32,13 @@ static inline void vpnpt_stats_inc(struct vpnpt_stats *st,
 				   enum vpnpt_stat stat)
 {
 	vpnpt_stats_add(st, proto, stat, 1);
+}
+
+/* Move the VPNPT_STAT_SESSIONS_ACTIVE gauge by @delta. */
+static inline void vpnpt_stats_active(struct vpnpt_stats *st,
+				      enum vpnpt_proto proto, int delta)
+{
+	atomic_add(delta, &st->active[proto]);
 }
 
 #endif /* _VPNPT_STATS_H */

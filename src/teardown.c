@@ -15,6 +15,7 @@
 #include <net/route.h>
 #include <net/addrconf.h>
 
+#include "filter.h"
 #include "netns.h"
 #include "teardown.h"
 
@@ -23,34 +24,13 @@ struct vpnpt_teardown_ctx {
 	u32 protos;
 };
 
-static bool vpnpt_port_is(const struct nf_conntrack_tuple *t, u16 port)
-{
-	return ntohs(t->src.u.all) == port || ntohs(t->dst.u.all) == port;
-}
-
 static int vpnpt_ct_proto(const struct nf_conntrack_tuple *t)
 {
-	switch (t->dst.protonum) {
-	case IPPROTO_ESP:
-		return VPNPT_PROTO_ESP;
-	case IPPROTO_AH:
-		return VPNPT_PROTO_AH;
-	case IPPROTO_GRE:
-		/* conntrack's GRE tracker keys only enhanced (PPTP) GRE. */
-		return t->src.u.all || t->dst.u.all ? VPNPT_PROTO_PPTP : -1;
-	case IPPROTO_TCP:
-		return vpnpt_port_is(t, 1723) ? VPNPT_PROTO_PPTP : -1;
-	case IPPROTO_UDP:
-		if (vpnpt_port_is(t, 500))
-			return VPNPT_PROTO_IKE;
-		if (vpnpt_port_is(t, 4500))
-			return VPNPT_PROTO_NATT;
-		if (vpnpt_port_is(t, 1701))
-			return VPNPT_PROTO_L2TP;
-		return -1;
-	default:
-		return -1;
-	}
+	/* conntrack's GRE tracker keys only enhanced (PPTP) GRE by Call ID. */
+	if (t->dst.protonum == IPPROTO_GRE)
+		return t->src.u.all || t->dst.u.all ? VPNPT_PROTO_PPTP : VPNPT_NOT_VPN;
+	return vpnpt_classify_l4(t->dst.protonum, ntohs(t->src.u.all),
+				 ntohs(t->dst.u.all));
 }
 
 static bool vpnpt_addr_local(struct net *net, u8 family,
@@ -72,7 +52,7 @@ static int vpnpt_teardown_ct(struct nf_conn *ct, void *data)
 		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	int proto = vpnpt_ct_proto(t);
 
-	if (proto < 0 || !(ctx->protos & BIT(proto)))
+	if (proto == VPNPT_NOT_VPN || !(ctx->protos & BIT(proto)))
 		return 0;
 	if (vpnpt_addr_local(ctx->net, t->src.l3num, &t->src.u3))
 		return 0;

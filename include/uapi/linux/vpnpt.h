@@ -46,6 +46,12 @@ enum vpnpt_proto {
  */
 #define VPNPT_PROTO_NAMES { "pptp", "l2tp", "ike", "esp", "ah", "natt" }
 
+/* The well-known ports the protocols are recognised by. */
+#define VPNPT_PORT_IKE		500
+#define VPNPT_PORT_L2TP		1701
+#define VPNPT_PORT_PPTP		1723
+#define VPNPT_PORT_NATT		4500
+
 /*
  * Names of the conntrack helpers vpnpt registers, for nftables
  * `ct helper` objects (vpnptctl setup installs them).
