@@ -11,6 +11,11 @@
 #   make selftests       selftests in a guest on KSERIES (default 6.1)
 #   make check           everything CI runs
 #   make demo            boot a guest router with vpnpt and show it working
+#   make install         module, tool, man page, completion, uapi header
+#                        (install-module, install-tool, install-headers;
+#                        DESTDIR, PREFIX, KDIR, DEPMOD; see docs/packaging.md)
+#   make uninstall       remove what make install installed
+#   make dkms-src        module source for DKMS in $(DESTDIR)/usr/src/vpnpt-VERSION
 
 SERIES      := 5.10 6.1 6.12
 KSERIES     ?= 6.1
@@ -27,6 +32,9 @@ BUILD := build
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -std=gnu11
 CPPFLAGS += -Iinclude/uapi -Isrc
+# Packagers building with another compiler may set WERROR= (vpnptctl only).
+WERROR  ?= -Werror
+PKG_CONFIG ?= pkg-config
 
 # The protocol parsers: pure C, built into the module and into userspace.
 PARSERS := $(wildcard src/*_parse.c)
@@ -70,14 +78,18 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 	done
 
 .PHONY: all module tool clean matrix unit fuzz kernels selftests check demo harness-modules
+.PHONY: install install-module install-tool install-headers dkms-src
+.PHONY: uninstall uninstall-module uninstall-tool uninstall-headers
 
+# The unit-test rule above comes first; plain `make` means this.
+.DEFAULT_GOAL := all
 all: module tool
 
 # --- vpnptctl ----------------------------------------------------------------
 $(BUILD)/vpnptctl: $(TOOL_SRCS) $(wildcard src/vpnptctl/*.h src/version.h include/uapi/linux/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Werror $$(pkg-config --cflags libmnl libnftnl) \
-		-o $@ $(TOOL_SRCS) $$(pkg-config --libs libmnl libnftnl)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WERROR) $$($(PKG_CONFIG) --cflags libmnl libnftnl) \
+		$(LDFLAGS) -o $@ $(TOOL_SRCS) $$($(PKG_CONFIG) --libs libmnl libnftnl)
 
 tool: $(BUILD)/vpnptctl
 
@@ -112,6 +124,84 @@ harness-modules: kernels $(BUILD)/fault-6.1/vpnpt_fault.ko
 # Selftests in a guest booted on KSERIES: make selftests [KSERIES=5.10] [TESTS="module params"]
 selftests: $(BUILD)/$(KSERIES)/vpnpt.ko
 	VPNPT_KO=$(CURDIR)/$(BUILD)/$(KSERIES)/vpnpt.ko scripts/vm-run -k $(KSERIES) -- selftests/run.sh $(TESTS)
+
+# --- install ------------------------------------------------------------------
+# make install [DESTDIR=DIR] [PREFIX=/usr] [KDIR=...] [DEPMOD=auto|yes|no]
+#
+# The module goes to /lib/modules/KERNELRELEASE/updates, where it takes
+# precedence over an in-tree module of the same name; KERNELRELEASE is the
+# release KDIR's headers were configured for (their UTS_RELEASE, which is
+# what `uname -r` and the module's vermagic say; Debian's
+# include/config/kernel.release holds the upstream version, 6.1.176, not
+# 6.1.0-50-amd64, so it is only the fallback). depmod runs by default only
+# when installing into the live system (DESTDIR empty); DEPMOD=no never runs
+# it, DEPMOD=yes always does (depmod -b DESTDIR when DESTDIR is set).
+PREFIX      ?= /usr
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INCLUDEDIR  ?= $(PREFIX)/include
+DEPMOD      ?= auto
+INSTALL     ?= install
+# modinfo and depmod live in /sbin, which is not in every user's PATH.
+SBIN_PATH    = PATH="$$PATH:/usr/sbin:/sbin"
+
+UTSRELEASE_H  = $(KDIR)/include/generated/utsrelease.h
+KERNELRELEASE = $(or $(shell sed -n 's/^.define UTS_RELEASE "\(.*\)"$$/\1/p' $(UTSRELEASE_H) 2>/dev/null),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+MODDIR = /lib/modules/$(KERNELRELEASE)/updates
+VPNPT_VERSION = $(shell sed -n 's/^.define VPNPT_VERSION "\(.*\)"$$/\1/p' src/version.h)
+
+define depmod
+	@case "$(DEPMOD)" in \
+	no) ;; \
+	auto) if [ -z "$(DESTDIR)" ]; then echo "depmod -a $(KERNELRELEASE)"; $(SBIN_PATH) depmod -a $(KERNELRELEASE); fi ;; \
+	yes) echo "depmod -a $(if $(DESTDIR),-b $(DESTDIR) )$(KERNELRELEASE)"; \
+		$(SBIN_PATH) depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KERNELRELEASE) ;; \
+	esac
+endef
+
+define module_checks
+	@test -n "$(KERNELRELEASE)" || \
+		{ echo "make: no kernel release in $(UTSRELEASE_H) (set KDIR)" >&2; exit 1; }
+	@case "$(DEPMOD)" in auto | yes | no) ;; \
+	*) echo "make: DEPMOD=$(DEPMOD): use auto, yes or no" >&2; exit 1 ;; esac
+endef
+
+install: install-module install-tool install-headers
+uninstall: uninstall-module uninstall-tool uninstall-headers
+
+install-module: module
+	$(module_checks)
+	@v=$$($(SBIN_PATH) modinfo -F vermagic vpnpt.ko | cut -d' ' -f1); [ "$$v" = "$(KERNELRELEASE)" ] || \
+		{ echo "make: vpnpt.ko is built for '$$v', KDIR for '$(KERNELRELEASE)'" >&2; exit 1; }
+	$(INSTALL) -D -m 644 vpnpt.ko $(DESTDIR)$(MODDIR)/vpnpt.ko
+	$(depmod)
+
+uninstall-module:
+	$(module_checks)
+	rm -f $(DESTDIR)$(MODDIR)/vpnpt.ko
+	$(depmod)
+
+install-tool: $(BUILD)/vpnptctl
+	$(INSTALL) -D -m 755 $(BUILD)/vpnptctl $(DESTDIR)$(SBINDIR)/vpnptctl
+	$(INSTALL) -D -m 644 src/vpnptctl/vpnptctl.8 $(DESTDIR)$(MANDIR)/man8/vpnptctl.8
+	$(INSTALL) -D -m 644 src/vpnptctl/vpnptctl.bash $(DESTDIR)$(BASHCOMPDIR)/vpnptctl
+
+uninstall-tool:
+	rm -f $(DESTDIR)$(SBINDIR)/vpnptctl $(DESTDIR)$(MANDIR)/man8/vpnptctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/vpnptctl
+
+install-headers:
+	$(INSTALL) -D -m 644 include/uapi/linux/vpnpt.h $(DESTDIR)$(INCLUDEDIR)/linux/vpnpt.h
+
+uninstall-headers:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/vpnpt.h
+
+# The module's source, dkms.conf and a Makefile for DKMS's make line, as
+# DKMS expects them: $(DESTDIR)/usr/src/vpnpt-VERSION (VERSION: src/version.h).
+dkms-src:
+	@test -n "$(VPNPT_VERSION)" || { echo "make: no VPNPT_VERSION in src/version.h" >&2; exit 1; }
+	scripts/stage-source --dkms $(DESTDIR)/usr/src/vpnpt-$(VPNPT_VERSION)
 
 check:
 	scripts/deps

@@ -13,7 +13,7 @@ else
 	tests=()
 	for t in *.sh; do
 		case $t in
-		lib.sh | run.sh | harness.sh) ;; # harness.sh runs on the host
+		lib.sh | run.sh | harness.sh | install.sh) ;; # harness.sh, install.sh: on the host
 		*) tests+=("${t%.sh}") ;;
 		esac
 	done
