@@ -97,7 +97,6 @@ static int __net_init vpnpt_net_init(struct net *net)
 	err = vpnpt_filter_register(net);
 	if (err)
 		goto err_sessions;
-	vn->hooks_registered = true;
 	return 0;
 
 err_sessions:
@@ -111,8 +110,7 @@ static void __net_exit vpnpt_net_exit(struct net *net)
 {
 	struct vpnpt_net *vn = vpnpt_net(net);
 
-	if (vn->hooks_registered)
-		vpnpt_filter_unregister(net);
+	vpnpt_filter_unregister(net);
 	vpnpt_sessions_destroy(net);
 	vpnpt_stats_free(&vn->stats);
 }

@@ -23,7 +23,6 @@
  * @config_lock: serialises configuration changes (sysfs and netlink)
  * @stats: counters
  * @sessions: the session table
- * @hooks_registered: the netfilter hooks are registered in this namespace
  */
 struct vpnpt_net {
 	unsigned long switches;
@@ -33,7 +32,6 @@ struct vpnpt_net {
 	struct mutex config_lock; /* serialises configuration changes */
 	struct vpnpt_stats stats;
 	struct vpnpt_sessions sessions;
-	bool hooks_registered;
 };
 
 struct vpnpt_net *vpnpt_net(const struct net *net);

@@ -14,9 +14,9 @@
 #include "netns.h"
 #include "session.h"
 
+/* Only ever touched under the table lock, so freed directly. */
 struct vpnpt_client {
 	struct hlist_node hnode;
-	struct rcu_head rcu;
 	__be32 addr;
 	u32 count;
 };
