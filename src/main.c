@@ -12,33 +12,45 @@
 #include "version.h"
 
 /*
- * Order: the per-namespace state exists before netlink requests can reach
- * it, and netlink is gone (waiting for requests in flight) before the state
- * goes. Events raised while namespaces are torn down after that find no
- * listeners and are dropped.
+ * The parts of the module, set up in this order and taken down in reverse.
+ * The per-namespace state exists before netlink requests can reach it, and
+ * netlink is gone (waiting for requests in flight) before the state goes.
+ * Each protocol registers its conntrack helpers and its own per-namespace
+ * state after the core; events raised while namespaces are torn down after
+ * netlink is gone find no listeners and are dropped.
  */
+static const struct {
+	int (*init)(void);
+	void (*exit)(void);
+} vpnpt_parts[] = {
+	{ vpnpt_netns_init, vpnpt_netns_exit },
+	{ vpnpt_genl_init, vpnpt_genl_exit },
+};
+
+static void vpnpt_parts_exit(int n)
+{
+	while (n-- > 0)
+		vpnpt_parts[n].exit();
+}
+
 static int __init vpnpt_init(void)
 {
-	int err;
+	int i, err;
 
-	err = vpnpt_netns_init();
-	if (err)
-		return err;
-	err = vpnpt_genl_init();
-	if (err)
-		goto err_netns;
+	for (i = 0; i < ARRAY_SIZE(vpnpt_parts); i++) {
+		err = vpnpt_parts[i].init();
+		if (err) {
+			vpnpt_parts_exit(i);
+			return err;
+		}
+	}
 	pr_info("version %s loaded\n", VPNPT_VERSION);
 	return 0;
-
-err_netns:
-	vpnpt_netns_exit();
-	return err;
 }
 
 static void __exit vpnpt_exit(void)
 {
-	vpnpt_genl_exit();
-	vpnpt_netns_exit();
+	vpnpt_parts_exit(ARRAY_SIZE(vpnpt_parts));
 	pr_info("unloaded\n");
 }
 
