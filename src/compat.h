@@ -45,4 +45,29 @@ static inline u32 get_random_u32_below(u32 ceil)
 #define vpnpt_dumpit_attrs(cb) (genl_dumpit_info(cb)->attrs)
 #endif
 
+/*
+ * The helper a new connection matching an expectation gets. Newer stable
+ * kernels keep the creating helper in ->helper and the one to assign in
+ * ->assign_helper; older ones have only ->helper, the one to assign.
+ */
+#ifdef VPNPT_HAVE_EXP_ASSIGN_HELPER
+#define vpnpt_exp_set_assign_helper(exp, h) \
+	rcu_assign_pointer((exp)->assign_helper, (h))
+#else
+#define vpnpt_exp_set_assign_helper(exp, h) \
+	rcu_assign_pointer((exp)->helper, (h))
+#endif
+
+/*
+ * Since 5.19 the extensions of a conntrack entry that is not in the table
+ * are hidden (nf_ct_ext_find() returns NULL) once any module unloads and
+ * bumps the extension generation; confirming an entry clears its gen_id to
+ * keep them. A template vpnpt owns for its whole life is pinned the same way.
+ */
+#ifdef VPNPT_HAVE_CT_EXT_GENID
+#define vpnpt_ct_ext_pin(ct) WRITE_ONCE((ct)->ext->gen_id, 0)
+#else
+#define vpnpt_ct_ext_pin(ct) do { } while (0)
+#endif
+
 #endif /* _VPNPT_COMPAT_H */

@@ -9,6 +9,7 @@
 
 #include "genl.h"
 #include "netns.h"
+#include "pptp.h"
 #include "version.h"
 
 /*
@@ -25,6 +26,7 @@ static const struct {
 } vpnpt_parts[] = {
 	{ vpnpt_netns_init, vpnpt_netns_exit },
 	{ vpnpt_genl_init, vpnpt_genl_exit },
+	{ vpnpt_pptp_init, vpnpt_pptp_exit },
 };
 
 static void vpnpt_parts_exit(int n)

@@ -58,6 +58,14 @@ int vpnpt_pptp_type_sender(u16 type)
 	return l ? l->sender : VPNPT_PPTP_FROM_UNKNOWN;
 }
 
+void vpnpt_pptp_type_fields(u16 type, u16 *call_id_off, u16 *peer_call_id_off)
+{
+	const struct vpnpt_pptp_layout *l = vpnpt_pptp_layout(type);
+
+	*call_id_off = l ? l->call_id_off : 0;
+	*peer_call_id_off = l ? l->peer_off : 0;
+}
+
 const char *vpnpt_pptp_type_name(u16 type)
 {
 	const struct vpnpt_pptp_layout *l = vpnpt_pptp_layout(type);

@@ -204,6 +204,17 @@ u16 vpnpt_pptp_type_size(u16 type);
 int vpnpt_pptp_type_sender(u16 type);
 
 /**
+ * vpnpt_pptp_type_fields() - where a type keeps its call identifiers
+ * @type: Control Message Type
+ * @call_id_off: set to the offset of the Call ID field, 0 if none
+ * @peer_call_id_off: set to the offset of the Peer's Call ID field, 0 if none
+ *
+ * Known from the type alone, so a NAT can rewrite a field that has arrived
+ * while the rest of its message has not. Unknown types have neither.
+ */
+void vpnpt_pptp_type_fields(u16 type, u16 *call_id_off, u16 *peer_call_id_off);
+
+/**
  * vpnpt_pptp_type_name() - short name of a control message type
  * @type: Control Message Type
  *

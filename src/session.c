@@ -165,6 +165,27 @@ void vpnpt_session_seen(struct vpnpt_session *s, int dir, unsigned int len)
 		WRITE_ONCE(s->last_seen, now);
 }
 
+struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id)
+{
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+	struct vpnpt_session *s;
+
+	hlist_for_each_entry_rcu(s, vpnpt_id_bucket(t, id), hnode)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
+void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
+			     enum vpnpt_session_state state)
+{
+	if (READ_ONCE(s->state) == state)
+		return;
+	WRITE_ONCE(s->state, state);
+	if (!hlist_unhashed(&s->hnode))
+		vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+}
+
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 {
 	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;

@@ -45,6 +45,7 @@ struct vpnpt_session_ops {
  * @packets: [0] client to server, [1] server to client
  * @bytes: same
  * @ids: protocol-specific identifiers (see enum vpnpt_session_attr)
+ * @priv: the owning protocol's object for this session (may be NULL)
  */
 struct vpnpt_session {
 	struct hlist_node hnode;
@@ -82,6 +83,7 @@ struct vpnpt_session {
 			u16 peer_tunnel_id;
 		} l2tp;
 	} ids;
+	void *priv;
 };
 
 #define VPNPT_SESSION_HASH_BITS	10
@@ -117,6 +119,16 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s);
 /* Take a session out of the table and destroy it. */
 void vpnpt_session_remove(struct net *net, struct vpnpt_session *s);
 void vpnpt_session_seen(struct vpnpt_session *s, int dir, unsigned int len);
+
+/*
+ * The session with id @id, or NULL. Call under rcu_read_lock(); the session
+ * stays valid (not necessarily in the table) until rcu_read_unlock().
+ */
+struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id);
+
+/* Set a session's state; announced like a new session when it changes. */
+void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
+			     enum vpnpt_session_state state);
 
 /* Remove the sessions of the protocols in @protos; returns how many. */
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos);

@@ -109,6 +109,13 @@ UNIT_TEST(pptp_parse_all_types)
 		CHECK_EQ(m.type, t);
 		CHECK_STR(vpnpt_pptp_type_name((u16)t), e->name);
 		CHECK_EQ(vpnpt_pptp_type_sender((u16)t), e->sender);
+		{
+			u16 co, po;
+
+			vpnpt_pptp_type_fields((u16)t, &co, &po);
+			CHECK_EQ(co, e->call_off >= 0 ? e->call_off : 0);
+			CHECK_EQ(po, e->peer_off >= 0 ? e->peer_off : 0);
+		}
 		if (e->call_off >= 0) {
 			want_flags |= VPNPT_PPTP_HAS_CALL_ID;
 			CHECK_EQ(m.call_id, 0x1234);
@@ -259,6 +266,13 @@ UNIT_TEST(pptp_parse_unknown_control_type)
 	CHECK_STR(vpnpt_pptp_type_name(0), "unknown");
 	CHECK_STR(vpnpt_pptp_type_name(16), "unknown");
 	CHECK_EQ(vpnpt_pptp_type_size(0), 0);
+	{
+		u16 co = 1, po = 1;
+
+		vpnpt_pptp_type_fields(16, &co, &po);
+		CHECK_EQ(co, 0);
+		CHECK_EQ(po, 0);
+	}
 	CHECK_EQ(vpnpt_pptp_type_size(16), 0);
 	CHECK_EQ(vpnpt_pptp_type_sender(16), VPNPT_PPTP_FROM_UNKNOWN);
 	CHECK_STR(vpnpt_pptp_err_name(VPNPT_PPTP_E_CTRLTYPE), "bad-ctrl-type");

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PPTP through the masquerading router with real peers: pptpd in the server
+# namespace, pptp-linux + pppd clients in the LAN, all to the same server at
+# once, with vpnpt's helper attached by `vpnptctl setup` and the kernel's own
+# nf_conntrack_pptp loaded beside it (the two must coexist).
+#
+#   c1 (pppd+pptp) --+                                       vpnpt-s
+#   10.99.0.11       |    vpnpt-r                            203.0.113.2
+#   c2 (pppd+pptp) --+-- br0 [vpnpt-pptp, masquerade] wan -- pptpd, pppd
+#   10.99.0.12       |                                       ppp: 192.168.77.1
+#   c3 (pppd+pptp) --+                 ppp peers 192.168.77.11..
+#
+# Checked: every client's ppp link comes up and passes traffic end to end;
+# the session table lists one established call per client with distinct
+# outside Call IDs; GRE flows are tracked per call; after the clients hang
+# up no vpnpt session, expectation or GRE flow is left; the pptp switch off
+# blocks new calls and on again lets them through.
+. "$(dirname "$0")/lib.sh"
+
+vpnpt_require_root
+require_cmd pptpd pptp pppd nft conntrack python3
+CTL=$VPNPT_TOP/build/vpnptctl
+[ -x "$CTL" ] || skip "vpnptctl not built (make tool)"
+NL="python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"
+N=${VPNPT_PPTP_CLIENTS:-3}
+D=$VPNPT_LOGDIR
+
+modprobe -a ppp_generic ppp_async nf_conntrack_pptp 2>/dev/null ||
+	skip "ppp or nf_conntrack_pptp modules missing"
+vpnpt_unload
+on_exit vpnpt_unload
+topo_create "$N" || { tap_not_ok "topology"; tap_done; }
+vpnpt_load || { tap_not_ok "load"; tap_done; }
+# Only vpnpt's PPTP helper, attached as `vpnptctl setup` does it.
+check "attach the vpnpt-pptp helper" nsx $NS_ROUTER nft -f - <<END
+table ip vpnpt {
+	ct helper vpnpt-pptp { type "vpnpt-pptp" protocol tcp; l3proto ip; }
+	chain prerouting {
+		type filter hook prerouting priority 0; policy accept;
+		ct state new tcp dport 1723 ct helper set "vpnpt-pptp"
+	}
+}
+END
+
+# --- the server -----------------------------------------------------------------
+cat >"$D/pptpd.conf" <<END
+option $D/pptpd-options
+localip 192.168.77.1
+remoteip 192.168.77.11-99
+END
+cat >"$D/pptpd-options" <<END
+name pptpd
+noauth
+nobsdcomp
+nodeflate
+noccp
+novj
+novjccomp
+nodefaultroute
+lcp-echo-interval 5
+lcp-echo-failure 6
+END
+# pptpd and its pppds keep pid files and sockets under /run: give them their
+# own, as each client gets its own below.
+ns_bg $NS_SERVER pptpd sh -c "mount -t tmpfs none /run && mkdir -p /run/pptp &&
+	exec pptpd -f -c $D/pptpd.conf -p /run/pptpd.pid"
+wait_until 10 nsx $NS_SERVER sh -c "ss -ltn | grep -q ':1723 '" ||
+	diag "pptpd does not listen"
+
+# --- the clients ------------------------------------------------------------------
+start_client() { # I
+	local ns
+	ns=$(client_ns "$1")
+	ns_bg "$ns" "pppd-c$1" sh -c "mount -t tmpfs none /run && mkdir -p /run/pptp &&
+		exec pppd pty 'pptp $SERVER_WAN --nolaunchpppd --loglevel 1' \
+		noauth nodetach name c$1 remotename pptpd nodefaultroute \
+		noccp nobsdcomp nodeflate novj novjccomp \
+		lcp-echo-interval 5 lcp-echo-failure 6 debug"
+}
+stop_client() { # I : pppd hangs up: pptp sends CCRQ and StopCCRQ
+	nsx "$(client_ns "$1")" sh -c 'for p in $(pidof pppd); do kill -TERM $p; done' 2>/dev/null
+	true
+}
+ppp_up() { # I
+	nsx "$(client_ns "$1")" ip -4 addr show 2>/dev/null | grep -q 'inet 192.168.77.'
+}
+sessions_json() { nsx $NS_ROUTER "$CTL" -j sessions; }
+# count_sessions STATE : PPTP sessions in that state ("" = any)
+count_sessions() {
+	sessions_json | python3 -c '
+import json, sys
+want = sys.argv[1]
+s = [x for x in json.load(sys.stdin) if x["proto"] == "pptp" and (not want or x["state"] == want)]
+print(len(s))' "$1"
+}
+gre_flows() { nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep -c 'dst=203.0.113' || true; }
+vpnpt_expects() { nsx $NS_ROUTER conntrack -L expect 2>/dev/null | grep -c 'proto=47' || true; }
+
+for ((i = 1; i <= N; i++)); do start_client $i; done
+for ((i = 1; i <= N; i++)); do
+	if ! check "client $i: ppp link up" wait_until 60 ppp_up $i; then
+		diag "pppd log of c$i:"
+		tail -15 "$D/pppd-c$i.log" | sed 's/^/#   /'
+	fi
+done
+for ((i = 1; i <= N; i++)); do
+	check "client $i: ping the server through the tunnel" \
+		nsx "$(client_ns $i)" ping -c 3 -i 0.3 -W 2 -q 192.168.77.1
+done
+
+check_eq "one established PPTP session per client" "$N" "$(count_sessions established)"
+outs=$(sessions_json | python3 -c '
+import json, sys
+s = [x for x in json.load(sys.stdin) if x["proto"] == "pptp"]
+print(len({x["call_id_outside"] for x in s}), len({x["client"] for x in s}))')
+check_eq "outside Call IDs and clients are distinct" "$N $N" "$outs"
+check "GRE flows of every call are tracked" test "$(gre_flows)" -ge "$N"
+pk=$(sessions_json | python3 -c '
+import json, sys
+s = [x for x in json.load(sys.stdin) if x["proto"] == "pptp"]
+print(min(min(x["packets_out"], x["packets_in"]) for x in s) > 0)')
+check_eq "every session counted GRE packets both ways" "True" "$pk"
+
+# --- hang up: nothing left -------------------------------------------------------
+for ((i = 1; i <= N; i++)); do stop_client $i; done
+check "sessions end when the clients hang up" wait_until 30 test "$(count_sessions '')" = 0
+check_eq "no GRE expectation left" 0 "$(vpnpt_expects)"
+check "no GRE flow left" wait_until 10 test "$(gre_flows)" = 0
+st=$(nsx $NS_ROUTER "$CTL" -j stats | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["pptp"]
+print(p["sessions_created"] >= '"$N"', p["sessions_active"])')
+check_eq "stats: sessions created, none active" "True 0" "$st"
+
+# --- the switch ----------------------------------------------------------------------
+nsx $NS_ROUTER $NL set switches=0 mask=1 >/dev/null
+start_client 1
+check_fail "pptp off: no link" wait_until 8 ppp_up 1
+stop_client 1
+wait_until 10 sh -c "! nsx $(client_ns 1) pidof pppd"
+nsx $NS_ROUTER $NL set switches=1 mask=1 >/dev/null
+start_client 1
+if ! check "pptp on again: link up" wait_until 60 ppp_up 1; then
+	tail -12 "$D/pppd-c1.log" | sed 's/^/#   /'
+	nsx $NS_ROUTER conntrack -L 2>&1 | sed 's/^/#   /'
+fi
+check "and passes traffic" nsx "$(client_ns 1)" ping -c 2 -i 0.3 -W 2 -q 192.168.77.1
+
+# --- rmmod with a live call ----------------------------------------------------------
+nsx $NS_ROUTER nft delete table ip vpnpt
+check "rmmod with a live call" rmmod vpnpt
+check_eq "no expectation left after rmmod" 0 "$(vpnpt_expects)"
+tap_done

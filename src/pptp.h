@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* PPTP passthrough: the control connection helper and its GRE flows. */
+#ifndef _VPNPT_PPTP_H
+#define _VPNPT_PPTP_H
+
+/* Largest number of calls vpnpt follows on one control connection. */
+#define VPNPT_PPTP_MAX_CALLS	64
+
+int vpnpt_pptp_init(void);
+void vpnpt_pptp_exit(void);
+
+#endif /* _VPNPT_PPTP_H */
