@@ -55,7 +55,15 @@ def sccrq_avps(tid):
 
 
 def parse(buf):
-    """(control, tid, msg_type or None for ZLB/data, assigned tid, payload)."""
+    """(control, tid, msg_type or None for ZLB/data, assigned tid, payload),
+    or None for anything malformed."""
+    try:
+        return parse_msg(buf)
+    except (struct.error, IndexError):
+        return None
+
+
+def parse_msg(buf):
     if len(buf) < 6:
         return None
     flags = struct.unpack(">H", buf[:2])[0]
@@ -65,6 +73,7 @@ def parse(buf):
         if len(buf) < 12:
             return None
         length, tid = struct.unpack(">HH", buf[2:6])
+        length = min(length, len(buf))
         off, mtype, atid = 12, None, 0
         while off + 6 <= length:
             w, vendor, atype = struct.unpack(">HHH", buf[off:off + 6])
@@ -94,7 +103,6 @@ def lns(args):
     main.bind(("0.0.0.0", args.port))
     tunnels = {}  # (addr, port, client tid) -> (sock, our tid)
     by_sock = {main: None}
-    next_tid = 100
     while True:
         r, _, _ = select.select(list(by_sock), [], [])
         for s in r:
@@ -111,8 +119,8 @@ def lns(args):
                         ts = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                         ts.bind(("0.0.0.0", 0))
                         by_sock[ts] = key
-                    tunnels[key] = (ts, next_tid)
-                    next_tid += 1
+                    # Predictable for the tests: the client's ID + 100.
+                    tunnels[key] = (ts, (atid + 100) % 65536 or 1)
                 ts, ours = tunnels[key]
                 ts.sendto(ctrl(atid, SCCRP, avp(2, b"\x01\x00") +
                                avp(3, struct.pack(">I", 3)) + avp(7, b"vpnpt-lns") +
