@@ -45,16 +45,4 @@ static inline u32 get_random_u32_below(u32 ceil)
 #define vpnpt_dumpit_attrs(cb) (genl_dumpit_info(cb)->attrs)
 #endif
 
-#ifdef VPNPT_HAVE_EXP_ASSIGN_HELPER
-/*
- * Newer stable kernels give an expected connection the helper in
- * exp->assign_helper; exp->helper is only the master's.
- */
-#define vpnpt_expect_assign_helper(exp, h)				\
-	rcu_assign_pointer((exp)->assign_helper, (h))
-#else
-/* The expected connection gets exp->helper, the master's (set at init). */
-#define vpnpt_expect_assign_helper(exp, h) do { } while (0)
-#endif
-
 #endif /* _VPNPT_COMPAT_H */

@@ -133,9 +133,9 @@ static struct hlist_head *vpnpt_l2tp_bucket(struct vpnpt_l2tp_net *ln,
 
 static bool vpnpt_l2tp_server_orig(const struct nf_conn *ct)
 {
-	const struct vpnpt_l2tp_ct *d = nfct_help_data(ct);
+	const struct nf_conn_help *help = nfct_help(ct);
 
-	return d && d->server_orig;
+	return help && ((const struct vpnpt_l2tp_ct *)help->data)->server_orig;
 }
 
 /*
@@ -323,11 +323,22 @@ static void vpnpt_l2tp_expected(struct nf_conn *ct,
 {
 	const struct nf_conntrack_tuple *m =
 		&exp->master->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	struct vpnpt_l2tp_ct *d = nfct_help_data(ct);
+	struct nf_conn_help *help = nfct_help(ct);
 	struct nf_nat_range2 range = {};
 
-	if (d)
-		d->server_orig = 1;
+	/*
+	 * The helper follows the tunnel onto the new flow. Some kernels pass
+	 * the master's helper on to an expected flow, others (since the
+	 * assign_helper change, and some stable 5.10) do not: then it is
+	 * attached here, as the core would, before the flow is confirmed.
+	 */
+	if (!help) {
+		help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+		if (help)
+			rcu_assign_pointer(help->helper, &vpnpt_l2tp_helper);
+	}
+	if (help)
+		((struct vpnpt_l2tp_ct *)help->data)->server_orig = 1;
 
 	/* From the address the client sent to (the server's, unless DNATed). */
 	range.flags = NF_NAT_RANGE_MAP_IPS;
@@ -362,7 +373,6 @@ static void vpnpt_l2tp_expect(struct nf_conn *ct)
 			  &r->src.u3, &r->dst.u3, IPPROTO_UDP, NULL,
 			  &r->dst.u.udp.port);
 	exp->expectfn = vpnpt_l2tp_expected;
-	vpnpt_expect_assign_helper(exp, &vpnpt_l2tp_helper);
 	err = nf_ct_expect_related(exp, 0);
 	if (err)
 		net_dbg_ratelimited("vpnpt: l2tp: expectation refused: %d\n", err);
