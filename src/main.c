@@ -8,6 +8,7 @@
 #include <linux/module.h>
 
 #include "genl.h"
+#include "l2tp.h"
 #include "netns.h"
 #include "pptp.h"
 #include "version.h"
@@ -27,6 +28,7 @@ static const struct {
 	{ vpnpt_netns_init, vpnpt_netns_exit },
 	{ vpnpt_genl_init, vpnpt_genl_exit },
 	{ vpnpt_pptp_init, vpnpt_pptp_exit },
+	{ vpnpt_l2tp_init, vpnpt_l2tp_exit },
 };
 
 static void vpnpt_parts_exit(int n)
