@@ -125,7 +125,7 @@ fi
 
 start=$SECONDS
 # vm-run runs the command in the current directory, which the guest sees.
-(cd "$tmp" && VPNPT_DEBS=$debs "$top/scripts/vm-run" -k 6.1 -t 600 -- \
+(cd "$tmp" && VPNPT_DEBS=$debs "$top/scripts/vm-run" -k 6.1 -t 1500 -- \
 	bash "$top/selftests/debian-guest.sh") >"$tmp/guest.log" 2>&1
 rc=$?
 # The guest's TAP, numbered into ours; the rest as diagnostics.
