@@ -197,7 +197,7 @@ for p in vpnpt-dkms vpnptctl; do
 		"$(dpkg-query -W -f '${Status}' "$p" 2>/dev/null)"
 done
 left=$(printf '%s\n%s\n' "$files_dkms" "$files_ctl" | while read -r f; do
-	[ -n "$f" ] && [ ! -d "$f" ] && [ -e "$f" -o -L "$f" ] && echo "$f"; done)
+	[ -n "$f" ] && [ ! -d "$f" ] && { [ -e "$f" ] || [ -L "$f" ]; } && echo "$f"; done)
 check_eq "every file the packages listed is removed" "" "$left"
 check_fail "the DKMS module is removed ($ko)" test -e "$ko"
 check_fail "the DKMS tree is removed (/var/lib/dkms/vpnpt)" test -e /var/lib/dkms/vpnpt
