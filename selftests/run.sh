@@ -13,7 +13,8 @@ else
 	tests=()
 	for t in *.sh; do
 		case $t in
-		lib.sh | run.sh | harness.sh | install.sh) ;; # harness.sh, install.sh: on the host
+		# harness.sh, install.sh, debian.sh: on the host; debian-guest.sh: by debian.sh
+		lib.sh | run.sh | harness.sh | install.sh | debian.sh | debian-guest.sh) ;;
 		*) tests+=("${t%.sh}") ;;
 		esac
 	done
