@@ -77,7 +77,7 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 		grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz/$$t.log; \
 	done
 
-.PHONY: all module tool clean matrix unit fuzz kernels selftests check demo harness-modules
+.PHONY: all module tool clean matrix unit fuzz kernels selftests check check-packaging demo harness-modules
 .PHONY: install install-module install-tool install-headers dkms-src
 .PHONY: uninstall uninstall-module uninstall-tool uninstall-headers
 
@@ -206,6 +206,12 @@ dkms-src:
 check:
 	scripts/deps
 	scripts/check
+
+# The Debian packages installed in a guest (DKMS build there): ~14 minutes,
+# so a step of its own; CI runs it after `make check`.
+check-packaging:
+	scripts/deps
+	scripts/check debian
 
 demo:
 	scripts/demo
