@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 
+#include "esp.h"
 #include "genl.h"
 #include "netns.h"
 #include "version.h"
@@ -25,6 +26,7 @@ static const struct {
 } vpnpt_parts[] = {
 	{ vpnpt_netns_init, vpnpt_netns_exit },
 	{ vpnpt_genl_init, vpnpt_genl_exit },
+	{ vpnpt_esp_init, vpnpt_esp_exit },
 };
 
 static void vpnpt_parts_exit(int n)
