@@ -9,6 +9,7 @@
 
 #include "esp.h"
 #include "genl.h"
+#include "ike.h"
 #include "netns.h"
 #include "version.h"
 
@@ -27,6 +28,7 @@ static const struct {
 	{ vpnpt_netns_init, vpnpt_netns_exit },
 	{ vpnpt_genl_init, vpnpt_genl_exit },
 	{ vpnpt_esp_init, vpnpt_esp_exit },
+	{ vpnpt_ike_init, vpnpt_ike_exit },
 };
 
 static void vpnpt_parts_exit(int n)
