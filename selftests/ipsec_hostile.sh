@@ -67,6 +67,58 @@ nsx $NS_ROUTER $PKT 203.0.113.3 ah:2
 check_eq "the router's own AH (no translation): not counted" "0" \
 	"$(($(stat ah ah_nat_broken) - b_ah))"
 
+# --- hostile IKE and NAT-T, through the helpers ------------------------------------
+nsx $NS_ROUTER nft -f - <<-'END'
+	table ip vpnpt {
+		ct helper vpnpt-ike { type "vpnpt-ike" protocol udp; l3proto ip; }
+		ct helper vpnpt-natt { type "vpnpt-natt" protocol udp; l3proto ip; }
+		chain prerouting {
+			type filter hook prerouting priority 0; policy accept;
+			ct state new udp dport 500 ct helper set "vpnpt-ike"
+			ct state new udp dport 4500 ct helper set "vpnpt-natt"
+		}
+	}
+END
+C1=$(client_ns 1)
+b_perr=$(stat ike parse_errors)
+for k in truncated liar zero-ispi badver; do
+	nsx "$C1" $TOOL send-ike $SRV $k --count 3 --sport 500
+done
+check_eq "IKE: truncated, lying length, zero SPI, bad version counted" "12" \
+	"$(($(stat ike parse_errors) - b_perr))"
+ike_sessions() { nsx $NS_ROUTER $NL dump-sessions ike | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+check_eq "IKE: malformed messages make no IKE session" "0" "$(ike_sessions)"
+nsx "$C1" $TOOL send-ike $SRV init --count 1 --sport 500
+check_eq "IKE: a valid IKE_SA_INIT request makes one" "1" "$(ike_sessions)"
+nsx $NS_ROUTER $NL set max_client_sessions=10 >/dev/null
+b_ref=$(stat ike sessions_refused)
+nsx "$(client_ns 2)" $TOOL send-ike $SRV init --count 100 --sport 500
+# Client 2 has one ESP session: 9 IKE sessions fit under its cap of 10.
+check_eq "IKE: a flood of new IKE SAs stops at the client's cap" "10" "$(ike_sessions)"
+check "IKE: refused IKE SAs counted" test $(($(stat ike sessions_refused) - b_ref)) -ge 80
+nsx $NS_ROUTER $NL set max_client_sessions=256 >/dev/null
+b_ka=$(stat natt natt_keepalive) b_esp=$(stat natt natt_esp)
+b_ike=$(stat natt natt_ike) b_perr=$(stat natt parse_errors)
+nsx "$C1" $TOOL send-ike $SRV keepalive --natt --count 4 --sport 4500
+nsx "$C1" $TOOL send-ike $SRV natt-esp --natt --count 3 --sport 4500
+nsx "$C1" $TOOL send-ike $SRV init --natt --count 2 --sport 4500
+nsx "$C1" $TOOL send-ike $SRV short --natt --count 5 --sport 4500
+check_eq "NAT-T: keepalive, ESP-in-UDP, IKE, malformed classified and counted" \
+	"4 3 2 5" "$(($(stat natt natt_keepalive) - b_ka)) $(($(stat natt natt_esp) - b_esp)) $(($(stat natt natt_ike) - b_ike)) $(($(stat natt parse_errors) - b_perr))"
+natt_parent() {
+	nsx $NS_ROUTER $NL dump-sessions natt ike | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+ike = {s["id"]: s for s in d if s["proto"] == "ike"}
+n = [s for s in d if s["proto"] == "natt"]
+print(len(n), all(ike[s["parent"]]["client"] == s["client"] for s in n))'
+}
+check_eq "NAT-T: the flow is a session linked to its IKE session" "1 True" "$(natt_parent)"
+for ((i = 1; i <= N; i++)); do
+	check "after hostile IKE: client $i's tunnel works" tunnel_ping $i
+done
+nsx $NS_ROUTER nft delete table ip vpnpt
+
 # --- the switch: SAs flushed and traffic dropped, then back ------------------------
 nsx $NS_ROUTER $NL set switches=0 mask=8 >/dev/null
 check_eq "esp off: sessions flushed" "0" "$(esp_sessions | wc -l)"

@@ -48,7 +48,8 @@ out=$(nsx $NS_CS $TOOL scale --first 10.100.0.1 --count $K --server $SERVER_WAN 
 	--spi-base $SPI_BASE --map $MAP --window 8 --rounds 2)
 rc=$?
 diag "scale: $out ($((SECONDS - start)) s)"
-check_eq "$K clients: every reply reached exactly its client, twice" "0" "$rc"
+check_eq "$K clients: every reply reached exactly its client, twice" "0" "$rc" ||
+	diag "esp stats: $(nsx $NS_ROUTER $NL get-stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["stats"]["esp"])')"
 
 dump_check() {
 	nsx $NS_ROUTER $NL dump-sessions esp | python3 -c '

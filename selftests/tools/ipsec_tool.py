@@ -9,7 +9,7 @@
       UDP to DST port 500 (4500 with --natt, after the non-ESP marker);
       KIND: init (IKE_SA_INIT request), truncated (20 octets), liar (Length
       field larger than the datagram), zero-ispi, badver, keepalive (natt
-      only), natt-esp (natt only: ESP in UDP)
+      only), natt-esp (natt only: ESP in UDP), short (two octets)
   ipsec_tool.py reflect --map ADD [--seconds S]
       on the server: answer each ESP packet with SPI x with ESP SPI x+ADD
       (mod 2^32) to its source, until S seconds without a packet
@@ -75,7 +75,9 @@ def cmd_send_ike(a):
         s.bind(("0.0.0.0", a.sport))
     port = 4500 if a.natt else 500
     for i in range(a.count):
-        if a.kind == "keepalive":
+        if a.kind == "short":
+            msg = b"\x01\x02"
+        elif a.kind == "keepalive":
             msg = b"\xff"
         elif a.kind == "natt-esp":
             msg = esp_payload(0x7000 + i, i + 1, None)
@@ -155,7 +157,7 @@ def cmd_scale(a):
     # so the order of first packets is the order of the answers.
     for rnd in range(a.rounds):
         pending = [k for k in range(a.count) if got.get(k, 0) <= rnd]
-        for tries in range(3):
+        for tries in range(5):
             for i in range(0, len(pending), a.window):
                 batch = pending[i:i + a.window]
                 for k in batch:
