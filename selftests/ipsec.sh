@@ -42,6 +42,18 @@ for ((i = 1; i <= N; i++)); do
 done
 check_eq "session dump: one SA per client, exact on-wire SPIs" \
 	"$(expected_sessions 0)" "$(esp_sessions)"
+CTL=$VPNPT_TOP/build/vpnptctl
+ctl_shows() { # I : vpnptctl's text lists client I's SPIs, public address and zone
+	nsx $NS_ROUTER "$CTL" sessions proto esp client "$(client_addr $1)" |
+		grep -q "spi out $(spi_x $1 0) in $(spi_y $1 0) public $PUB zone 3"
+}
+if [ -x "$CTL" ]; then
+	for ((i = 1; i <= N; i++)); do
+		check "vpnptctl sessions: client $i's on-wire SPIs and zone" ctl_shows $i
+	done
+else
+	diag "build/vpnptctl not built (make tool): its output not checked"
+fi
 zones=$(nsx $NS_ROUTER $NL dump-sessions esp | python3 -c '
 import json, sys
 z = {s["client"]: s.get("zone", 0) for s in json.load(sys.stdin)}

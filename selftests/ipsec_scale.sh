@@ -39,6 +39,11 @@ nsx $NS_CS ip route add default via $ROUTER_LAN
 nsx $NS_CS ip route add local 10.100.0.0/16 dev lo
 nsx $NS_ROUTER ip route add 10.100.0.0/16 via 10.99.0.250
 vpnpt_load || { tap_not_ok "load"; tap_done; }
+# One conntrack entry per client: the default limit of a 1 GB guest (8192)
+# would make conntrack evict clients' entries.
+ct_max=$(sysctl -n net.netfilter.nf_conntrack_max)
+on_exit sysctl -qw net.netfilter.nf_conntrack_max=$ct_max
+[ "$ct_max" -ge $((2 * K)) ] || sysctl -qw net.netfilter.nf_conntrack_max=$((2 * K + 1024))
 
 ns_bg $NS_SERVER reflector $TOOL reflect --map $MAP --seconds 60
 wait_until 10 grep -q listening "$VPNPT_LOGDIR/reflector.log"

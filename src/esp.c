@@ -237,6 +237,8 @@ static struct vpnpt_esp_client *vpnpt_esp_client_get(struct vpnpt_esp_net *en,
 	c->tmpl = nf_ct_tmpl_alloc(en->net, &zone, GFP_ATOMIC);
 	if (!c->tmpl)
 		goto err_free;
+	/* The client's own reference, dropped when it is freed. */
+	vpnpt_ct_tmpl_hold_first(c->tmpl);
 	/* As the CT target does: the template is never confirmed itself. */
 	__set_bit(IPS_CONFIRMED_BIT, &c->tmpl->status);
 	if (rhashtable_insert_fast(&en->clients, &c->node, vpnpt_esp_client_params))
