@@ -70,4 +70,15 @@ static inline u32 get_random_u32_below(u32 ceil)
 #define vpnpt_ct_ext_pin(ct) do { } while (0)
 #endif
 
+/*
+ * 5.19 made conntrack's use count a refcount_t, and since then
+ * nf_ct_tmpl_alloc() returns the template holding one reference; before, it
+ * returned none and the owner took the first one itself.
+ */
+#ifdef VPNPT_HAVE_NF_CT_REFCOUNT
+#define vpnpt_ct_tmpl_hold_first(tmpl) do { } while (0)
+#else
+#define vpnpt_ct_tmpl_hold_first(tmpl) nf_conntrack_get(&(tmpl)->ct_general)
+#endif
+
 #endif /* _VPNPT_COMPAT_H */

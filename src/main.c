@@ -7,7 +7,9 @@
 
 #include <linux/module.h>
 
+#include "esp.h"
 #include "genl.h"
+#include "ike.h"
 #include "l2tp.h"
 #include "netns.h"
 #include "pptp.h"
@@ -29,6 +31,8 @@ static const struct {
 	{ vpnpt_genl_init, vpnpt_genl_exit },
 	{ vpnpt_pptp_init, vpnpt_pptp_exit },
 	{ vpnpt_l2tp_init, vpnpt_l2tp_exit },
+	{ vpnpt_esp_init, vpnpt_esp_exit },
+	{ vpnpt_ike_init, vpnpt_ike_exit },
 };
 
 static void vpnpt_parts_exit(int n)

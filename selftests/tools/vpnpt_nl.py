@@ -44,7 +44,8 @@ A = {"switches": 1, "mask": 2, "max_sessions": 3, "max_client_sessions": 4,
      "protos": 9, "flushed": 10, "session": 11, "pad": 12}
 STAT = ["unspec", "proto", "pad", "packets", "dropped_disabled", "parse_errors",
         "dropped_malformed", "sessions_created", "sessions_ended",
-        "sessions_refused", "sessions_active"]
+        "sessions_refused", "sessions_active", "ah_nat_broken", "natt_ike",
+        "natt_esp", "natt_keepalive"]
 SA = ["unspec", "pad", "id", "proto", "state", "client", "server", "public",
       "age", "idle", "packets_out", "packets_in", "bytes_out", "bytes_in",
       "call_id_inside", "call_id_outside", "peer_call_id", "spi_out", "spi_in",

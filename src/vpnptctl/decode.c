@@ -200,7 +200,7 @@ static int vpnptctl_decode_stats_proto(const struct vpnptctl_nla *nest,
 				return -EBADMSG;
 			have_proto = true;
 		} else if (a.type >= VPNPT_STAT_PACKETS &&
-			   a.type <= VPNPT_STAT_SESSIONS_ACTIVE) {
+			   a.type <= VPNPT_STAT_NATT_KEEPALIVE) {
 			if (vpnptctl_nla_u64(&a, &c[a.type - VPNPT_STAT_PACKETS]))
 				return -EBADMSG;
 		}
@@ -224,7 +224,7 @@ int vpnptctl_decode_stats(const void *attrs, size_t len,
 	int ret;
 
 	_Static_assert(VPNPTCTL_NCOUNTERS ==
-		       VPNPT_STAT_SESSIONS_ACTIVE - VPNPT_STAT_PACKETS + 1,
+		       VPNPT_STAT_NATT_KEEPALIVE - VPNPT_STAT_PACKETS + 1,
 		       "enum vpnptctl_counter and enum vpnpt_stat disagree");
 	memset(st, 0, sizeof(*st));
 	ret = vpnptctl_nla_find(attrs, len, VPNPT_A_STATS, &nest);

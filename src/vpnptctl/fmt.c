@@ -24,6 +24,10 @@ static const char *const vpnptctl_counter_names[VPNPTCTL_NCOUNTERS] = {
 	[VPNPTCTL_C_SESSIONS_ENDED] = "sessions_ended",
 	[VPNPTCTL_C_SESSIONS_REFUSED] = "sessions_refused",
 	[VPNPTCTL_C_SESSIONS_ACTIVE] = "sessions_active",
+	[VPNPTCTL_C_AH_NAT_BROKEN] = "ah_nat_broken",
+	[VPNPTCTL_C_NATT_IKE] = "natt_ike",
+	[VPNPTCTL_C_NATT_ESP] = "natt_esp",
+	[VPNPTCTL_C_NATT_KEEPALIVE] = "natt_keepalive",
 };
 
 const char *vpnptctl_counter_name(unsigned int counter)
@@ -193,7 +197,8 @@ static void vpnptctl_text_stats(FILE *f, const struct vpnptctl_stats *st)
 	static const char *const rows[VPNPTCTL_NCOUNTERS] = {
 		"packets", "dropped-disabled", "parse-errors",
 		"dropped-malformed", "sessions-created", "sessions-ended",
-		"sessions-refused", "sessions-active",
+		"sessions-refused", "sessions-active", "ah-nat-broken",
+		"natt-ike", "natt-esp", "natt-keepalive",
 	};
 	int width[VPNPTCTL_NPROTO], label = 0;
 	unsigned int p, c;

@@ -202,6 +202,11 @@ enum vpnpt_attr {
  * @VPNPT_STAT_SESSIONS_ENDED: u64, sessions ended (closed, expired or flushed)
  * @VPNPT_STAT_SESSIONS_REFUSED: u64, sessions refused because a cap was reached
  * @VPNPT_STAT_SESSIONS_ACTIVE: u64, sessions existing now (a gauge)
+ * @VPNPT_STAT_AH_NAT_BROKEN: u64, AH: packets whose addresses were
+ *	translated, which their receiver cannot verify (RFC 3715); passed
+ * @VPNPT_STAT_NATT_IKE: u64, NAT-T: IKE messages (non-ESP marker) seen
+ * @VPNPT_STAT_NATT_ESP: u64, NAT-T: ESP-in-UDP packets seen
+ * @VPNPT_STAT_NATT_KEEPALIVE: u64, NAT-T: NAT-keepalives (one octet 0xff)
  * @__VPNPT_STAT_MAX: number of counters; not a counter
  */
 enum vpnpt_stat {
@@ -216,6 +221,10 @@ enum vpnpt_stat {
 	VPNPT_STAT_SESSIONS_ENDED,
 	VPNPT_STAT_SESSIONS_REFUSED,
 	VPNPT_STAT_SESSIONS_ACTIVE,
+	VPNPT_STAT_AH_NAT_BROKEN,
+	VPNPT_STAT_NATT_IKE,
+	VPNPT_STAT_NATT_ESP,
+	VPNPT_STAT_NATT_KEEPALIVE,
 	__VPNPT_STAT_MAX
 };
 

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IKE tracking, for the binding of ESP SPIs and for the admin's view.
+ *
+ * Two conntrack helpers, attached by the admin's ruleset (vpnptctl setup):
+ * "vpnpt-ike" on UDP 500 and "vpnpt-natt" on UDP 4500. They never change
+ * or drop a packet. For each IKE message between a LAN client and a server
+ * they keep, by (client, server, initiator SPI), the IKE SA: its SPI pair,
+ * its state, and when the server last answered each exchange type. A
+ * message that completes Child SAs (IKEv2 IKE_AUTH or CREATE_CHILD_SA
+ * response, IKEv1 Quick Mode from the responder) is reported to the ESP
+ * part as evidence for the binding of the next unknown inbound SPI from
+ * that server (vpnpt_esp_ike_child()).
+ *
+ * On UDP 4500 each datagram is classified (RFC 3948) as IKE after the
+ * non-ESP marker, ESP in UDP or NAT-keepalive, counted, and the flow is a
+ * session of its own whose parent is the IKE session its IKE messages
+ * belong to. The kernel's NAT already keeps several clients' UDP flows
+ * apart, so nothing else is needed for NAT-T.
+ *
+ * Malformed IKE is counted (VPNPT_STAT_PARSE_ERRORS) and passed: the
+ * endpoints judge it; it changes no state here.
+ */
+#include <linux/module.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <linux/workqueue.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netns/generic.h>
+
+#include "esp.h"
+#include "ike.h"
+#include "ike_parse.h"
+#include "netns.h"
+
+#define VPNPT_IKE_GC_INTERVAL	(2 * HZ)
+
+/* Exchange types, folded into a small index for the per-type times. */
+enum {
+	VPNPT_IKE_X_V1_BASE = 0,	/* IKEv1 1..6 */
+	VPNPT_IKE_X_V1_QUICK = 6,
+	VPNPT_IKE_X_V1_NEW_GROUP,
+	VPNPT_IKE_X_V2_FIRST,		/* IKEv2 34..44 */
+	VPNPT_IKE_X_PRIVATE = VPNPT_IKE_X_V2_FIRST +
+		VPNPT_IKEV2_EXCH_IKE_FOLLOWUP_KE - VPNPT_IKEV2_EXCH_IKE_SA_INIT + 1,
+	VPNPT_IKE_X_MAX,
+};
+
+struct vpnpt_ike_key {
+	__be32 client;
+	__be32 server;
+	u64 ispi;
+};
+
+/* One IKE SA of a client with a server. */
+struct vpnpt_ike_sa {
+	struct rhash_head node;
+	struct vpnpt_ike_key key;
+	struct list_head all;
+	struct vpnpt_session *session;
+	/* jiffies of the server's last response, by exchange type (0: none) */
+	unsigned long last_resp[VPNPT_IKE_X_MAX];
+	/* IKEv1: Message ID of the server's last Quick Mode answer */
+	u32 v1_quick_id;
+	bool v1_quick_open;
+	struct rcu_head rcu;
+};
+
+struct vpnpt_natt_key {
+	__be32 client;
+	__be32 server;
+	__be16 port;	/* the client's */
+	u16 pad;
+};
+
+/* One NAT-T flow (a UDP 4500 conntrack). */
+struct vpnpt_natt_flow {
+	struct rhash_head node;
+	struct rhash_head id_node;
+	struct vpnpt_natt_key key;
+	u64 id;		/* its session's */
+	struct list_head all;
+	struct vpnpt_session *session;
+	struct rcu_head rcu;
+};
+
+struct vpnpt_ike_net {
+	spinlock_t lock; /* writers; readers use RCU */
+	struct rhashtable sas;
+	struct rhashtable natt;
+	struct rhashtable natt_ids;
+	struct list_head sa_list;
+	struct list_head natt_list;
+	struct net *net;
+	struct delayed_work gc;
+	bool dying;
+};
+
+static unsigned int vpnpt_ike_net_id __read_mostly;
+
+static const struct rhashtable_params vpnpt_ike_sa_params = {
+	.key_len = sizeof(struct vpnpt_ike_key),
+	.key_offset = offsetof(struct vpnpt_ike_sa, key),
+	.head_offset = offsetof(struct vpnpt_ike_sa, node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params vpnpt_natt_params = {
+	.key_len = sizeof(struct vpnpt_natt_key),
+	.key_offset = offsetof(struct vpnpt_natt_flow, key),
+	.head_offset = offsetof(struct vpnpt_natt_flow, node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params vpnpt_natt_id_params = {
+	.key_len = sizeof(u64),
+	.key_offset = offsetof(struct vpnpt_natt_flow, id),
+	.head_offset = offsetof(struct vpnpt_natt_flow, id_node),
+	.automatic_shrinking = true,
+};
+
+static struct vpnpt_ike_net *vpnpt_ike_net(const struct net *net)
+{
+	return net_generic(net, vpnpt_ike_net_id);
+}
+
+static int vpnpt_ike_exch_index(u8 version, u8 exchange)
+{
+	if (exchange >= VPNPT_IKE_EXCH_PRIVATE_MIN)
+		return VPNPT_IKE_X_PRIVATE;
+	if (version == VPNPT_IKE_V1) {
+		if (exchange == VPNPT_IKEV1_EXCH_QUICK)
+			return VPNPT_IKE_X_V1_QUICK;
+		if (exchange == VPNPT_IKEV1_EXCH_NEW_GROUP)
+			return VPNPT_IKE_X_V1_NEW_GROUP;
+		return VPNPT_IKE_X_V1_BASE + exchange - VPNPT_IKEV1_EXCH_BASE;
+	}
+	return VPNPT_IKE_X_V2_FIRST + exchange - VPNPT_IKEV2_EXCH_IKE_SA_INIT;
+}
+
+static void vpnpt_ike_gc_kick(struct vpnpt_ike_net *in)
+{
+	if (!in->dying && !delayed_work_pending(&in->gc))
+		mod_delayed_work(system_wq, &in->gc, VPNPT_IKE_GC_INTERVAL);
+}
+
+/* ---- sessions -------------------------------------------------------------- */
+
+static void vpnpt_ike_sa_destroy(struct net *net, struct vpnpt_session *s)
+{
+	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
+	struct vpnpt_ike_key k = {
+		.client = s->client, .server = s->server, .ispi = s->ids.ike.spi_i,
+	};
+	struct vpnpt_ike_sa *sa;
+
+	spin_lock_bh(&in->lock);
+	sa = rhashtable_lookup_fast(&in->sas, &k, vpnpt_ike_sa_params);
+	if (sa && sa->session == s) {
+		rhashtable_remove_fast(&in->sas, &sa->node, vpnpt_ike_sa_params);
+		list_del_rcu(&sa->all);
+	} else {
+		sa = NULL;
+	}
+	spin_unlock_bh(&in->lock);
+	if (sa)
+		kfree_rcu(sa, rcu);
+}
+
+static const struct vpnpt_session_ops vpnpt_ike_sa_ops = {
+	.destroy = vpnpt_ike_sa_destroy,
+};
+
+static void vpnpt_natt_destroy(struct net *net, struct vpnpt_session *s)
+{
+	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
+	struct vpnpt_natt_flow *f;
+
+	spin_lock_bh(&in->lock);
+	f = rhashtable_lookup_fast(&in->natt_ids, &s->id, vpnpt_natt_id_params);
+	if (f && f->session == s) {
+		rhashtable_remove_fast(&in->natt, &f->node, vpnpt_natt_params);
+		rhashtable_remove_fast(&in->natt_ids, &f->id_node,
+				       vpnpt_natt_id_params);
+		list_del_rcu(&f->all);
+	} else {
+		f = NULL;
+	}
+	spin_unlock_bh(&in->lock);
+	if (f)
+		kfree_rcu(f, rcu);
+}
+
+static const struct vpnpt_session_ops vpnpt_natt_ops = {
+	.destroy = vpnpt_natt_destroy,
+};
+
+/* ---- IKE SAs -------------------------------------------------------------- */
+
+/*
+ * Whether a message not matching a known IKE SA starts one: the first
+ * message of an exchange that creates an IKE SA, from the client, or any
+ * message whose responder SPI is set (an IKE SA rekeyed, or one that
+ * existed before vpnpt saw it).
+ */
+static bool vpnpt_ike_starts_sa(const struct vpnpt_ike_hdr *h, bool from_client)
+{
+	if (h->rspi)
+		return true;
+	return from_client && !h->response;
+}
+
+static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
+					     struct vpnpt_ike_net *in,
+					     const struct vpnpt_ike_key *k,
+					     u64 rspi, __be32 public)
+{
+	struct vpnpt_session *s;
+	struct vpnpt_ike_sa *sa;
+
+	spin_lock_bh(&in->lock);
+	sa = rhashtable_lookup_fast(&in->sas, k, vpnpt_ike_sa_params);
+	if (sa || in->dying)
+		goto out;
+	sa = kzalloc(sizeof(*sa), GFP_ATOMIC);
+	if (!sa)
+		goto out;
+	s = vpnpt_session_alloc(VPNPT_PROTO_IKE, GFP_ATOMIC);
+	if (!s)
+		goto err;
+	sa->key = *k;
+	sa->session = s;
+	s->ops = &vpnpt_ike_sa_ops;
+	s->client = k->client;
+	s->server = k->server;
+	s->public = public;
+	s->ids.ike.spi_i = k->ispi;
+	s->ids.ike.spi_r = rspi;
+	if (rhashtable_insert_fast(&in->sas, &sa->node, vpnpt_ike_sa_params)) {
+		kfree(s);
+		goto err;
+	}
+	if (vpnpt_session_insert(net, s)) {
+		rhashtable_remove_fast(&in->sas, &sa->node, vpnpt_ike_sa_params);
+		kfree_rcu(sa, rcu);
+		sa = NULL;
+		goto out;
+	}
+	list_add_tail_rcu(&sa->all, &in->sa_list);
+	vpnpt_ike_gc_kick(in);
+	goto out;
+err:
+	kfree(sa);
+	sa = NULL;
+out:
+	spin_unlock_bh(&in->lock);
+	return sa;
+}
+
+/*
+ * One IKE message of the flow of @ct. Returns the IKE SA's session id, 0 if
+ * the message belongs to none. RCU held (hook).
+ */
+static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
+			     bool from_client, const u8 *hdr, size_t len)
+{
+	const struct nf_conntrack_tuple *orig =
+		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
+	struct vpnpt_net *vn = vpnpt_net(net);
+	enum vpnpt_ike_child_event ev;
+	struct vpnpt_ike_hdr h;
+	struct vpnpt_ike_key k;
+	struct vpnpt_ike_sa *sa;
+	struct vpnpt_session *s;
+	int err;
+
+	err = vpnpt_ike_parse(hdr, len, &h);
+	/* Padding after a valid message is tolerated (counted). */
+	if (err) {
+		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_IKE,
+				VPNPT_STAT_PARSE_ERRORS);
+		if (err != -VPNPT_IKE_ERR_TRAILING)
+			return 0;
+	}
+	k.client = orig->src.u3.ip;
+	k.server = orig->dst.u3.ip;
+	k.ispi = h.ispi;
+	sa = rhashtable_lookup(&in->sas, &k, vpnpt_ike_sa_params);
+	if (!sa) {
+		if (!vpnpt_ike_starts_sa(&h, from_client))
+			return 0;
+		sa = vpnpt_ike_sa_new(net, in, &k, h.rspi,
+				      ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3.ip);
+		if (!sa)
+			return 0;
+	}
+	s = sa->session;
+	vpnpt_session_seen(s, from_client ? 0 : 1, len);
+	if (h.rspi && !READ_ONCE(s->ids.ike.spi_r))
+		WRITE_ONCE(s->ids.ike.spi_r, h.rspi);
+	if (!from_client) {
+		WRITE_ONCE(sa->last_resp[vpnpt_ike_exch_index(h.version, h.exchange)],
+			   jiffies);
+		/* IKEv2: authenticated; IKEv1: phase 1 keys are in use. */
+		if ((h.version == VPNPT_IKE_V2 && h.response &&
+		     h.exchange == VPNPT_IKEV2_EXCH_IKE_AUTH) ||
+		    (h.version == VPNPT_IKE_V1 &&
+		     (h.flags & VPNPT_IKEV1_FLAG_ENCRYPT)))
+			WRITE_ONCE(s->state, VPNPT_SESSION_ESTABLISHED);
+	}
+	/*
+	 * IKEv2: the response that creates or rekeys Child SAs. IKEv1: the
+	 * server answers the client's Quick Mode (its SPIs are in that
+	 * answer) but only sends on the new SA once the client's third
+	 * message, with the same Message ID, arrives: that is the evidence.
+	 */
+	ev = vpnpt_ike_child_event(&h, !from_client);
+	if (ev == VPNPT_IKE_CHILD_QUICK) {
+		WRITE_ONCE(sa->v1_quick_id, h.msg_id);
+		WRITE_ONCE(sa->v1_quick_open, true);
+	} else if (ev != VPNPT_IKE_CHILD_NONE) {
+		vpnpt_esp_ike_child(net, k.client, k.server, s->id);
+	} else if (h.version == VPNPT_IKE_V1 && from_client &&
+		   h.exchange == VPNPT_IKEV1_EXCH_QUICK &&
+		   READ_ONCE(sa->v1_quick_open) &&
+		   READ_ONCE(sa->v1_quick_id) == h.msg_id) {
+		WRITE_ONCE(sa->v1_quick_open, false);
+		vpnpt_esp_ike_child(net, k.client, k.server, s->id);
+	}
+	return s->id;
+}
+
+/* The start of a UDP payload: a NAT-T marker and an ISAKMP header. */
+#define VPNPT_IKE_PEEK	(VPNPT_NATT_MARKER_LEN + VPNPT_IKE_HDR_LEN)
+
+static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
+			  struct nf_conn *ct, enum ip_conntrack_info ctinfo)
+{
+	unsigned int off = protoff + sizeof(struct udphdr);
+	struct net *net = nf_ct_net(ct);
+	u8 buf[VPNPT_IKE_HDR_LEN];
+	const u8 *hdr;
+	size_t len;
+
+	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
+	    !vpnpt_proto_enabled(vpnpt_net(net), VPNPT_PROTO_IKE))
+		return NF_ACCEPT;
+	len = skb->len - off;
+	/* The parser reads the fixed header only; @len is the datagram's. */
+	hdr = skb_header_pointer(skb, off, min_t(size_t, len, sizeof(buf)), buf);
+	if (!hdr)
+		return NF_ACCEPT;
+	vpnpt_ike_message(net, ct, CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL,
+			  hdr, len);
+	return NF_ACCEPT;
+}
+
+/* ---- NAT-T --------------------------------------------------------------- */
+
+static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
+					      struct vpnpt_ike_net *in,
+					      const struct nf_conn *ct,
+					      const struct vpnpt_natt_key *k)
+{
+	struct vpnpt_natt_flow *f;
+	struct vpnpt_session *s;
+
+	spin_lock_bh(&in->lock);
+	f = rhashtable_lookup_fast(&in->natt, k, vpnpt_natt_params);
+	if (f || in->dying)
+		goto out;
+	f = kzalloc(sizeof(*f), GFP_ATOMIC);
+	s = vpnpt_session_alloc(VPNPT_PROTO_NATT, GFP_ATOMIC);
+	if (!f || !s)
+		goto err;
+	f->key = *k;
+	f->session = s;
+	s->ops = &vpnpt_natt_ops;
+	s->client = k->client;
+	s->server = k->server;
+	s->public = ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3.ip;
+	if (rhashtable_insert_fast(&in->natt, &f->node, vpnpt_natt_params))
+		goto err;
+	if (vpnpt_session_insert(net, s)) {
+		rhashtable_remove_fast(&in->natt, &f->node, vpnpt_natt_params);
+		kfree_rcu(f, rcu);
+		f = NULL;
+		goto out;
+	}
+	f->id = s->id;
+	if (rhashtable_insert_fast(&in->natt_ids, &f->id_node,
+				   vpnpt_natt_id_params)) {
+		/* Cannot be found by id: take it out again. */
+		spin_unlock_bh(&in->lock);
+		rhashtable_remove_fast(&in->natt, &f->node, vpnpt_natt_params);
+		vpnpt_session_remove(net, s);
+		kfree_rcu(f, rcu);
+		return NULL;
+	}
+	list_add_tail_rcu(&f->all, &in->natt_list);
+	vpnpt_ike_gc_kick(in);
+	goto out;
+err:
+	kfree(s);
+	kfree(f);
+	f = NULL;
+out:
+	spin_unlock_bh(&in->lock);
+	return f;
+}
+
+static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
+			   struct nf_conn *ct, enum ip_conntrack_info ctinfo)
+{
+	const struct nf_conntrack_tuple *orig =
+		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	unsigned int off = protoff + sizeof(struct udphdr);
+	bool from_client = CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL;
+	struct net *net = nf_ct_net(ct);
+	struct vpnpt_net *vn = vpnpt_net(net);
+	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
+	struct vpnpt_natt_flow *f;
+	struct vpnpt_natt_key k;
+	u8 buf[VPNPT_IKE_PEEK];
+	enum vpnpt_natt_kind kind;
+	const u8 *hdr;
+	size_t len, ike_off;
+	u64 ike_id;
+
+	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
+	    !vpnpt_proto_enabled(vn, VPNPT_PROTO_NATT))
+		return NF_ACCEPT;
+	len = skb->len - off;
+	hdr = len ? skb_header_pointer(skb, off, min_t(size_t, len, sizeof(buf)),
+				       buf) : NULL;
+	kind = hdr ? vpnpt_natt_classify(hdr, len, &ike_off) : VPNPT_NATT_MALFORMED;
+
+	k.client = orig->src.u3.ip;
+	k.server = orig->dst.u3.ip;
+	k.port = orig->src.u.udp.port;
+	k.pad = 0;
+	f = rhashtable_lookup(&in->natt, &k, vpnpt_natt_params);
+	if (!f && kind != VPNPT_NATT_MALFORMED)
+		f = vpnpt_natt_new(net, in, ct, &k);
+	if (f)
+		vpnpt_session_seen(f->session, from_client ? 0 : 1, len);
+
+	switch (kind) {
+	case VPNPT_NATT_KEEPALIVE:
+		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT,
+				VPNPT_STAT_NATT_KEEPALIVE);
+		break;
+	case VPNPT_NATT_ESP:
+		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_ESP);
+		if (f && READ_ONCE(f->session->state) == VPNPT_SESSION_NEW &&
+		    !from_client)
+			WRITE_ONCE(f->session->state, VPNPT_SESSION_ESTABLISHED);
+		break;
+	case VPNPT_NATT_IKE:
+		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_IKE);
+		if (!vpnpt_proto_enabled(vn, VPNPT_PROTO_IKE))
+			break;
+		ike_id = vpnpt_ike_message(net, ct, from_client, hdr + ike_off,
+					   len - ike_off);
+		if (f && ike_id && READ_ONCE(f->session->parent) != ike_id) {
+			struct vpnpt_ike_key ik = {
+				.client = k.client, .server = k.server,
+				.ispi = vpnpt_get_be64(hdr + ike_off),
+			};
+			struct vpnpt_ike_sa *sa;
+
+			WRITE_ONCE(f->session->parent, ike_id);
+			sa = rhashtable_lookup(&in->sas, &ik, vpnpt_ike_sa_params);
+			if (sa) {
+				WRITE_ONCE(f->session->ids.ike.spi_i, ik.ispi);
+				WRITE_ONCE(f->session->ids.ike.spi_r,
+					   READ_ONCE(sa->session->ids.ike.spi_r));
+			}
+		}
+		break;
+	default:
+		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT,
+				VPNPT_STAT_PARSE_ERRORS);
+		break;
+	}
+	return NF_ACCEPT;
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static const struct nf_conntrack_expect_policy vpnpt_ike_exp_policy = {
+	.max_expected = 0,
+	.timeout = 1,
+};
+
+static struct nf_conntrack_helper vpnpt_ike_helpers[] __read_mostly = {
+	{
+		.name = VPNPT_HELPER_IKE,
+		.me = THIS_MODULE,
+		.tuple.src.l3num = NFPROTO_IPV4,
+		.tuple.src.u.udp.port = cpu_to_be16(VPNPT_PORT_IKE),
+		.tuple.dst.protonum = IPPROTO_UDP,
+		.help = vpnpt_ike_help,
+		.expect_policy = &vpnpt_ike_exp_policy,
+	},
+	{
+		.name = VPNPT_HELPER_NATT,
+		.me = THIS_MODULE,
+		.tuple.src.l3num = NFPROTO_IPV4,
+		.tuple.src.u.udp.port = cpu_to_be16(VPNPT_PORT_NATT),
+		.tuple.dst.protonum = IPPROTO_UDP,
+		.help = vpnpt_natt_help,
+		.expect_policy = &vpnpt_ike_exp_policy,
+	},
+};
+
+/* ---- expiry and namespaces ------------------------------------------------- */
+
+static void vpnpt_ike_gc(struct work_struct *work)
+{
+	struct vpnpt_ike_net *in = container_of(to_delayed_work(work),
+						struct vpnpt_ike_net, gc);
+	struct vpnpt_net *vn = vpnpt_net(in->net);
+	unsigned long now = jiffies, t_ike, t_natt;
+	struct vpnpt_natt_flow *f;
+	struct vpnpt_ike_sa *sa;
+	bool more;
+
+	t_ike = READ_ONCE(vn->timeouts[VPNPT_PROTO_IKE]) * HZ;
+	t_natt = READ_ONCE(vn->timeouts[VPNPT_PROTO_NATT]) * HZ;
+	rcu_read_lock();
+	list_for_each_entry_rcu(sa, &in->sa_list, all)
+		if (time_after(now, READ_ONCE(sa->session->last_seen) + t_ike))
+			vpnpt_session_remove(in->net, sa->session);
+	list_for_each_entry_rcu(f, &in->natt_list, all)
+		if (time_after(now, READ_ONCE(f->session->last_seen) + t_natt))
+			vpnpt_session_remove(in->net, f->session);
+	rcu_read_unlock();
+
+	spin_lock_bh(&in->lock);
+	more = !list_empty(&in->sa_list) || !list_empty(&in->natt_list);
+	if (more && !in->dying)
+		mod_delayed_work(system_wq, &in->gc, VPNPT_IKE_GC_INTERVAL);
+	spin_unlock_bh(&in->lock);
+}
+
+static int __net_init vpnpt_ike_net_init(struct net *net)
+{
+	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
+	int err;
+
+	spin_lock_init(&in->lock);
+	INIT_LIST_HEAD(&in->sa_list);
+	INIT_LIST_HEAD(&in->natt_list);
+	INIT_DELAYED_WORK(&in->gc, vpnpt_ike_gc);
+	in->net = net;
+	err = rhashtable_init(&in->sas, &vpnpt_ike_sa_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&in->natt, &vpnpt_natt_params);
+	if (err)
+		goto err_sas;
+	err = rhashtable_init(&in->natt_ids, &vpnpt_natt_id_params);
+	if (err)
+		goto err_natt;
+	return 0;
+
+err_natt:
+	rhashtable_destroy(&in->natt);
+err_sas:
+	rhashtable_destroy(&in->sas);
+	return err;
+}
+
+static void __net_exit vpnpt_ike_net_exit(struct net *net)
+{
+	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
+
+	vpnpt_sessions_flush(net, BIT(VPNPT_PROTO_IKE) | BIT(VPNPT_PROTO_NATT));
+	spin_lock_bh(&in->lock);
+	in->dying = true;
+	spin_unlock_bh(&in->lock);
+	cancel_delayed_work_sync(&in->gc);
+	WARN_ON_ONCE(!list_empty(&in->sa_list) || !list_empty(&in->natt_list));
+	rhashtable_destroy(&in->natt_ids);
+	rhashtable_destroy(&in->natt);
+	rhashtable_destroy(&in->sas);
+}
+
+static struct pernet_operations vpnpt_ike_net_ops = {
+	.init = vpnpt_ike_net_init,
+	.exit = vpnpt_ike_net_exit,
+	.id = &vpnpt_ike_net_id,
+	.size = sizeof(struct vpnpt_ike_net),
+};
+
+int vpnpt_ike_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&vpnpt_ike_net_ops);
+	if (err)
+		return err;
+	err = nf_conntrack_helpers_register(vpnpt_ike_helpers,
+					    ARRAY_SIZE(vpnpt_ike_helpers));
+	if (err) {
+		pr_err("cannot register the IKE and NAT-T helpers: %d\n", err);
+		unregister_pernet_subsys(&vpnpt_ike_net_ops);
+	}
+	return err;
+}
+
+void vpnpt_ike_exit(void)
+{
+	/* No helper runs after this; conntracks forget the helpers. */
+	nf_conntrack_helpers_unregister(vpnpt_ike_helpers,
+					ARRAY_SIZE(vpnpt_ike_helpers));
+	unregister_pernet_subsys(&vpnpt_ike_net_ops);
+}

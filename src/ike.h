@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IKE (UDP 500) and NAT-T (UDP 4500) conntrack helpers: per LAN client and
+ * server, the IKE SAs seen and what their exchanges mean for ESP; NAT-T
+ * datagrams classified and linked to their IKE session. See docs/ipsec.md.
+ */
+#ifndef _VPNPT_IKE_H
+#define _VPNPT_IKE_H
+
+int vpnpt_ike_init(void);
+void vpnpt_ike_exit(void);
+
+#endif /* _VPNPT_IKE_H */
