@@ -33,16 +33,7 @@ vpnpt_unload
 on_exit vpnpt_unload
 topo_create "$N" || { tap_not_ok "topology"; tap_done; }
 vpnpt_load || { tap_not_ok "load"; tap_done; }
-# Only vpnpt's PPTP helper, attached as `vpnptctl setup` does it.
-check "attach the vpnpt-pptp helper" nsx $NS_ROUTER nft -f - <<END
-table ip vpnpt {
-	ct helper vpnpt-pptp { type "vpnpt-pptp" protocol tcp; l3proto ip; }
-	chain prerouting {
-		type filter hook prerouting priority 0; policy accept;
-		ct state new tcp dport 1723 ct helper set "vpnpt-pptp"
-	}
-}
-END
+check "vpnptctl setup attaches the helpers" nsx $NS_ROUTER "$CTL" setup
 
 # --- the server -----------------------------------------------------------------
 cat >"$D/pptpd.conf" <<END
@@ -149,7 +140,7 @@ fi
 check "and passes traffic" nsx "$(client_ns 1)" ping -c 2 -i 0.3 -W 2 -q 192.168.77.1
 
 # --- rmmod with a live call ----------------------------------------------------------
-nsx $NS_ROUTER nft delete table ip vpnpt
+check "vpnptctl teardown" nsx $NS_ROUTER "$CTL" teardown
 check "rmmod with a live call" rmmod vpnpt
 check_eq "no expectation left after rmmod" 0 "$(vpnpt_expects)"
 tap_done
