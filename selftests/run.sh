@@ -14,7 +14,7 @@ else
 	for t in *.sh; do
 		case $t in
 		# harness.sh, install.sh, debian.sh: on the host; debian-guest.sh: by debian.sh
-		lib.sh | run.sh | harness.sh | install.sh | debian.sh | debian-guest.sh) ;;
+		lib.sh | lib_peers.sh | run.sh | harness.sh | install.sh | debian.sh | debian-guest.sh) ;;
 		*) tests+=("${t%.sh}") ;;
 		esac
 	done

@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Real VPN peers for the demo and the selftests, sourced after lib.sh and
+# topo_create. Every daemon runs in its namespace with its own /run (ip netns
+# exec gives each command a private mount namespace) and its files under
+# $VPNPT_LOGDIR, so several clients of one kind coexist.
+#
+#   PPTP    pptpd on the server (ppp 192.168.77.1, peers .11-.99);
+#           pppd + pptp-linux clients
+#   L2TP    xl2tpd LNS on the server (ppp 192.168.78.1, peers .10-.20);
+#           xl2tpd LACs
+#   IPsec   libreswan: one pluto on the server (address $PEERS_IPSEC_SERVER),
+#           one per client; IKEv2, PSK, tunnel mode between 10.210.I.1
+#           (client I) and 10.211.0.1, NAT-T off so raw ESP crosses the NAT
+
+PEERS_PPP_OPTS="noauth nobsdcomp nodeflate noccp novj novjccomp nodefaultroute"
+PEERS_IPSEC_SERVER=203.0.113.5
+PEERS_PSK=vpnpt-peers-psk
+_PLUTO=/usr/libexec/ipsec/pluto
+_WHACK=/usr/libexec/ipsec/whack
+_ADDCONN=/usr/libexec/ipsec/addconn
+
+peers_modules() { modprobe -a ppp_generic ppp_async esp4 xfrm_user 2>/dev/null; }
+
+# --- PPTP ------------------------------------------------------------------------
+pptp_server_start() {
+	local d=$VPNPT_LOGDIR
+	printf 'option %s\nlocalip 192.168.77.1\nremoteip 192.168.77.11-99\n' \
+		"$d/pptpd-options" >"$d/pptpd.conf"
+	printf '%s\nname pptpd\nlcp-echo-interval 5\nlcp-echo-failure 6\n' \
+		"$(echo $PEERS_PPP_OPTS | tr ' ' '\n')" >"$d/pptpd-options"
+	ns_bg $NS_SERVER pptpd sh -c "mount -t tmpfs none /run && mkdir -p /run/pptp &&
+		exec pptpd -f -c $d/pptpd.conf -p /run/pptpd.pid"
+	wait_until 10 nsx $NS_SERVER sh -c "ss -ltn | grep -q ':1723 '"
+}
+
+pptp_client_start() { # I
+	ns_bg "$(client_ns "$1")" "pppd-c$1" sh -c "mount -t tmpfs none /run && mkdir -p /run/pptp &&
+		exec pppd pty 'pptp $SERVER_WAN --nolaunchpppd --loglevel 1' \
+		$PEERS_PPP_OPTS nodetach name c$1 remotename pptpd \
+		lcp-echo-interval 5 lcp-echo-failure 6 debug"
+}
+
+pptp_client_stop() { # I : pppd hangs up; pptp sends CCRQ and StopCCRQ
+	nsx "$(client_ns "$1")" sh -c 'for p in $(pidof pppd); do kill -TERM $p; done' 2>/dev/null
+	true
+}
+
+# A ppp link with an address of NET (77: PPTP, 78: L2TP) is up in client I.
+ppp_up() { # I [NET]
+	nsx "$(client_ns "$1")" ip -4 addr show 2>/dev/null | grep -q "inet 192.168.${2:-77}\."
+}
+
+# --- L2TP ------------------------------------------------------------------------
+_l2tp_ppp_options() { # FILE [EXTRA...]
+	local f=$1
+	shift
+	printf '%s\n' $PEERS_PPP_OPTS nodetach "mtu 1400" "mru 1400" "lcp-echo-interval 0" "$@" >"$f"
+}
+
+_xl2tpd_start() { # NAME NS
+	local d=$VPNPT_LOGDIR
+	ns_bg "$2" "$1" sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/lock /run/xl2tpd &&
+		exec xl2tpd -D -c $d/$1.conf -p $d/$1.pid -C $d/$1.control"
+}
+
+l2tp_server_start() {
+	local d=$VPNPT_LOGDIR
+	_l2tp_ppp_options "$d/lns.ppp"
+	cat >"$d/lns.conf" <<-END
+		[global]
+		listen-addr = $SERVER_WAN
+		port = 1701
+		access control = no
+		force userspace = yes
+
+		[lns default]
+		ip range = 192.168.78.10-192.168.78.20
+		local ip = 192.168.78.1
+		require authentication = no
+		refuse pap = yes
+		refuse chap = yes
+		hidden bit = no
+		length bit = yes
+		name = vpnpt-lns
+		pppoptfile = $d/lns.ppp
+	END
+	_xl2tpd_start lns $NS_SERVER
+	wait_until 10 nsx $NS_SERVER sh -c 'ss -lun | grep -q ":1701 "'
+}
+
+l2tp_client_start() { # I
+	local d=$VPNPT_LOGDIR
+	_l2tp_ppp_options "$d/lac$1.ppp" ipcp-accept-local ipcp-accept-remote
+	cat >"$d/lac$1.conf" <<-END
+		[global]
+		port = 1701
+		access control = no
+		force userspace = yes
+
+		[lac vpn]
+		lns = $SERVER_WAN
+		autodial = yes
+		redial = no
+		require authentication = no
+		refuse pap = yes
+		refuse chap = yes
+		hidden bit = no
+		length bit = yes
+		name = c$1
+		pppoptfile = $d/lac$1.ppp
+	END
+	_xl2tpd_start "lac$1" "$(client_ns "$1")"
+}
+
+l2tp_client_stop() { echo "d vpn" >"$VPNPT_LOGDIR/lac$1.control"; }
+
+# --- IPsec (libreswan) -------------------------------------------------------------
+ipsec_inner() { echo "10.210.$1.1"; }
+IPSEC_INNER_SERVER=10.211.0.1
+
+_pluto_conf_server() { # N
+	local i
+	printf 'config setup\n'
+	for ((i = 1; i <= $1; i++)); do
+		printf 'conn c%s\n\tauthby=secret\n\tleft=%s\n\tleftid=@server\n' $i $PEERS_IPSEC_SERVER
+		printf '\tleftsubnet=%s/32\n\tright=%%any\n\trightid=@c%s\n' $IPSEC_INNER_SERVER $i
+		printf '\trightsubnet=%s/32\n\tauto=add\n' "$(ipsec_inner $i)"
+		printf '\tleftupdown=/bin/true\n\tikev2=yes\n\tencapsulation=no\n'
+	done
+}
+
+_pluto_conf_client() { # I
+	printf 'config setup\nconn vpn\n\tauthby=secret\n\tleft=%s\n\tleftid=@c%s\n' "$(client_addr "$1")" "$1"
+	printf '\tleftsubnet=%s/32\n\tright=%s\n\trightid=@server\n' "$(ipsec_inner "$1")" $PEERS_IPSEC_SERVER
+	printf '\trightsubnet=%s/32\n\tauto=add\n' $IPSEC_INNER_SERVER
+	printf '\tleftupdown=/bin/true\n\tikev2=yes\n\tencapsulation=no\n'
+}
+
+_pluto_start() { # NS NAME CONF-FUNCTION [ARGS]
+	local ns=$1 name=$2 d=$VPNPT_LOGDIR/swan/$2
+	shift 2
+	mkdir -p "$d"
+	"$@" >"$d/ipsec.conf"
+	echo ": PSK \"$PEERS_PSK\"" >"$d/ipsec.secrets"
+	chmod 600 "$d/ipsec.secrets"
+	certutil -N -d "sql:$d" --empty-password >/dev/null 2>&1 || return 1
+	ns_bg "$ns" "pluto-$name" $_PLUTO --nofork --stderrlog --config "$d/ipsec.conf" \
+		--rundir "$d" --nssdir "$d" --ipsecdir "$d" --secretsfile "$d/ipsec.secrets" \
+		--nhelpers 1 --no-dnssec
+	wait_until 20 test -S "$d/pluto.ctl" || return 1
+	nsx "$ns" $_WHACK --ctlsocket "$d/pluto.ctl" --listen >/dev/null || return 1
+	nsx "$ns" $_ADDCONN --ctlsocket "$d/pluto.ctl" --config "$d/ipsec.conf" --autoall >/dev/null
+}
+
+# ipsec_server_start N : the server, with a connection for clients 1..N
+ipsec_server_start() {
+	nsx $NS_SERVER ip addr add $PEERS_IPSEC_SERVER/24 dev wan
+	nsx $NS_SERVER ip addr add $IPSEC_INNER_SERVER/32 dev lo
+	nsx $NS_SERVER ip route add 10.210.0.0/16 via $ROUTER_WAN
+	_pluto_start $NS_SERVER server _pluto_conf_server "$1"
+}
+
+ipsec_client_start() { # I : start its pluto and bring the tunnel up
+	nsx "$(client_ns "$1")" ip addr add "$(ipsec_inner "$1")/32" dev lo
+	_pluto_start "$(client_ns "$1")" "c$1" _pluto_conf_client "$1" || return 1
+	nsx "$(client_ns "$1")" $_WHACK --ctlsocket "$VPNPT_LOGDIR/swan/c$1/pluto.ctl" \
+		--initiate --name vpn --asynchronous >/dev/null 2>&1
+}
+
+ipsec_ping() { # I : one ping through client I's tunnel
+	nsx "$(client_ns "$1")" ping -c1 -W1 -q -I "$(ipsec_inner "$1")" $IPSEC_INNER_SERVER
+}
