@@ -18,6 +18,7 @@
 # up no vpnpt session, expectation or GRE flow is left; the pptp switch off
 # blocks new calls and on again lets them through.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_peers.sh"
 
 vpnpt_require_root
 require_cmd pptpd pptp pppd nft conntrack python3
@@ -35,48 +36,9 @@ topo_create "$N" || { tap_not_ok "topology"; tap_done; }
 vpnpt_load || { tap_not_ok "load"; tap_done; }
 check "vpnptctl setup attaches the helpers" nsx $NS_ROUTER "$CTL" setup
 
-# --- the server -----------------------------------------------------------------
-cat >"$D/pptpd.conf" <<END
-option $D/pptpd-options
-localip 192.168.77.1
-remoteip 192.168.77.11-99
-END
-cat >"$D/pptpd-options" <<END
-name pptpd
-noauth
-nobsdcomp
-nodeflate
-noccp
-novj
-novjccomp
-nodefaultroute
-lcp-echo-interval 5
-lcp-echo-failure 6
-END
-# pptpd and its pppds keep pid files and sockets under /run: give them their
-# own, as each client gets its own below.
-ns_bg $NS_SERVER pptpd sh -c "mount -t tmpfs none /run && mkdir -p /run/pptp &&
-	exec pptpd -f -c $D/pptpd.conf -p /run/pptpd.pid"
-wait_until 10 nsx $NS_SERVER sh -c "ss -ltn | grep -q ':1723 '" ||
-	diag "pptpd does not listen"
-
-# --- the clients ------------------------------------------------------------------
-start_client() { # I
-	local ns
-	ns=$(client_ns "$1")
-	ns_bg "$ns" "pppd-c$1" sh -c "mount -t tmpfs none /run && mkdir -p /run/pptp &&
-		exec pppd pty 'pptp $SERVER_WAN --nolaunchpppd --loglevel 1' \
-		noauth nodetach name c$1 remotename pptpd nodefaultroute \
-		noccp nobsdcomp nodeflate novj novjccomp \
-		lcp-echo-interval 5 lcp-echo-failure 6 debug"
-}
-stop_client() { # I : pppd hangs up: pptp sends CCRQ and StopCCRQ
-	nsx "$(client_ns "$1")" sh -c 'for p in $(pidof pppd); do kill -TERM $p; done' 2>/dev/null
-	true
-}
-ppp_up() { # I
-	nsx "$(client_ns "$1")" ip -4 addr show 2>/dev/null | grep -q 'inet 192.168.77.'
-}
+pptp_server_start || diag "pptpd does not listen"
+start_client() { pptp_client_start "$@"; }
+stop_client() { pptp_client_stop "$@"; }
 sessions_json() { nsx $NS_ROUTER "$CTL" -j sessions; }
 # count_sessions STATE : PPTP sessions in that state ("" = any)
 count_sessions() {
