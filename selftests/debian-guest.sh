@@ -21,7 +21,7 @@
 #     vpnpt-setup.service ExecStartPre/ExecStart/ExecStop as systemd runs them
 #         -> nft table ip vpnpt appears / disappears
 #     vpnptctl status
-#     [PPTP client through the installed module: hook, see pptp_connects]
+#     a PPTP client connects through the installed module (pptp_connects)
 #     dpkg --purge vpnptctl vpnpt-dkms -> nothing of vpnpt left
 #
 # Usage (in the guest, as root): VPNPT_DEBS=DIR selftests/debian-guest.sh
@@ -175,12 +175,25 @@ check "vpnptctl status" vpnptctl status
 check_eq "vpnptctl status: module version $upstream" "$upstream" \
 	"$(vpnptctl -j status 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["module_version"])' 2>&1)"
 
-# HOOK (issue #7, "a PPTP client connects"): once PPTP passthrough exists,
-# run a PPTP client through the module the packages installed here (topology
-# of selftests/lib.sh, as selftests/pptp.sh does) and assert its link and
-# session. Until then this is reported as a skip.
+# A PPTP client through the module the packages installed: its link, its
+# traffic and its session as the installed vpnptctl shows it.
 pptp_connects() {
-	tap_ok "a PPTP client connects through the installed module # SKIP not written yet (needs PPTP passthrough)"
+	local ctl=/usr/sbin/vpnptctl n
+	. "$SELFTESTS_DIR/lib_peers.sh"
+	peers_modules
+	topo_create 1 || { tap_not_ok "topology for the PPTP client"; return; }
+	check "installed vpnptctl attaches the helpers in the router namespace" \
+		$ctl -n $NS_ROUTER setup
+	pptp_server_start
+	pptp_client_start 1
+	check "a PPTP client connects through the installed module" wait_until 60 ppp_up 1
+	check "and passes traffic" nsx "$(client_ns 1)" ping -c 2 -W 2 -q 192.168.77.1
+	n=$($ctl -n $NS_ROUTER -j sessions | python3 -c '
+import json, sys
+print(sum(1 for s in json.load(sys.stdin) if s["proto"] == "pptp" and s["state"] == "established"))')
+	check_eq "installed vpnptctl lists the call" 1 "$n"
+	pptp_client_stop 1
+	for n in $NS_ROUTER $NS_SERVER "$(client_ns 1)"; do ns_del "$n"; done
 }
 pptp_connects
 
