@@ -116,7 +116,8 @@ enum vpnpt_proto {
  * @VPNPT_CMD_FLUSH: do, needs CAP_NET_ADMIN; removes the sessions of the
  *	protocols in %VPNPT_A_PROTOS (default: all) with their conntrack
  *	entries. The reply carries %VPNPT_A_FLUSHED.
- * @VPNPT_CMD_SESSION_NEW: event only: a session came up (%VPNPT_A_SESSION).
+ * @VPNPT_CMD_SESSION_NEW: event only: a session came up, or its state
+ *	changed (%VPNPT_A_SESSION, with the new %VPNPT_SA_STATE).
  * @VPNPT_CMD_SESSION_DEL: event only: a session ended (%VPNPT_A_SESSION).
  * @__VPNPT_CMD_MAX: number of commands; not a command
  */
