@@ -9,13 +9,14 @@
 #   vpnpt-c1 10.99.0.11                                           vpnpt-s
 #     xl2tpd LAC, ppp0 --+                                          203.0.113.2
 #                        +-- br0 [vpnpt-r] wan 203.0.113.1 -------- xl2tpd LNS
-#   vpnpt-c2 10.99.0.12  |   masquerade, ct helper "vpnpt-l2tp"     ppp: 192.168.77.1
+#   vpnpt-c2 10.99.0.12  |   masquerade, ct helper "vpnpt-l2tp"     ppp: 192.168.78.1
 #     xl2tpd LAC, ppp0 --+   on new udp dport 1701                  clients .10-.20
 #
 # xl2tpd runs in userspace mode (no l2tp kernel modules) and each instance
 # has its own config, control pipe, pid file and a private /run (ip netns
 # exec already gives each command its own mount namespace).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_peers.sh"
 
 vpnpt_require_root
 require_cmd nft python3 conntrack xl2tpd pppd
@@ -26,8 +27,7 @@ vpnpt_unload
 on_exit vpnpt_unload
 topo_create 2 || { tap_not_ok "topology"; tap_done; }
 vpnpt_load || { tap_not_ok "load"; tap_done; }
-D=$VPNPT_LOGDIR
-PPP_SERVER=192.168.77.1
+PPP_SERVER=192.168.78.1
 
 nsx $NS_ROUTER nft -f - <<END
 table ip vpnpt_l2tp_test {
@@ -44,83 +44,13 @@ END
 check "helper attached by an nft ct helper rule" \
 	nsx $NS_ROUTER nft list table ip vpnpt_l2tp_test
 
-ppp_options() { # FILE
-	cat >"$1" <<-END
-		noauth
-		noccp
-		nobsdcomp
-		nodeflate
-		novj
-		novjccomp
-		nodefaultroute
-		nodetach
-		mtu 1400
-		mru 1400
-		lcp-echo-interval 0
-	END
-}
+l2tp_server_start || diag "LNS not listening"
+for i in 1 2; do l2tp_client_start $i; done
 
-# xl2tpd_start NAME NS : NAME.conf must exist; runs in the foreground (-D).
-xl2tpd_start() {
-	local name=$1 ns=$2
-	ns_bg "$ns" "$name" sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/lock /run/xl2tpd &&
-		exec xl2tpd -D -c $D/$name.conf -p $D/$name.pid -C $D/$name.control"
-}
-
-ppp_options "$D/lns.ppp"
-cat >"$D/lns.conf" <<END
-[global]
-listen-addr = $SERVER_WAN
-port = 1701
-access control = no
-force userspace = yes
-
-[lns default]
-ip range = 192.168.77.10-192.168.77.20
-local ip = $PPP_SERVER
-require authentication = no
-refuse pap = yes
-refuse chap = yes
-hidden bit = no
-length bit = yes
-name = vpnpt-lns
-pppoptfile = $D/lns.ppp
-END
-xl2tpd_start lns $NS_SERVER
-wait_until 10 nsx $NS_SERVER sh -c 'ss -lun | grep -q ":1701 "' || diag "LNS not listening"
-
-for i in 1 2; do
-	ppp_options "$D/lac$i.ppp"
-	echo "ipcp-accept-local" >>"$D/lac$i.ppp"
-	echo "ipcp-accept-remote" >>"$D/lac$i.ppp"
-	cat >"$D/lac$i.conf" <<-END
-		[global]
-		port = 1701
-		access control = no
-		force userspace = yes
-
-		[lac vpn]
-		lns = $SERVER_WAN
-		autodial = yes
-		redial = no
-		require authentication = no
-		refuse pap = yes
-		refuse chap = yes
-		hidden bit = no
-		length bit = yes
-		name = c$i
-		pppoptfile = $D/lac$i.ppp
-	END
-	xl2tpd_start "lac$i" "$(client_ns $i)"
-done
-
-ppp_up() { # NS
-	nsx "$1" ip -4 addr show dev ppp0 2>/dev/null | grep -q 'inet 192.168.77.'
-}
-check "client 1: PPP over L2TP up" wait_until 60 ppp_up "$(client_ns 1)"
-check "client 2: PPP over L2TP up" wait_until 60 ppp_up "$(client_ns 2)"
-check "both clients up at the same time" sh -c "ip netns exec $(client_ns 1) ip -4 addr show dev ppp0 | grep -q 192.168.77. &&
-	ip netns exec $(client_ns 2) ip -4 addr show dev ppp0 | grep -q 192.168.77."
+check "client 1: PPP over L2TP up" wait_until 60 ppp_up 1 78
+check "client 2: PPP over L2TP up" wait_until 60 ppp_up 2 78
+check "both clients up at the same time" sh -c "ip netns exec $(client_ns 1) ip -4 addr show dev ppp0 | grep -q 192.168.78. &&
+	ip netns exec $(client_ns 2) ip -4 addr show dev ppp0 | grep -q 192.168.78."
 check "client 1 pings the LNS through its PPP link" \
 	nsx "$(client_ns 1)" ping -c 2 -W 2 -I ppp0 $PPP_SERVER
 check "client 2 pings the LNS through its PPP link" \
@@ -147,7 +77,7 @@ check_eq "two clients behind one address: two public ports on the server side" 2
 		sort -u | grep -c .)"
 
 # Client 1 hangs up: xl2tpd closes the tunnel with StopCCN.
-echo "d vpn" >"$D/lac1.control"
+l2tp_client_stop 1
 one_left() { [ "$(sessions)" = "$(client_addr 2) established True True True" ]; }
 check "client 1's session removed when its tunnel closes" wait_until 20 one_left
 check "client 2 still passes traffic" \
