@@ -38,16 +38,22 @@ Commands (words; KEY=VALUE options; ids in decimal or 0x hex):
                               = PNS to PAC (key: the PAC's Call ID), in = PAC
                               to the address it sees the PNS at (key: the
                               Call ID the PAC was told); reports where and
-                              with which key each arrived
-  calls NAME                  the calls of a connection as both ends know them
+                              with which key each arrived; text: "SRC-AT-PAC
+                              KEY-OK DST-AT-PNS KEY-AT-PNS"
+  calls NAME                  the calls of a connection as both ends know
+                              them; text: as sess, sorted
   close NAME                  the PNS closes; waits until the PAC saw it
-  sessions / stats            vpnpt's PPTP sessions / stats in NS (default
-                              vpnpt-r), read over generic netlink
+  sessions / stats            vpnpt's PPTP sessions / stats in vpnpt-r,
+                              read over generic netlink (vpnpt_nl.py's code)
+  sess CLIENT                 text: "inside outside peer state;..." of the
+                              client's sessions, sorted
+  nsess [CLIENT|-] [STATE]    text: how many sessions
+  perr                        text: the PPTP parse_errors counter
   scale NS CONNS CALLS [file=F]  CONNS connections from CONNS addresses of NS
                               (10.99.2.1 on, see addr()), CALLS calls in all,
                               the same inside IDs on every connection; GRE
                               each way per call; table of calls to F
-  scale_end [how=stop|close]  end the scale connections
+  scale_end [how=stop|close|mixed]  end the scale connections
   quit
 """
 import ctypes
@@ -80,6 +86,7 @@ TYPES = {
     15: ("sli", 24, 0, 12, 0),
 }
 BYNAME = {v[0]: k for k, v in TYPES.items()}
+STATES = ["new", "established", "closing"]
 # What the fake PAC answers with.
 REPLY = {"sccrq": "sccrp", "echorq": "echorp", "stopccrq": "stopccrp",
          "ocrq": "ocrp", "icrp": "iccn", "ccrq": "cdn"}
@@ -390,8 +397,16 @@ class Tool:
                 continue
             # Each piece leaves alone: wait until the last one is acked.
             self.wait(lambda: self.outq(end) == 0, 5)
-            end.sock.sendall(data[a:b])
+            self.sendall(end.sock, data[a:b])
         return self.wait(lambda: self.outq(end) == 0, 5)
+
+    def sendall(self, sock, data):
+        """Send on a non-blocking socket, serving the others meanwhile."""
+        while data:
+            try:
+                data = data[sock.send(data):]
+            except BlockingIOError:
+                self.pump(0.01)
 
     @staticmethod
     def outq(end):
@@ -507,13 +522,19 @@ class Tool:
             self.wait(lambda: tok in self.gre_seen, 3)
             res[d] = self.gre_seen.get(tok)
         res["ok"] = all(res.get(d) for d in dirs.split(","))
+        o, i = res.get("out") or {}, res.get("in") or {}
+        # "server-sees-src key-is-the-PAC's client-address key-there"
+        res["text"] = "%s %s %s %s" % (o.get("src"), str(o.get("key") == pid).lower(),
+                                       i.get("dst"), i.get("key"))
         return res
 
     def c_calls(self, name):
         conn = self.conns[name]
-        return {"calls": [{"inside": i, "peer": p,
-                           "outside": conn.pac_calls.get(p)}
-                          for i, p in conn.pns_calls.items()]}
+        calls = sorted((i, conn.pac_calls.get(p), p)
+                       for i, p in conn.pns_calls.items())
+        return {"calls": [{"inside": i, "outside": o, "peer": p}
+                          for i, o, p in calls],
+                "text": ";".join("%d %s %d established" % c for c in calls)}
 
     def c_close(self, name):
         conn = self.conns[name]
@@ -535,6 +556,24 @@ class Tool:
                       vpnpt_nl.protos_payload(["pptp"]),
                       flags=vpnpt_nl.NLM_F_DUMP)
         return {"sessions": [vpnpt_nl.decode_top(*x)["session"] for x in r]}
+
+    def c_sess(self, client):
+        """That client's sessions as "inside outside peer state;..."."""
+        s = sorted((x.get("call_id_inside"), x.get("call_id_outside"),
+                    x.get("peer_call_id"), STATES[x.get("state", 0)])
+                   for x in self.c_sessions()["sessions"]
+                   if x["client"] == client)
+        return {"text": ";".join("%s %s %s %s" % x for x in s)}
+
+    def c_nsess(self, client=None, state=None):
+        """How many sessions that client ("-" = any) has (in that state)."""
+        n = sum(1 for x in self.c_sessions()["sessions"]
+                if client in (None, "-", x["client"]) and
+                state in (None, STATES[x.get("state", 0)]))
+        return {"text": str(n)}
+
+    def c_perr(self):
+        return {"text": str(self.c_stats()["stats"]["parse_errors"])}
 
     def c_stats(self, ns="vpnpt-r"):
         import vpnpt_nl
@@ -567,7 +606,8 @@ class Tool:
             n = ncalls // nconns + (1 if i < ncalls % nconns else 0)
             ids = [0x100 + j for j in range(n)]
             want[c.name] = ids
-            c.pns.sock.sendall(b"".join(build("ocrq:call=%d" % x) for x in ids))
+            self.sendall(c.pns.sock,
+                         b"".join(build("ocrq:call=%d" % x) for x in ids))
         ok = self.wait(lambda: all(len(c.pns_calls) >= len(want[c.name])
                                    for c in conns), 60 + ncalls / 20)
         res["calls_up"] = sum(len(c.pns_calls) for c in conns)
@@ -627,15 +667,16 @@ class Tool:
         return res
 
     def c_scale_end(self, how="how=stop"):
+        """End the scale calls: StopCCRQ (how=stop), TCP close (close), or
+        StopCCRQ on every other connection and close on the rest (mixed)."""
         how = how.partition("=")[2]
         conns = self.scale_conns
-        if how == "stop":
-            for c in conns:
-                self.transmit(c.pns, build("stopccrq"))
-            ok = self.wait(lambda: all(c.pns.got[-1]["type"] == "stopccrp"
-                                       for c in conns), 30)
-        else:
-            ok = True
+        stop = [c for i, c in enumerate(conns)
+                if how == "stop" or how == "mixed" and i % 2 == 0]
+        for c in stop:
+            self.transmit(c.pns, build("stopccrq"))
+        ok = self.wait(lambda: all(c.pns.got[-1]["type"] == "stopccrp"
+                                   for c in stop), 30)
         for c in conns:
             self.sel.unregister(c.pns.sock)
             c.pns.sock.close()
