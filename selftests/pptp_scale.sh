@@ -95,7 +95,9 @@ dump_calls() {
 }
 # same_calls DUMP_FILE : the dump lists exactly the tool's calls
 same_calls() {
-	diff <(tool_calls) <(dump_calls <"$1") | head -10
+	tool_calls >"$D/want.txt"
+	dump_calls <"$1" >"$D/have.txt"
+	diff "$D/want.txt" "$D/have.txt" | head -10
 	[ "${PIPESTATUS[0]}" = 0 ]
 }
 
