@@ -87,10 +87,11 @@ nexp() { nsx $NS_ROUTER conntrack -L expect 2>/dev/null | grep -c 'proto=47' || 
 ngre() { nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep -c 'dst=203.0.113' || true; }
 pstat() { nsx $NS_ROUTER "$CTL" -j stats | jq ".pptp.$1"; }
 # the calls as "client inside outside peer" lines: from the tool's table, and
-# from a session dump (JSON on stdin; vpnpt_nl.py and vpnptctl name alike)
+# from a session dump (JSON on stdin; vpnpt_nl.py gives the state as a
+# number, 1 = established, vpnptctl by name)
 tool_calls() { jq -r '.[] | "\(.client) \(.inside) \(.outside) \(.peer)"' "$D/calls.json" | sort; }
 dump_calls() {
-	jq -r '.[] | select(.proto == "pptp" and .state == "established") |
+	jq -r '.[] | select(.proto == "pptp" and (.state == "established" or .state == 1)) |
 		"\(.client) \(.call_id_inside) \(.call_id_outside) \(.peer_call_id)"' | sort
 }
 # same_calls DUMP_FILE : the dump lists exactly the tool's calls
