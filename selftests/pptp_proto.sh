@@ -1,0 +1,297 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PPTP at the packet level: what real clients rarely do. A fake PAC in the
+# server namespace and fake PNSes in the LAN (selftests/tools/vpnpt_pptp.py,
+# one process driving both ends) send control messages with exact TCP
+# segmentation and enhanced GRE through the masquerading router, and each
+# end reports what arrived after the router's NAT.
+#
+#   c1  10.99.0.11, 10.99.1.1-8 --+
+#   c2  10.99.0.12  ------------ +-- br0 [vpnpt-pptp, masquerade] wan --- vpnpt-s
+#   c3  10.99.0.13  ------------ +      vpnpt-r       203.0.113.1       203.0.113.2
+#   (fake PNSes; raw GRE sockets)                                  (fake PAC :1723;
+#                                                                   raw GRE socket)
+#
+# Checked: two messages in one segment (both directions); a message split
+# over three segments, inside its Call ID field (both directions); two
+# clients with the same Call ID to one server; three calls on one control
+# connection; a PAC-initiated call; GRE both ways for every call, with the
+# right key at the right client; CDN, CCRQ, StopCCRQ and TCP close end
+# calls with no session or expectation left; a refused OCRP; hostile
+# messages counted as parse errors while the connection keeps working; a
+# TCP retransmission and a repeated OCRQ do not make a second call; all of
+# it again with the kernel's nf_conntrack_pptp loaded beside vpnpt.
+. "$(dirname "$0")/lib.sh"
+
+vpnpt_require_root
+require_cmd nft conntrack python3 jq
+CTL=$VPNPT_TOP/build/vpnptctl
+[ -x "$CTL" ] || skip "vpnptctl not built (make tool)"
+D=$VPNPT_LOGDIR
+PAC=$SERVER_WAN
+
+vpnpt_unload
+on_exit vpnpt_unload
+# The first part runs without the kernel's PPTP helper; the last with it.
+rmmod nf_nat_pptp nf_conntrack_pptp 2>/dev/null
+topo_create 3 || { tap_not_ok "topology"; tap_done; }
+for ((i = 1; i <= 8; i++)); do
+	nsx "$(client_ns 1)" ip addr add "10.99.1.$i/$LAN_PREFIX" dev eth0
+done
+vpnpt_load || { tap_not_ok "load"; tap_done; }
+check "attach the vpnpt-pptp helper" nsx $NS_ROUTER nft -f - <<END
+table ip vpnpt {
+	ct helper vpnpt-pptp { type "vpnpt-pptp" protocol tcp; l3proto ip; }
+	chain prerouting {
+		type filter hook prerouting priority 0; policy accept;
+		ct state new tcp dport 1723 ct helper set "vpnpt-pptp"
+	}
+}
+END
+
+# --- the tool: one process, commands in, JSON lines out -------------------------
+mkfifo "$D/tool.in" "$D/tool.out"
+python3 "$SELFTESTS_DIR/tools/vpnpt_pptp.py" drive <"$D/tool.in" >"$D/tool.out" \
+	2>"$D/tool.err" &
+TOOL_PID=$!
+exec 7>"$D/tool.in" 8<"$D/tool.out"
+on_exit "exec 7>&-; kill $TOOL_PID"
+# pp COMMAND... : one command; prints the reply (and keeps it in $D/last)
+pp() {
+	local l t0=$EPOCHREALTIME
+	echo "$*" >&7
+	if ! IFS= read -r -t 120 l <&8; then
+		l='{"ok":false,"error":"tool: no reply"}'
+	fi
+	printf '%s\n' "$l" | tee "$D/last"
+	echo "$(bc <<<"$EPOCHREALTIME - $t0") $* -> $l" >>"$D/tool.log"
+}
+# R=$(pp ...); jv FILTER : a jq query on that reply
+jv() { jq -r "$1" <<<"$R"; }
+# pt COMMAND... : a tool command whose reply has a "text": print that
+pt() {
+	local l
+	l=$(pp "$@")
+	[[ $l =~ \"text\":\ \"([^\"]*)\" ]] && echo "${BASH_REMATCH[1]}"
+}
+# Sessions as vpnpt's netlink dump shows them (the tool reads it with
+# vpnpt_nl.py's code; one process for the whole test keeps it fast):
+# sess CLIENT : "inside outside peer state;..." sorted; nsess [CLIENT]: count
+sess() { pt sess "$1"; }
+nsess() { pt nsess "${1:--}"; }
+nsess_is() { [ "$(nsess "$1")" = "$2" ]; }
+# calls CONN : the same as both fake ends know it, state "established"
+calls() { pt calls "$1"; }
+nup() { pt nsess - established; }
+parse_errors() { pt perr; }
+nexp() { nsx $NS_ROUTER conntrack -L expect 2>/dev/null | grep -c 'proto=47' || true; }
+# gre_both WHAT CONN INSIDE CLIENT : GRE each way for a call
+gre_both() {
+	check_eq "$1: GRE to the server with its key, to the client with the inside key" \
+		"$PUBLIC true $4 $(($3))" "$(pt gre "$2" "$3")"
+}
+PUBLIC=$ROUTER_WAN
+C1=$(client_addr 1) C2=$(client_addr 2) C3=$(client_addr 3)
+
+R=$(pp pac $NS_SERVER $PAC)
+check_eq "fake PAC listens" true "$(jv .ok)"
+
+# --- two messages in one segment ---------------------------------------------------
+R=$(pp connect a "$(client_ns 1)" "$C1" $PAC)
+check_eq "PAC sees the connection from the public address" "$PUBLIC" "$(jv '.pac_sees | split(":")[0]')"
+R=$(pp send a sccrq ocrq:call=0x0a01)
+check_eq "SCCRQ+OCRQ in one segment: PAC got both" "sccrq ocrq" "$(jv '[.pac_got[].type] | join(" ")')"
+check_eq "... and the PNS both replies, OCRP back to its Call ID" "sccrp ocrp:2561" \
+	"$(jv '[.pns_got[] | .type + (if .peer then ":\(.peer)" else "" end)] | join(" ")')"
+R=$(pp send a ocrq:call=0x0a02 ocrq:call=0x0a03)
+check_eq "OCRQ+OCRQ in one segment: PAC got two OCRQs with distinct Call IDs" "2 2" \
+	"$(jv '[.pac_got[] | select(.type == "ocrq")] | "\(length) \(map(.call) | unique | length)"')"
+check_eq "... the two OCRPs (one segment) come back to the inside Call IDs" "2562 2563" \
+	"$(jv '[.pns_got[] | select(.type == "ocrp") | .peer] | sort | join(" ")')"
+check_eq "three calls, session table = what both ends saw" "$(calls a)" "$(sess "$C1")"
+for id in 0x0a01 0x0a02 0x0a03; do
+	gre_both "call $id of three on one connection" a $id "$C1"
+done
+check_eq "two expectations per call" $((2 * 3)) "$(nexp)"
+
+# --- a message split over three segments ------------------------------------------------
+R=$(pp connect b "$(client_ns 1)" 10.99.1.1 $PAC)
+R=$(pp send b sccrq)
+# OCRQ cut after its 5th byte and inside its Call ID field (offsets 12-13);
+# the PAC's OCRP cut after its header and inside its Peer's Call ID (14-15).
+R=$(pp paccut b 12,15)
+R=$(pp send b cut=5,13 ocrq:call=0x1b2c)
+check_eq "OCRQ in 3 segments, cut in the Call ID: PAC got one OCRQ" "1" "$(jv '[.pac_got[] | select(.type == "ocrq")] | length')"
+check_eq "... OCRP in 3 segments, cut in the Peer's Call ID: back to the inside ID" "ocrp 6956" \
+	"$(jv '.pns_got[] | "\(.type) \(.peer)"')"
+R=$(pp paccut b 8,14)
+R=$(pp send b cut=1,12 ocrq:call=0x2b2d)
+check_eq "OCRQ cut after 1 and before the Call ID; OCRP cut before the Peer's" "ocrp 11053" \
+	"$(jv '.pns_got[] | "\(.type) \(.peer)"')"
+check_eq "split calls: session table = what both ends saw" "$(calls b)" "$(sess 10.99.1.1)"
+gre_both "split call 0x1b2c" b 0x1b2c 10.99.1.1
+gre_both "split call 0x2b2d" b 0x2b2d 10.99.1.1
+
+# --- forced collision: two clients, one Call ID, one server -------------------------
+R=$(pp connect x2 "$(client_ns 2)" "$C2" $PAC)
+R=$(pp connect x3 "$(client_ns 3)" "$C3" $PAC)
+R=$(pp send x2 sccrq ocrq:call=0x0c0c)
+o2=$(jv '.pac_got[1].call')
+R=$(pp send x3 sccrq ocrq:call=0x0c0c)
+o3=$(jv '.pac_got[1].call')
+check "same inside Call ID from two clients: the PAC sees two different IDs" \
+	test "$o2" != "$o3" -a "$o2" != null -a "$o3" != null
+check_eq "... each client's session has the ID its PAC saw" "$o2 $o3" \
+	"$(sess "$C2" | cut -d' ' -f2) $(sess "$C3" | cut -d' ' -f2)"
+gre_both "collision, client 2" x2 0x0c0c "$C2"
+gre_both "collision, client 3" x3 0x0c0c "$C3"
+
+# --- PAC-initiated call ----------------------------------------------------------------------
+R=$(pp connect d "$(client_ns 1)" 10.99.1.2 $PAC)
+R=$(pp send d sccrq)
+R=$(pp send d from=pac icrq:call=0x5d01)
+check_eq "ICRQ reaches the PNS with the PAC's Call ID" "icrq 23809" "$(jv '.pns_got[] | "\(.type) \(.call)"')"
+R=$(pp send d icrp:call=0x0d0d:peer=0x5d01)
+oi=$(jv '.pac_got[0].call')
+check_eq "ICRP: the PAC gets it for its call" "icrp 23809" "$(jv '.pac_got[] | "\(.type) \(.peer)"')"
+check_eq "... and the ICCN comes back to the inside Call ID" "iccn 3341" "$(jv '.pns_got[] | "\(.type) \(.peer)"')"
+check_eq "incoming call: session = what both ends saw" "3341 $oi 23809 established" "$(sess 10.99.1.2)"
+gre_both "incoming call" d 0x0d0d 10.99.1.2
+check_eq "no parse error so far" 0 "$(parse_errors)"
+
+# --- the end of calls ---------------------------------------------------------------------------
+R=$(pp send d from=pac cdn:call=0x5d01)
+check_eq "CDN from the PAC reaches the PNS" cdn "$(jv '.pns_got[0].type')"
+check_eq "CDN ends the call" 0 "$(nsess 10.99.1.2)"
+check_eq "... and its expectations" $((2 * $(nup))) "$(nexp)"
+R=$(pp send a ccrq:call=0x0a03)
+check_eq "CCRQ answered by CDN" cdn "$(jv '.pns_got[0].type')"
+check_eq "CCRQ+CDN end that call only" "2561 2562" "$(sess "$C1" | tr ';' '\n' | cut -d' ' -f1 | xargs)"
+check_eq "... and its expectations" $((2 * $(nup))) "$(nexp)"
+gre_both "a call beside the ended one still" a 0x0a02 "$C1"
+R=$(pp send a stopccrq)
+check_eq "StopCCRQ answered" stopccrp "$(jv '.pns_got[0].type')"
+check_eq "StopCCRQ ends every call of the connection" 0 "$(nsess "$C1")"
+check_eq "... and their expectations" $((2 * $(nup))) "$(nexp)"
+R=$(pp close b)
+check_eq "PNS closes the control connection" true "$(jv .ok)"
+check "TCP close ends the connection's calls" wait_until 5 nsess_is 10.99.1.1 0
+check_eq "... and their expectations" $((2 * $(nup))) "$(nexp)"
+
+# --- a refused call ----------------------------------------------------------------------------
+R=$(pp connect g "$(client_ns 1)" 10.99.1.4 $PAC)
+R=$(pp send g sccrq ocrq:call=0x0901:phone=reject)
+check_eq "refused OCRQ: OCRP with result 2 to the inside ID" "2 2305" "$(jv '.pns_got[1] | "\(.result) \(.peer)"')"
+check_eq "... leaves no session" 0 "$(nsess 10.99.1.4)"
+
+# --- a TCP retransmission and a repeated OCRQ -----------------------------------------------
+# The server drops the first OCRQ segment (after the router handled it); the
+# client's TCP sends the same bytes again.
+nsx $NS_SERVER nft -f - <<END
+table ip pptp_drop {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport 1723 ip length 200-260 quota until 300 bytes counter drop
+	}
+}
+END
+R=$(pp send g ocrq:call=0x0909)
+dropped_once() { nsx $NS_SERVER nft list table ip pptp_drop | grep -q 'counter packets 1 '; }
+check "server dropped the first copy" dropped_once
+check_eq "retransmitted OCRQ: the PAC gets one OCRQ, the PNS the OCRP" "1 2313" \
+	"$(jv '"\([.pac_got[] | select(.type == "ocrq")] | length) \(.pns_got[0].peer)"')"
+check_eq "... one call, as both ends see it" "$(calls g)" "$(sess 10.99.1.4)"
+nsx $NS_SERVER nft delete table ip pptp_drop
+R=$(pp send g ocrq:call=0x0909)
+check_eq "the same OCRQ again: same outside ID at the PAC" "$(sess 10.99.1.4 | cut -d' ' -f2)" "$(jv '.pac_got[0].call')"
+check_eq "... still one call" "$(calls g)" "$(sess 10.99.1.4)"
+gre_both "retransmitted call" g 0x0909 10.99.1.4
+
+# Lost after the router, then retransmitted: a segment holding a Call ID
+# field but not its whole message. First the OCRQ's head (bytes 0-19, Call
+# ID at 12-13; IP length 72), then a tail starting in mid-message (bytes
+# 5-167; IP length 215). The copy that reaches the PAC must carry the same
+# outside ID as the session.
+for v in "head 20 60-100 100 0x0a0a 10.99.1.6" "tail 5 200-230 300 0x0b0b 10.99.1.7"; do
+	set -- $v
+	R=$(pp connect "r$1" "$(client_ns 1)" "$6" $PAC)
+	R=$(pp send "r$1" sccrq)
+	nsx $NS_SERVER nft -f - <<-END
+		table ip pptp_drop {
+			chain input {
+				type filter hook input priority 0; policy accept;
+				tcp dport 1723 ip length $3 quota until $4 bytes counter drop
+			}
+		}
+	END
+	R=$(pp send "r$1" cut="$2" ocrq:call="$5")
+	check "split OCRQ, its $1 segment lost after the router: dropped once" dropped_once
+	nsx $NS_SERVER nft delete table ip pptp_drop
+	check_eq "... the retransmitted $1 is rewritten: the PAC gets the session's outside ID" \
+		"$(calls "r$1")" "$(sess "$6")"
+	gre_both "call whose OCRQ $1 was retransmitted" "r$1" "$5" "$6"
+done
+
+# --- hostile input --------------------------------------------------------------------------
+R=$(pp connect f "$(client_ns 1)" 10.99.1.3 $PAC)
+R=$(pp send f sccrq ocrq:call=0x0f01)
+pe0=$(parse_errors)
+n=0
+for mb in echorq:magic=0xdeadbeef/magic echorq:mtype=2/mtype echorq:ctype=99/ctype \
+	ocrq:call=0x0f09:len=100/short echorq:len=600/long; do
+	m=${mb%/*}
+	R=$(pp send f "$m")
+	check_eq "hostile $m: reaches the PAC unchanged" "${mb#*/}" "$(jv '.pac_got[0].bad')"
+	n=$((n + 1))
+	R=$(pp send f echorq)
+	check_eq "... then Echo-RQ/RP still pass" echorp "$(jv '.pns_got[0].type')"
+done
+R=$(pp send f from=pac echorq:magic=0x1)
+check_eq "hostile from the server side reaches the PNS" magic "$(jv '.pns_got[0].bad')"
+n=$((n + 1))
+check_eq "each hostile message counted once in parse_errors" $((pe0 + n)) "$(parse_errors)"
+R=$(pp send f ocrq:call=0x0f02)
+check_eq "after them a new call is rewritten both ways" "ocrp 3842" "$(jv '.pns_got[0] | "\(.type) \(.peer)"')"
+check_eq "... both calls as both ends see them" "$(calls f)" "$(sess 10.99.1.3)"
+gre_both "call from before the hostile messages" f 0x0f01 10.99.1.3
+gre_both "call from after them" f 0x0f02 10.99.1.3
+
+# --- coexistence with the kernel's nf_conntrack_pptp -------------------------------------------
+for c in x2 x3; do pp close $c >/dev/null; done
+both_gone() { nsess_is "$C2" 0 && nsess_is "$C3" 0; }
+check "TCP close of both colliding calls' connections ends them" wait_until 5 both_gone
+if modprobe -a nf_conntrack_pptp nf_nat_pptp 2>/dev/null || modprobe nf_conntrack_pptp 2>/dev/null; then
+	check "nf_conntrack_pptp loaded" test -d /sys/module/nf_conntrack_pptp
+	R=$(pp connect k1 "$(client_ns 1)" 10.99.1.5 $PAC)
+	R=$(pp connect k2 "$(client_ns 2)" "$C2" $PAC)
+	R=$(pp send k1 sccrq ocrq:call=0x0c0c ocrq:call=0x0c0d)
+	R=$(pp send k2 sccrq ocrq:call=0x0c0d ocrq:call=0x0c0c)
+	check_eq "with nf_conntrack_pptp: client 1's calls" "$(calls k1)" "$(sess 10.99.1.5)"
+	check_eq "with nf_conntrack_pptp: client 2's calls" "$(calls k2)" "$(sess "$C2")"
+	for id in 0x0c0c 0x0c0d; do
+		gre_both "with nf_conntrack_pptp: client 1 call $id" k1 $id 10.99.1.5
+		gre_both "with nf_conntrack_pptp: client 2 call $id" k2 $id "$C2"
+	done
+	R=$(pp send k1 from=pac cdn:call="$(pp calls k1 | jq '.calls[0].peer')")
+	check_eq "with nf_conntrack_pptp: CDN ends the call" 1 "$(nsess 10.99.1.5)"
+	R=$(pp send k2 stopccrq)
+else
+	tap_not_ok "nf_conntrack_pptp cannot be loaded"
+fi
+
+# --- everything ends --------------------------------------------------------------------------
+for c in a d g f rhead rtail k1 k2; do pp close $c >/dev/null; done
+check "no PPTP session left" wait_until 10 nsess_is - 0
+check_eq "... also for vpnptctl" 0 "$(nsx $NS_ROUTER "$CTL" -j sessions | jq length)"
+check_eq "no GRE expectation left" 0 "$(nexp)"
+check "no vpnpt GRE flow left" wait_until 5 sh -c \
+	"! nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep -q 203.0.113"
+check_eq "stats: no session active" 0 "$(nsx $NS_ROUTER "$CTL" -j stats | jq .pptp.sessions_active)"
+check "tool ran without errors" test ! -s "$D/tool.err"
+nsx $NS_ROUTER nft delete table ip vpnpt
+check "rmmod vpnpt (no reference left behind)" wait_until 20 rmmod vpnpt
+diag "time in the tool: $(awk '{s += $1} END {print s}' "$D/tool.log") s of $SECONDS s"
+sort -rn "$D/tool.log" | head -8 | cut -c1-150 | sed 's/^/#   /'
+[ -s "$D/tool.err" ] && sed 's/^/#   /' "$D/tool.err" | head -20
+tap_done
