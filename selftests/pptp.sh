@@ -78,9 +78,11 @@ check_eq "every session counted GRE packets both ways" "True" "$pk"
 
 # --- hang up: nothing left -------------------------------------------------------
 for ((i = 1; i <= N; i++)); do stop_client $i; done
-check "sessions end when the clients hang up" wait_until 30 test "$(count_sessions '')" = 0
+no_sessions() { [ "$(count_sessions '')" = 0 ]; }
+no_gre() { [ "$(gre_flows)" = 0 ]; }
+check "sessions end when the clients hang up" wait_until 30 no_sessions
 check_eq "no GRE expectation left" 0 "$(vpnpt_expects)"
-check "no GRE flow left" wait_until 10 test "$(gre_flows)" = 0
+check "no GRE flow left" wait_until 10 no_gre
 st=$(nsx $NS_ROUTER "$CTL" -j stats | python3 -c '
 import json, sys
 p = json.load(sys.stdin)["pptp"]
@@ -92,7 +94,8 @@ nsx $NS_ROUTER $NL set switches=0 mask=1 >/dev/null
 start_client 1
 check_fail "pptp off: no link" wait_until 8 ppp_up 1
 stop_client 1
-wait_until 10 sh -c "! nsx $(client_ns 1) pidof pppd"
+pppd_gone() { ! nsx "$(client_ns 1)" pidof pppd >/dev/null; }
+wait_until 10 pppd_gone
 nsx $NS_ROUTER $NL set switches=1 mask=1 >/dev/null
 start_client 1
 if ! check "pptp on again: link up" wait_until 60 ppp_up 1; then

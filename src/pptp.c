@@ -138,6 +138,28 @@ struct vpnpt_pptp_split {
 	bool valid;
 };
 
+/*
+ * Bytes vpnpt rewrote, by sequence number, per direction: a retransmission
+ * carries the original bytes again, however TCP cuts it, and gets the same
+ * rewrite from here. The most recent ones are kept; TCP only resends what
+ * is not yet acknowledged.
+ */
+#define VPNPT_PPTP_LOG	32
+
+/**
+ * struct vpnpt_pptp_wlog - recently rewritten bytes of one direction
+ * @seq: sequence number of each byte
+ * @val: what was written there
+ * @n: entries in use
+ * @next: where the next entry goes
+ */
+struct vpnpt_pptp_wlog {
+	u32 seq[VPNPT_PPTP_LOG];
+	u8 val[VPNPT_PPTP_LOG];
+	u8 n;
+	u8 next;
+};
+
 /**
  * struct vpnpt_pptp_conn - what vpnpt keeps of one control connection
  * @lock: protects everything below but @ref and @node
@@ -152,6 +174,7 @@ struct vpnpt_pptp_split {
  * @ncalls: calls in @calls
  * @calls: the calls
  * @split: per direction, a field cut by a segment boundary
+ * @wlog: per direction, the bytes rewritten lately
  * @stream: per direction, the reassembly state
  */
 struct vpnpt_pptp_conn {
@@ -167,6 +190,7 @@ struct vpnpt_pptp_conn {
 	unsigned int ncalls;
 	struct list_head calls;
 	struct vpnpt_pptp_split split[IP_CT_DIR_MAX];
+	struct vpnpt_pptp_wlog wlog[IP_CT_DIR_MAX];
 	struct vpnpt_pptp_stream stream[IP_CT_DIR_MAX];
 };
 
@@ -704,13 +728,13 @@ static int vpnpt_pptp_seg_pos(const struct vpnpt_pptp_ctx *x, u32 seq)
 }
 
 /* Write one payload byte, keeping the TCP checksum right. */
-static void vpnpt_pptp_put_byte(struct vpnpt_pptp_ctx *x, int pos, u8 val)
+static bool vpnpt_pptp_write(struct vpnpt_pptp_ctx *x, int pos, u8 val)
 {
 	u8 *p = x->payload + pos;
 	__be16 from, to;
 
 	if (*p == val)
-		return;
+		return false;
 	/* The checksum sums 16 bit words counted from the TCP header. */
 	if ((x->tcp_off + pos) & 1) {
 		from = htons(*p);
@@ -722,6 +746,34 @@ static void vpnpt_pptp_put_byte(struct vpnpt_pptp_ctx *x, int pos, u8 val)
 	*p = val;
 	inet_proto_csum_replace2(&x->th->check, x->skb, from, to, false);
 	x->mangled = true;
+	return true;
+}
+
+/* Rewrite one byte of new data and remember it for retransmissions. */
+static void vpnpt_pptp_put_byte(struct vpnpt_pptp_ctx *x, int pos, u8 val)
+{
+	struct vpnpt_pptp_wlog *w = &x->conn->wlog[x->dir];
+
+	if (!vpnpt_pptp_write(x, pos, val))
+		return;
+	w->seq[w->next] = x->seq + pos;
+	w->val[w->next] = val;
+	w->next = (w->next + 1) % VPNPT_PPTP_LOG;
+	if (w->n < VPNPT_PPTP_LOG)
+		w->n++;
+}
+
+/* A segment carrying bytes rewritten before gets them rewritten again. */
+static void vpnpt_pptp_replay(struct vpnpt_pptp_ctx *x)
+{
+	const struct vpnpt_pptp_wlog *w = &x->conn->wlog[x->dir];
+	int i, pos;
+
+	for (i = 0; i < w->n; i++) {
+		pos = vpnpt_pptp_seg_pos(x, w->seq[i]);
+		if (pos >= 0)
+			vpnpt_pptp_write(x, pos, w->val[i]);
+	}
 }
 
 /* Which field, if any, a message going in @dir carries for the client. */
@@ -944,11 +996,12 @@ static void vpnpt_pptp_on_msg(void *arg, const struct vpnpt_pptp_event *ev)
 {
 	struct vpnpt_pptp_ctx *x = arg;
 
+	/* Already seen: vpnpt_pptp_replay() rewrote it as the first time. */
+	if (ev->flags & VPNPT_PPTP_EV_RETRANS)
+		return;
 	if (x->conn->nat)
 		vpnpt_pptp_fix(x, ev->msg.type, ev->seq, ev->data,
 			       ev->msg.length);
-	if (ev->flags & VPNPT_PPTP_EV_RETRANS)
-		return;
 	vpnpt_pptp_track(x, &ev->msg, ev->data);
 }
 
@@ -1007,6 +1060,8 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 		return NF_ACCEPT;
 	}
 	ret = VPNPT_PPTP_FEED_OK;
+	if (x.conn->nat)
+		vpnpt_pptp_replay(&x);
 	if (x.len)
 		ret = vpnpt_pptp_stream_feed(&x.conn->stream[x.dir], x.seq,
 					     x.payload, x.len,
