@@ -47,7 +47,7 @@ nsx $NS_ROUTER $NL set max_sessions=25 max_client_sessions=256 >/dev/null
 nsx "$(client_ns 3)" $TOOL send-esp $SRV --spi 0x61000000 --count 50 --vary
 check_eq "the namespace's cap holds too" "25" "$(esp_sessions | wc -l)"
 for ((i = 1; i <= N; i++)); do
-	check "client $i's established tunnel keeps working under the caps" tunnel_ping $i
+	check "client $i's established tunnel keeps working under the caps" tunnel_up $i
 done
 nsx $NS_ROUTER $NL set max_sessions=65536 >/dev/null
 nsx $NS_ROUTER $NL flush esp >/dev/null
@@ -115,7 +115,7 @@ print(len(n), all(ike[s["parent"]]["client"] == s["client"] for s in n))'
 }
 check_eq "NAT-T: the flow is a session linked to its IKE session" "1 True" "$(natt_parent)"
 for ((i = 1; i <= N; i++)); do
-	check "after hostile IKE: client $i's tunnel works" tunnel_ping $i
+	check "after hostile IKE: client $i's tunnel works" tunnel_up $i
 done
 nsx $NS_ROUTER nft delete table ip vpnpt
 

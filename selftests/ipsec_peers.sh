@@ -22,7 +22,8 @@
 # (no mis-binding) and its parent is the client's IKE session; for NAT-T
 # the flows are classified, counted and linked to their IKE session.
 # Then repeated simultaneous starts of all clients (VPNPT_LONG=1: >= 100
-# starts), zero mis-bound SPIs.
+# starts; default 6), zero mis-bound SPIs. VPNPT_IPSEC_PEERS=N: N clients
+# (default 3).
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
@@ -32,8 +33,8 @@ WHACK=/usr/libexec/ipsec/whack
 ADDCONN=/usr/libexec/ipsec/addconn
 [ -x $PLUTO ] || skip "libreswan's pluto is not installed"
 NL="python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"
-N=${VPNPT_IPSEC_PEERS:-4}
-if [ "${VPNPT_LONG:-0}" = 1 ]; then ROUNDS=13; else ROUNDS=1; fi
+N=${VPNPT_IPSEC_PEERS:-3}
+if [ "${VPNPT_LONG:-0}" = 1 ]; then ROUNDS=17; else ROUNDS=1; fi
 # One server address per mode: pluto picks the connection of an IKE_SA_INIT
 # by address, before it sees the IDs.
 srv() { echo "203.0.113.$((2 + $1))"; }

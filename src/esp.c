@@ -61,6 +61,8 @@ MODULE_PARM_DESC(esp_zone_count, "Number of conntrack zones for ESP clients (def
 
 /* IKE evidence and unbound outbound SAs are preferred this long. */
 #define VPNPT_ESP_FRESH		(30 * HZ)
+/* An answer is expected this soon after an SA's first packet. */
+#define VPNPT_ESP_ANSWER	(2 * HZ)
 /* Candidates looked at when binding an inbound SPI. */
 #define VPNPT_ESP_PICK_MAX	64
 #define VPNPT_ESP_GC_INTERVAL	HZ
@@ -569,8 +571,10 @@ static struct vpnpt_esp_peer *vpnpt_esp_peer_of(struct vpnpt_esp_net *en,
  *    those, the one with the oldest unbound outbound SA (it is waiting for
  *    its answer; servers answer in order), else the one whose evidence is
  *    oldest.
- * 2. Else the oldest unbound outbound SA created in the last
- *    VPNPT_ESP_FRESH, else the oldest unbound outbound SA.
+ * 2. Else the oldest unbound outbound SA whose first packet is younger
+ *    than VPNPT_ESP_ANSWER (an SA that went unanswered longer is likely
+ *    one-way or dead), else the oldest created in the last
+ *    VPNPT_ESP_FRESH, else the oldest.
  *
  * Returns the peer whose evidence is used (may be NULL) in *@peer and the
  * unbound SA to complete (may be NULL) in *@sa.
@@ -610,13 +614,16 @@ static void vpnpt_esp_pick(struct vpnpt_esp_net *en,
 	list_for_each_entry(s, &srv->pending, pending) {
 		if (++n > VPNPT_ESP_PICK_MAX)
 			break;
-		if (vpnpt_esp_fresh(s->created, now)) {
+		if (time_before(now, s->created + VPNPT_ESP_ANSWER)) {
 			*sa = s;
 			return;
 		}
+		if (!*sa && vpnpt_esp_fresh(s->created, now))
+			*sa = s;
 	}
-	*sa = list_first_entry_or_null(&srv->pending, struct vpnpt_esp_sa,
-				       pending);
+	if (!*sa)
+		*sa = list_first_entry_or_null(&srv->pending,
+					       struct vpnpt_esp_sa, pending);
 }
 
 /*

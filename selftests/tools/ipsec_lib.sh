@@ -17,7 +17,7 @@ INNER_S=10.201.0.1
 KEY=0x0123456789abcdef0123456789abcdef01234567
 vpnpt_unload
 on_exit vpnpt_unload
-modprobe -a esp4 xfrm_user 2>/dev/null
+modprobe -a esp4 xfrm_user gcm ctr ghash_generic 2>/dev/null
 topo_create $N || { tap_not_ok "topology"; tap_done; }
 nsx $NS_SERVER ip addr add $INNER_S/32 dev lo
 nsx $NS_SERVER ip route add 10.200.0.0/16 via $PUB
@@ -26,9 +26,13 @@ inner() { echo "10.200.$1.1"; }
 spi_x() { printf '0x%08x' $((0x0a000000 + $1 + ${2:-0} * 0x100)); } # client -> server
 spi_y() { printf '0x%08x' $((0x0b000000 + $1 + ${2:-0} * 0x100)); } # server -> client
 
-state() { # NS SRC DST SPI REQID
-	nsx "$1" ip xfrm state add src "$2" dst "$3" proto esp spi "$4" reqid "$5" \
-		mode tunnel aead 'rfc4106(gcm(aes))' $KEY 128
+state() { # NS SRC DST SPI REQID (again once: the first may race crypto module loading)
+	local try
+	for try in 1 2; do
+		nsx "$1" ip xfrm state add src "$2" dst "$3" proto esp spi "$4" reqid "$5" \
+			mode tunnel aead 'rfc4106(gcm(aes))' $KEY 128 && return 0
+	done
+	return 1
 }
 # tunnel_states I GEN: the SAs of client I, generation GEN (0, then
 # rekeys). Inbound SAs first, then the client's outbound, then the
