@@ -6,7 +6,10 @@
 # "selftests: N passed, N failed, N skipped". Exit 1 if any failed.
 #
 # Usage: selftests/run.sh [TEST...]       e.g. run.sh module params
+#        selftests/run.sh --list         the tests run by default
 cd "$(dirname "$0")" || exit 1
+list=0
+[ "${1:-}" = --list ] && { list=1; shift; }
 if [ $# -gt 0 ]; then
 	tests=("$@")
 else
@@ -19,6 +22,7 @@ else
 		esac
 	done
 fi
+[ $list = 1 ] && { echo "${tests[*]}"; exit 0; }
 
 echo "TAP version 13"
 echo "1..${#tests[@]}"
