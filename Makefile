@@ -77,7 +77,7 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 		grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz/$$t.log; \
 	done
 
-.PHONY: all module tool clean matrix unit fuzz kernels selftests check check-packaging demo harness-modules
+.PHONY: all module tool clean matrix unit fuzz kernels selftests check check-packaging check-long demo harness-modules
 .PHONY: install install-module install-tool install-headers dkms-src
 .PHONY: uninstall uninstall-module uninstall-tool uninstall-headers
 
@@ -206,6 +206,13 @@ dkms-src:
 check:
 	scripts/deps
 	scripts/check
+
+# The long forms of the scale and repetition tests (10,000 ESP clients, 102
+# simultaneous IPsec starts, 200 load cycles) in a 6.1 guest.
+LONG_TESTS := module ipsec_peers ipsec_scale pptp_scale
+check-long: $(BUILD)/6.1/vpnpt.ko tool
+	VPNPT_LONG=1 VPNPT_KO=$(CURDIR)/$(BUILD)/6.1/vpnpt.ko \
+		scripts/vm-run -k 6.1 -t 5400 -m 4G -- selftests/run.sh $(LONG_TESTS)
 
 # The Debian packages installed in a guest (DKMS build there): ~14 minutes,
 # so a step of its own; CI runs it after `make check`.
