@@ -110,7 +110,7 @@ check "setup twice" $CTL setup
 check_eq "one vpnpt table after two setups" "1" "$(nft list tables | grep -c 'table ip vpnpt$')"
 check_eq "the table attaches the four helpers" \
 	"vpnpt-ike vpnpt-l2tp vpnpt-natt vpnpt-pptp" \
-	"$(nft list table ip vpnpt | sed -n 's/^[[:space:]]*type "\(vpnpt-[a-z]*\)".*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+	"$(nft list table ip vpnpt | sed -n 's/^[[:space:]]*type "\(vpnpt-[a-z0-9]*\)".*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 check "teardown succeeds" $CTL teardown
 check "teardown again (nothing there) succeeds" $CTL teardown
 check_eq "the admin's table is untouched" "table ip admin_table" "$(nft list tables | grep admin_table)"
