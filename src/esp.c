@@ -940,12 +940,8 @@ static void vpnpt_esp_gc(struct work_struct *work)
 
 /* ---- per namespace -------------------------------------------------------- */
 
-static void vpnpt_esp_free_peer(void *ptr, void *arg)
-{
-	kfree(ptr);
-}
-
-static void vpnpt_esp_free_server(void *ptr, void *arg)
+/* Peers and servers left at namespace exit: nothing can see them now. */
+static void vpnpt_esp_kfree(void *ptr, void *arg)
 {
 	kfree(ptr);
 }
@@ -1020,8 +1016,8 @@ static void __net_exit vpnpt_esp_net_exit(struct net *net)
 	 */
 	vpnpt_esp_release_zones(en, check_net(net));
 	WARN_ON_ONCE(en->nsas);
-	rhashtable_free_and_destroy(&en->peers, vpnpt_esp_free_peer, NULL);
-	rhashtable_free_and_destroy(&en->servers, vpnpt_esp_free_server, NULL);
+	rhashtable_free_and_destroy(&en->peers, vpnpt_esp_kfree, NULL);
+	rhashtable_free_and_destroy(&en->servers, vpnpt_esp_kfree, NULL);
 	rhashtable_destroy(&en->clients);
 	rhashtable_destroy(&en->in);
 	rhashtable_destroy(&en->out);
