@@ -51,13 +51,12 @@
 #include "ike_parse.h"
 #include "netns.h"
 
-/* Zones handed to clients: [base, base + count), per namespace. */
-static unsigned int esp_zone_base = 32768;
-module_param(esp_zone_base, uint, 0444);
-MODULE_PARM_DESC(esp_zone_base, "First conntrack zone for ESP clients (default 32768)");
-static unsigned int esp_zone_count = 32768;
-module_param(esp_zone_count, uint, 0444);
-MODULE_PARM_DESC(esp_zone_count, "Number of conntrack zones for ESP clients (default 32768)");
+/*
+ * Zones handed to clients, per namespace: [base, base + count), 32768-65535.
+ * An admin's own zones must lie below.
+ */
+#define VPNPT_ESP_ZONE_BASE	32768
+#define VPNPT_ESP_ZONE_COUNT	32768
 
 /* IKE evidence and unbound outbound SAs are preferred this long. */
 #define VPNPT_ESP_FRESH		(30 * HZ)
@@ -154,6 +153,8 @@ struct vpnpt_esp_net {
 };
 
 static unsigned int vpnpt_esp_net_id __read_mostly;
+/* Set once a client was freed by call_rcu(): rmmod must wait for those. */
+static bool vpnpt_esp_rcu_used;
 
 static const struct rhashtable_params vpnpt_esp_out_params = {
 	.key_len = sizeof(struct vpnpt_esp_out_key),
@@ -899,6 +900,7 @@ static void vpnpt_esp_release_zones(struct vpnpt_esp_net *en, bool flush_ct)
 	list_for_each_entry_safe(c, tmp, &gone, release) {
 		list_del(&c->release);
 		__clear_bit(c->zone - en->zone_base, en->zones);
+		WRITE_ONCE(vpnpt_esp_rcu_used, true);
 		call_rcu(&c->rcu, vpnpt_esp_client_free_rcu);
 	}
 	spin_unlock_bh(&en->lock);
@@ -940,12 +942,8 @@ static void vpnpt_esp_gc(struct work_struct *work)
 
 /* ---- per namespace -------------------------------------------------------- */
 
-static void vpnpt_esp_free_peer(void *ptr, void *arg)
-{
-	kfree(ptr);
-}
-
-static void vpnpt_esp_free_server(void *ptr, void *arg)
+/* Peers and servers left at namespace exit: nothing can see them now. */
+static void vpnpt_esp_kfree(void *ptr, void *arg)
 {
 	kfree(ptr);
 }
@@ -961,8 +959,8 @@ static int __net_init vpnpt_esp_net_init(struct net *net)
 	INIT_LIST_HEAD(&en->released);
 	INIT_DELAYED_WORK(&en->gc, vpnpt_esp_gc);
 	en->net = net;
-	en->zone_base = esp_zone_base;
-	en->zone_count = esp_zone_count;
+	en->zone_base = VPNPT_ESP_ZONE_BASE;
+	en->zone_count = VPNPT_ESP_ZONE_COUNT;
 	en->zones = bitmap_zalloc(en->zone_count, GFP_KERNEL);
 	if (!en->zones)
 		return -ENOMEM;
@@ -1020,8 +1018,8 @@ static void __net_exit vpnpt_esp_net_exit(struct net *net)
 	 */
 	vpnpt_esp_release_zones(en, check_net(net));
 	WARN_ON_ONCE(en->nsas);
-	rhashtable_free_and_destroy(&en->peers, vpnpt_esp_free_peer, NULL);
-	rhashtable_free_and_destroy(&en->servers, vpnpt_esp_free_server, NULL);
+	rhashtable_free_and_destroy(&en->peers, vpnpt_esp_kfree, NULL);
+	rhashtable_free_and_destroy(&en->servers, vpnpt_esp_kfree, NULL);
 	rhashtable_destroy(&en->clients);
 	rhashtable_destroy(&en->in);
 	rhashtable_destroy(&en->out);
@@ -1037,11 +1035,7 @@ static struct pernet_operations vpnpt_esp_net_ops = {
 
 int vpnpt_esp_init(void)
 {
-	if (!esp_zone_count || esp_zone_base < 1 ||
-	    esp_zone_base + esp_zone_count > 65536) {
-		pr_err("esp_zone_base/esp_zone_count: zones must lie in 1..65535\n");
-		return -EINVAL;
-	}
+	BUILD_BUG_ON(VPNPT_ESP_ZONE_BASE + VPNPT_ESP_ZONE_COUNT > 65536);
 	return register_pernet_subsys(&vpnpt_esp_net_ops);
 }
 
@@ -1049,5 +1043,6 @@ void vpnpt_esp_exit(void)
 {
 	unregister_pernet_subsys(&vpnpt_esp_net_ops);
 	/* Clients are freed by RCU callbacks that drop their templates. */
-	rcu_barrier();
+	if (READ_ONCE(vpnpt_esp_rcu_used))
+		rcu_barrier();
 }
