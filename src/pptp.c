@@ -558,6 +558,20 @@ static void vpnpt_pptp_reap(struct vpnpt_pptp_conn *conn, bool all)
 	}
 }
 
+static void vpnpt_pptp_gre_tuple(struct nf_conntrack_tuple *t,
+				 const union nf_inet_addr *saddr, u16 skey,
+				 const union nf_inet_addr *daddr, u16 dkey)
+{
+	memset(t, 0, sizeof(*t));
+	t->src.l3num = NFPROTO_IPV4;
+	t->src.u3 = *saddr;
+	t->src.u.gre.key = htons(skey);
+	t->dst.u3 = *daddr;
+	t->dst.u.gre.key = htons(dkey);
+	t->dst.protonum = IPPROTO_GRE;
+	t->dst.dir = IP_CT_DIR_ORIGINAL;
+}
+
 /* The two GRE tuples of a call: the client's and the server's packets. */
 static void vpnpt_pptp_gre_tuples(const struct vpnpt_pptp_call *call,
 				  struct nf_conntrack_tuple *t)
@@ -566,22 +580,10 @@ static void vpnpt_pptp_gre_tuples(const struct vpnpt_pptp_call *call,
 	const struct nf_conntrack_tuple *o = &conn->tuple[IP_CT_DIR_ORIGINAL];
 	const struct nf_conntrack_tuple *r = &conn->tuple[IP_CT_DIR_REPLY];
 
-	memset(t, 0, 2 * sizeof(*t));
-	t[0].src.l3num = NFPROTO_IPV4;
-	t[0].src.u3 = o->src.u3;
-	t[0].src.u.gre.key = htons(call->inside);
-	t[0].dst.u3 = o->dst.u3;
-	t[0].dst.u.gre.key = htons(call->peer);
-	t[0].dst.protonum = IPPROTO_GRE;
-	t[0].dst.dir = IP_CT_DIR_ORIGINAL;
-
-	t[1].src.l3num = NFPROTO_IPV4;
-	t[1].src.u3 = r->src.u3;
-	t[1].src.u.gre.key = htons(call->peer);
-	t[1].dst.u3 = r->dst.u3;
-	t[1].dst.u.gre.key = htons(call->outside);
-	t[1].dst.protonum = IPPROTO_GRE;
-	t[1].dst.dir = IP_CT_DIR_ORIGINAL;
+	vpnpt_pptp_gre_tuple(&t[0], &o->src.u3, call->inside,
+			     &o->dst.u3, call->peer);
+	vpnpt_pptp_gre_tuple(&t[1], &r->src.u3, call->peer,
+			     &r->dst.u3, call->outside);
 }
 
 /*
