@@ -68,17 +68,7 @@ check_eq "the router's own AH (no translation): not counted" "0" \
 	"$(($(stat ah ah_nat_broken) - b_ah))"
 
 # --- hostile IKE and NAT-T, through the helpers ------------------------------------
-nsx $NS_ROUTER nft -f - <<-'END'
-	table ip vpnpt {
-		ct helper vpnpt-ike { type "vpnpt-ike" protocol udp; l3proto ip; }
-		ct helper vpnpt-natt { type "vpnpt-natt" protocol udp; l3proto ip; }
-		chain prerouting {
-			type filter hook prerouting priority 0; policy accept;
-			ct state new udp dport 500 ct helper set "vpnpt-ike"
-			ct state new udp dport 4500 ct helper set "vpnpt-natt"
-		}
-	}
-END
+vpnpt_setup >/dev/null
 C1=$(client_ns 1)
 b_perr=$(stat ike parse_errors)
 for k in truncated liar zero-ispi badver; do

@@ -224,17 +224,7 @@ nsx $NS_ROUTER conntrack -F >/dev/null 2>&1
 
 # --- vpnpt with its helpers attached ------------------------------------------------
 vpnpt_load || { tap_not_ok "load"; tap_done; }
-nsx $NS_ROUTER nft -f - <<-'END'
-	table ip vpnpt {
-		ct helper vpnpt-ike { type "vpnpt-ike" protocol udp; l3proto ip; }
-		ct helper vpnpt-natt { type "vpnpt-natt" protocol udp; l3proto ip; }
-		chain prerouting {
-			type filter hook prerouting priority 0; policy accept;
-			ct state new udp dport 500 ct helper set "vpnpt-ike"
-			ct state new udp dport 4500 ct helper set "vpnpt-natt"
-		}
-	}
-END
+vpnpt_setup >/dev/null
 on_exit "ip netns exec $NS_ROUTER nft delete table ip vpnpt"
 
 for m in $MODES; do

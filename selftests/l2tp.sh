@@ -29,20 +29,7 @@ topo_create 2 || { tap_not_ok "topology"; tap_done; }
 vpnpt_load || { tap_not_ok "load"; tap_done; }
 PPP_SERVER=192.168.78.1
 
-nsx $NS_ROUTER nft -f - <<END
-table ip vpnpt_l2tp_test {
-	ct helper l2tp {
-		type "vpnpt-l2tp" protocol udp
-		l3proto ip
-	}
-	chain pre {
-		type filter hook prerouting priority 0; policy accept;
-		ct state new udp dport 1701 ct helper set "l2tp"
-	}
-}
-END
-check "helper attached by an nft ct helper rule" \
-	nsx $NS_ROUTER nft list table ip vpnpt_l2tp_test
+check "helpers attached by vpnptctl setup" vpnpt_setup
 
 l2tp_server_start || diag "LNS not listening"
 for i in 1 2; do l2tp_client_start $i; done

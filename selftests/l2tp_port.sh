@@ -30,21 +30,8 @@ C1=$(client_ns 1)
 C2=$(client_ns 2)
 D=$VPNPT_LOGDIR
 
-helper_rules() {
-	nsx $NS_ROUTER nft -f - <<-END
-		table ip vpnpt_l2tp_test {
-			ct helper l2tp {
-				type "vpnpt-l2tp" protocol udp
-				l3proto ip
-			}
-			chain pre {
-				type filter hook prerouting priority 0; policy accept;
-				ct state new udp dport 1701 ct helper set "l2tp"
-			}
-		}
-	END
-}
-helper_rules_del() { nsx $NS_ROUTER nft delete table ip vpnpt_l2tp_test 2>/dev/null; }
+helper_rules() { vpnpt_setup; }
+helper_rules_del() { vpnpt_teardown >/dev/null 2>&1; }
 on_exit helper_rules_del
 
 # lac NAME NS TID [ARGS...]: a LAC that holds its tunnel until NAME.stop exists.
@@ -93,7 +80,7 @@ vpnpt_load || { tap_not_ok "load"; tap_done; }
 check_fail "vpnpt loaded, helper not attached: still no tunnel" \
 	nsx "$C1" $L2TP lac $SERVER_WAN --tid 7 --timeout 4
 ct_flush
-check "helper attached by an nft ct helper rule" helper_rules
+check "helpers attached by vpnptctl setup" helper_rules
 
 # --- two clients at once ---------------------------------------------------------
 lac t1 "$C1" 7

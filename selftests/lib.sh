@@ -174,6 +174,11 @@ vpnpt_unload() {
 
 vpnpt_loaded() { [ -d /sys/module/vpnpt ]; }
 
+# vpnpt_setup / vpnpt_teardown : attach the vpnpt helpers in the router's
+# namespace as an admin does (vpnptctl setup: table ip vpnpt), and remove them.
+vpnpt_setup() { nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" setup; }
+vpnpt_teardown() { nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" teardown; }
+
 # --- namespaces ------------------------------------------------------------------
 nsx() { # NS COMMAND... : run a command in a namespace
 	local ns=$1
