@@ -274,6 +274,27 @@ static void vpnpt_esp_client_put(struct vpnpt_esp_net *en,
 		mod_delayed_work(system_wq, &en->gc, 0);
 }
 
+struct vpnpt_esp_client *vpnpt_esp_client_hold(struct net *net, __be32 addr)
+{
+	struct vpnpt_esp_net *en = vpnpt_esp_net(net);
+	struct vpnpt_esp_client *c = NULL;
+
+	spin_lock_bh(&en->lock);
+	if (!en->dying)
+		c = vpnpt_esp_client_get(en, addr);
+	spin_unlock_bh(&en->lock);
+	return c;
+}
+
+void vpnpt_esp_client_release(struct net *net, struct vpnpt_esp_client *c)
+{
+	struct vpnpt_esp_net *en = vpnpt_esp_net(net);
+
+	spin_lock_bh(&en->lock);
+	vpnpt_esp_client_put(en, c);
+	spin_unlock_bh(&en->lock);
+}
+
 /* ---- servers and IKE evidence ---------------------------------------------- */
 
 static struct vpnpt_esp_server *vpnpt_esp_server_get(struct vpnpt_esp_net *en,
@@ -511,8 +532,7 @@ err_sa:
 	return NULL;
 }
 
-/* Attach the client's zone to a packet that has no conntrack yet. */
-static void vpnpt_esp_set_zone(struct sk_buff *skb,
+void vpnpt_esp_client_set_zone(struct sk_buff *skb,
 			       const struct vpnpt_esp_client *c)
 {
 	nf_conntrack_get(&c->tmpl->ct_general);
@@ -813,7 +833,7 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 	if (!sa)
 		return NF_ACCEPT;
 	vpnpt_session_seen(sa->session, dir, skb->len);
-	vpnpt_esp_set_zone(skb, sa->client);
+	vpnpt_esp_client_set_zone(skb, sa->client);
 	return NF_ACCEPT;
 }
 

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 
 struct net;
+struct sk_buff;
+struct vpnpt_esp_client;
 
 int vpnpt_esp_init(void);
 void vpnpt_esp_exit(void);
@@ -21,5 +23,18 @@ void vpnpt_esp_exit(void);
  */
 void vpnpt_esp_ike_child(struct net *net, __be32 client, __be32 server,
 			 u64 ike_id);
+
+/*
+ * The conntrack zone of LAN client @addr, shared by its ESP and (option
+ * ike_keep_port) its IKE: held until released; NULL when no zone is left.
+ * Atomic context; RCU readers may use a released client until their read
+ * side ends.
+ */
+struct vpnpt_esp_client *vpnpt_esp_client_hold(struct net *net, __be32 addr);
+void vpnpt_esp_client_release(struct net *net, struct vpnpt_esp_client *c);
+
+/* Attach the client's zone to a packet that has no conntrack yet. */
+void vpnpt_esp_client_set_zone(struct sk_buff *skb,
+			       const struct vpnpt_esp_client *c);
 
 #endif /* _VPNPT_ESP_H */

@@ -10,6 +10,7 @@
 #include <net/sock.h>
 
 #include "genl.h"
+#include "ikeport.h"
 #include "netns.h"
 #include "session.h"
 #include "teardown.h"
@@ -63,6 +64,7 @@ static const struct nla_policy vpnpt_policy[VPNPT_A_MAX + 1] = {
 	[VPNPT_A_FLUSHED] = { .type = NLA_REJECT },
 	[VPNPT_A_SESSION] = { .type = NLA_REJECT },
 	[VPNPT_A_PAD] = { .type = NLA_REJECT },
+	[VPNPT_A_IKE_KEEP_PORT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static struct genl_family vpnpt_genl_family;
@@ -76,6 +78,7 @@ static int vpnpt_fill_config(struct sk_buff *skb, struct vpnpt_net *vn)
 	    nla_put_u32(skb, VPNPT_A_MAX_SESSIONS, READ_ONCE(vn->max_sessions)) ||
 	    nla_put_u32(skb, VPNPT_A_MAX_CLIENT_SESSIONS,
 			READ_ONCE(vn->max_client_sessions)) ||
+	    nla_put_u8(skb, VPNPT_A_IKE_KEEP_PORT, READ_ONCE(vn->ike_keep_port)) ||
 	    nla_put_string(skb, VPNPT_A_MODULE_VERSION, VPNPT_VERSION))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, VPNPT_A_TIMEOUTS);
@@ -130,7 +133,7 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct nlattr *tb[__VPNPT_PROTO_MAX + 1] = {};
 	struct nlattr **a = info->attrs;
-	bool changed = false;
+	bool changed = false, forget = false, keep;
 	int err, p;
 
 	if (a[VPNPT_A_SWITCHES_MASK] && !a[VPNPT_A_SWITCHES]) {
@@ -139,7 +142,8 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (!a[VPNPT_A_SWITCHES] && !a[VPNPT_A_MAX_SESSIONS] &&
-	    !a[VPNPT_A_MAX_CLIENT_SESSIONS] && !a[VPNPT_A_TIMEOUTS]) {
+	    !a[VPNPT_A_MAX_CLIENT_SESSIONS] && !a[VPNPT_A_TIMEOUTS] &&
+	    !a[VPNPT_A_IKE_KEEP_PORT]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -167,7 +171,17 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 			changed = true;
 		}
 	}
+	if (a[VPNPT_A_IKE_KEEP_PORT]) {
+		keep = nla_get_u8(a[VPNPT_A_IKE_KEEP_PORT]);
+		forget = vn->ike_keep_port && !keep;
+		if (keep != vn->ike_keep_port) {
+			WRITE_ONCE(vn->ike_keep_port, keep);
+			changed = true;
+		}
+	}
 	mutex_unlock(&vn->config_lock);
+	if (forget)
+		vpnpt_ikeport_flush(net);
 
 	if (a[VPNPT_A_SWITCHES]) {
 		u32 mask = a[VPNPT_A_SWITCHES_MASK] ?

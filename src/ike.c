@@ -28,6 +28,7 @@
 #include <linux/workqueue.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netns/generic.h>
 
 #include "esp.h"
@@ -215,7 +216,7 @@ static bool vpnpt_ike_starts_sa(const struct vpnpt_ike_hdr *h, bool from_client)
 static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 					     struct vpnpt_ike_net *in,
 					     const struct vpnpt_ike_key *k,
-					     u64 rspi, __be32 public)
+					     u64 rspi, __be32 public, u16 zone)
 {
 	struct vpnpt_session *s;
 	struct vpnpt_ike_sa *sa;
@@ -236,6 +237,7 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 	s->client = k->client;
 	s->server = k->server;
 	s->public = public;
+	s->zone = zone;
 	s->ids.ike.spi_i = k->ispi;
 	s->ids.ike.spi_r = rspi;
 	if (rhashtable_insert_fast(&in->sas, &sa->node, vpnpt_ike_sa_params)) {
@@ -293,7 +295,8 @@ static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 		if (!vpnpt_ike_starts_sa(&h, from_client))
 			return 0;
 		sa = vpnpt_ike_sa_new(net, in, &k, h.rspi,
-				      ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3.ip);
+				      ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3.ip,
+				      nf_ct_zone(ct)->id);
 		if (!sa)
 			return 0;
 	}

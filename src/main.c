@@ -10,6 +10,7 @@
 #include "esp.h"
 #include "genl.h"
 #include "ike.h"
+#include "ikeport.h"
 #include "l2tp.h"
 #include "netns.h"
 #include "pptp.h"
@@ -33,6 +34,8 @@ static const struct {
 	{ vpnpt_l2tp_init, vpnpt_l2tp_exit },
 	{ vpnpt_esp_init, vpnpt_esp_exit },
 	{ vpnpt_ike_init, vpnpt_ike_exit },
+	/* Holds ESP client zones: torn down before the ESP part. */
+	{ vpnpt_ikeport_init, vpnpt_ikeport_exit },
 };
 
 static void vpnpt_parts_exit(int n)

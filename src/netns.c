@@ -84,6 +84,7 @@ static int __net_init vpnpt_net_init(struct net *net)
 		vn->switches = vpnpt_switches(init);
 		vn->max_sessions = init->max_sessions;
 		vn->max_client_sessions = init->max_client_sessions;
+		vn->ike_keep_port = init->ike_keep_port;
 		memcpy(vn->timeouts, init->timeouts, sizeof(vn->timeouts));
 		mutex_unlock(&init->config_lock);
 	}

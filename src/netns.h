@@ -20,6 +20,7 @@
  * @max_sessions: cap of sessions in the namespace (all protocols)
  * @max_client_sessions: cap of sessions of one LAN client
  * @timeouts: idle timeout of each protocol's sessions, in seconds
+ * @ike_keep_port: option: clients' IKE keeps source port 500 (ikeport.c)
  * @config_lock: serialises configuration changes (sysfs and netlink)
  * @stats: counters
  * @sessions: the session table
@@ -29,6 +30,7 @@ struct vpnpt_net {
 	u32 max_sessions;
 	u32 max_client_sessions;
 	u32 timeouts[__VPNPT_PROTO_MAX];
+	bool ike_keep_port;
 	struct mutex config_lock; /* serialises configuration changes */
 	struct vpnpt_stats stats;
 	struct vpnpt_sessions sessions;

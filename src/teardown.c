@@ -16,6 +16,7 @@
 #include <net/addrconf.h>
 
 #include "filter.h"
+#include "ikeport.h"
 #include "netns.h"
 #include "teardown.h"
 
@@ -68,6 +69,8 @@ unsigned int vpnpt_teardown(struct net *net, u32 protos)
 	unsigned int n;
 
 	n = vpnpt_sessions_flush(net, protos);
+	if (protos & BIT(VPNPT_PROTO_IKE))
+		vpnpt_ikeport_flush(net);
 	vpnpt_ct_iterate_cleanup_net(net, vpnpt_teardown_ct, &ctx);
 	return n;
 }

@@ -8,7 +8,8 @@ the extended ACK message the module answers with.
 
   vpnpt_nl.py get-config | get-stats | dump-sessions [PROTOS] | flush [PROTOS]
   vpnpt_nl.py set ATTR=VALUE...   ATTR: switches, mask, max_sessions,
-                                  max_client_sessions, timeout_PROTO
+                                  max_client_sessions, timeout_PROTO,
+                                  ike_keep_port (u8)
   vpnpt_nl.py raw CMD [TYPE:FMT:VALUE...]   FMT: u8 u16 u32 u64 hex nest(...)
   vpnpt_nl.py monitor SECONDS     print events as JSON lines
 
@@ -41,11 +42,12 @@ CMD = {"get_config": 1, "set_config": 2, "get_stats": 3, "get_sessions": 4,
 CMD_NAME = {v: k for k, v in CMD.items()}
 A = {"switches": 1, "mask": 2, "max_sessions": 3, "max_client_sessions": 4,
      "timeouts": 5, "module_version": 6, "stats": 7, "stats_proto": 8,
-     "protos": 9, "flushed": 10, "session": 11, "pad": 12}
+     "protos": 9, "flushed": 10, "session": 11, "pad": 12,
+     "ike_keep_port": 13}
 STAT = ["unspec", "proto", "pad", "packets", "dropped_disabled", "parse_errors",
         "dropped_malformed", "sessions_created", "sessions_ended",
         "sessions_refused", "sessions_active", "ah_nat_broken", "natt_ike",
-        "natt_esp", "natt_keepalive"]
+        "natt_esp", "natt_keepalive", "ike_port_kept"]
 SA = ["unspec", "pad", "id", "proto", "state", "client", "server", "public",
       "age", "idle", "packets_out", "packets_in", "bytes_out", "bytes_in",
       "call_id_inside", "call_id_outside", "peer_call_id", "spi_out", "spi_in",
@@ -144,6 +146,8 @@ def decode_top(cmd, payload):
                  A["flushed"]):
             key = [k for k, x in A.items() if x == t][0]
             out[key] = u32(v)
+        elif t == A["ike_keep_port"]:
+            out["ike_keep_port"] = v[0]
         elif t == A["module_version"]:
             out["module_version"] = v.rstrip(b"\0").decode()
         elif t == A["timeouts"]:
@@ -206,6 +210,8 @@ def set_payload(args):
         k, v = a.split("=", 1)
         if k.startswith("timeout_"):
             timeouts += attr(PROTOS.index(k[8:]) + 1, struct.pack("I", int(v, 0)))
+        elif k == "ike_keep_port":
+            p += attr(A[k], struct.pack("B", int(v, 0)))
         else:
             p += attr(A[k], struct.pack("I", int(v, 0)))
     if timeouts:

@@ -60,7 +60,7 @@ static void check_ok(const char *line, struct vpnptctl_args *a, int lineno)
 #define CHECK_OK(line, a) check_ok(line, a, __LINE__)
 
 #define PROTOS "pptp, l2tp, ike, esp, ah, natt or all"
-#define KEYS "max-sessions, max-client-sessions, timeout-PROTO"
+#define KEYS "max-sessions, max-client-sessions, timeout-PROTO, ike-keep-port"
 
 UNIT_TEST(vpnptctl_proto_names)
 {
@@ -250,6 +250,12 @@ UNIT_TEST(vpnptctl_args_set)
 	CHECK_EQ(a.max_client_sessions, VPNPT_MAX_CLIENT_SESSIONS_MIN);
 	CHECK_OK("-j set max-sessions 5", &a);
 	CHECK(a.json);
+	CHECK_OK("set ike-keep-port on", &a);
+	CHECK_EQ(a.set, VPNPTCTL_SET_IKE_KEEP_PORT);
+	CHECK(a.ike_keep_port);
+	CHECK_OK("set ike-keep-port off max-sessions 7", &a);
+	CHECK_EQ(a.set, VPNPTCTL_SET_IKE_KEEP_PORT | VPNPTCTL_SET_MAX_SESSIONS);
+	CHECK(!a.ike_keep_port);
 }
 
 UNIT_TEST(vpnptctl_parse_set_direct)
@@ -345,6 +351,10 @@ UNIT_TEST(vpnptctl_args_set_errors)
 	CHECK_USAGE("set timeout-all 60", "set: unknown key 'timeout-all' (" KEYS ")");
 	CHECK_USAGE("set max_sessions 60", "set: unknown key 'max_sessions' (" KEYS ")");
 	CHECK_USAGE("set max-sessions abc", "set: max-sessions: invalid number 'abc'");
+	CHECK_USAGE("set ike-keep-port 1", "set: ike-keep-port: '1' is neither on nor off");
+	CHECK_USAGE("set ike-keep-port", "set: missing value for 'ike-keep-port'");
+	CHECK_USAGE("set ike-keep-port on ike-keep-port off",
+		    "set: ike-keep-port given twice");
 	CHECK_USAGE("set max-sessions -5", "set: max-sessions: invalid number '-5'");
 	CHECK_USAGE("set max-sessions +5", "set: max-sessions: invalid number '+5'");
 	CHECK_USAGE("set max-sessions 0x10", "set: max-sessions: invalid number '0x10'");

@@ -82,6 +82,7 @@ static void mb_config(struct mb *m)
 	mb_u32(m, VPNPT_A_SWITCHES, 0x37);
 	mb_u32(m, VPNPT_A_MAX_SESSIONS, 65536);
 	mb_u32(m, VPNPT_A_MAX_CLIENT_SESSIONS, 256);
+	mb_u8(m, VPNPT_A_IKE_KEEP_PORT, 1);
 	mb_str(m, VPNPT_A_MODULE_VERSION, "0.1.0");
 	mb_nest(m, VPNPT_A_TIMEOUTS);
 	for (p = 0; p < VPNPTCTL_NPROTO; p++)
@@ -98,7 +99,9 @@ UNIT_TEST(vpnptctl_decode_config_all)
 	mb_config(&m);
 	CHECK_EQ(vpnptctl_decode_config(m.buf, m.len, &c), 0);
 	CHECK_EQ(c.present, VPNPTCTL_CFG_SWITCHES | VPNPTCTL_CFG_MAX_SESSIONS |
-		 VPNPTCTL_CFG_MAX_CLIENT_SESSIONS | VPNPTCTL_CFG_MODULE_VERSION);
+		 VPNPTCTL_CFG_MAX_CLIENT_SESSIONS | VPNPTCTL_CFG_MODULE_VERSION |
+		 VPNPTCTL_CFG_IKE_KEEP_PORT);
+	CHECK(c.ike_keep_port);
 	CHECK_EQ(c.switches, 0x37);
 	CHECK_EQ(c.max_sessions, 65536);
 	CHECK_EQ(c.max_client_sessions, 256);

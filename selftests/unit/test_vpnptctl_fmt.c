@@ -157,7 +157,8 @@ static void sample_config(struct vpnptctl_config *c)
 	memset(c, 0, sizeof(*c));
 	c->present = VPNPTCTL_CFG_SWITCHES | VPNPTCTL_CFG_MAX_SESSIONS |
 		     VPNPTCTL_CFG_MAX_CLIENT_SESSIONS | VPNPTCTL_CFG_MODULE_VERSION |
-		     VPNPTCTL_CFG_FAMILY_VERSION;
+		     VPNPTCTL_CFG_FAMILY_VERSION | VPNPTCTL_CFG_IKE_KEEP_PORT;
+	c->ike_keep_port = true;
 	c->switches = VPNPT_PROTO_ALL & ~(1U << VPNPT_PROTO_AH);
 	c->max_sessions = VPNPT_MAX_SESSIONS_DEFAULT;
 	c->max_client_sessions = VPNPT_MAX_CLIENT_SESSIONS_DEFAULT;

@@ -20,7 +20,8 @@ _Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_proto_names) == VPNPTCTL_NPROTO,
 	       "VPNPT_PROTO_NAMES and enum vpnpt_proto disagree");
 
 #define VPNPTCTL_PROTO_LIST	"pptp, l2tp, ike, esp, ah, natt or all"
-#define VPNPTCTL_KEY_LIST	"max-sessions, max-client-sessions, timeout-PROTO"
+#define VPNPTCTL_KEY_LIST \
+	"max-sessions, max-client-sessions, timeout-PROTO, ike-keep-port"
 #define VPNPTCTL_CMD_LIST	\
 	"status, enable, disable, set, stats, sessions, monitor, flush, setup, teardown"
 
@@ -97,6 +98,18 @@ int vpnptctl_parse_set(const char *key, const char *value,
 	bool dup;
 	int ret;
 
+	if (!strcmp(key, "ike-keep-port")) {
+		if (args->set & VPNPTCTL_SET_IKE_KEEP_PORT)
+			return vpnptctl_fail(err, errlen, "set: %s given twice",
+					     key);
+		if (strcmp(value, "on") && strcmp(value, "off"))
+			return vpnptctl_fail(err, errlen,
+					     "set: %s: '%s' is neither on nor off",
+					     key, value);
+		args->ike_keep_port = !strcmp(value, "on");
+		args->set |= VPNPTCTL_SET_IKE_KEEP_PORT;
+		return 0;
+	}
 	if (!strcmp(key, "max-sessions")) {
 		min = VPNPT_MAX_SESSIONS_MIN;
 		max = VPNPT_MAX_SESSIONS_MAX;
@@ -393,7 +406,8 @@ void vpnptctl_usage(FILE *f)
 	      "  disable PROTO...              turn passthrough of PROTO off (ends its sessions)\n"
 	      "  set KEY VALUE [KEY VALUE...]  max-sessions N (1..1048576),\n"
 	      "                                max-client-sessions N (1..65536),\n"
-	      "                                timeout-PROTO SECONDS (10..86400)\n"
+	      "                                timeout-PROTO SECONDS (10..86400),\n"
+	      "                                ike-keep-port on|off\n"
 	      "  stats                         per-protocol counters\n"
 	      "  sessions [proto PROTO...] [client ADDR]\n"
 	      "                                list sessions, grouped by LAN client\n"

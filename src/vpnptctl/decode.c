@@ -60,6 +60,14 @@ static int vpnptctl_nla_next(struct vpnptctl_nla_iter *it, struct vpnptctl_nla *
 	return 1;
 }
 
+static int vpnptctl_nla_u8(const struct vpnptctl_nla *a, uint8_t *v)
+{
+	if (a->len != sizeof(*v))
+		return -EBADMSG;
+	*v = *(const uint8_t *)a->data;
+	return 0;
+}
+
 static int vpnptctl_nla_u16(const struct vpnptctl_nla *a, uint16_t *v)
 {
 	if (a->len != sizeof(*v))
@@ -147,6 +155,7 @@ int vpnptctl_decode_config(const void *attrs, size_t len,
 	struct vpnptctl_nla_iter it;
 	struct vpnptctl_nla a;
 	int ret, err = 0;
+	uint8_t u8 = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
 	vpnptctl_nla_iter_init(&it, attrs, len);
@@ -166,6 +175,11 @@ int vpnptctl_decode_config(const void *attrs, size_t len,
 			break;
 		case VPNPT_A_TIMEOUTS:
 			err = vpnptctl_decode_timeouts(&a, cfg);
+			break;
+		case VPNPT_A_IKE_KEEP_PORT:
+			err = vpnptctl_nla_u8(&a, &u8);
+			cfg->ike_keep_port = u8;
+			cfg->present |= VPNPTCTL_CFG_IKE_KEEP_PORT;
 			break;
 		case VPNPT_A_MODULE_VERSION:
 			vpnptctl_nla_str(&a, cfg->module_version,
@@ -200,7 +214,7 @@ static int vpnptctl_decode_stats_proto(const struct vpnptctl_nla *nest,
 				return -EBADMSG;
 			have_proto = true;
 		} else if (a.type >= VPNPT_STAT_PACKETS &&
-			   a.type <= VPNPT_STAT_NATT_KEEPALIVE) {
+			   a.type <= VPNPT_STAT_IKE_PORT_KEPT) {
 			if (vpnptctl_nla_u64(&a, &c[a.type - VPNPT_STAT_PACKETS]))
 				return -EBADMSG;
 		}
@@ -224,7 +238,7 @@ int vpnptctl_decode_stats(const void *attrs, size_t len,
 	int ret;
 
 	_Static_assert(VPNPTCTL_NCOUNTERS ==
-		       VPNPT_STAT_NATT_KEEPALIVE - VPNPT_STAT_PACKETS + 1,
+		       VPNPT_STAT_IKE_PORT_KEPT - VPNPT_STAT_PACKETS + 1,
 		       "enum vpnptctl_counter and enum vpnpt_stat disagree");
 	memset(st, 0, sizeof(*st));
 	ret = vpnptctl_nla_find(attrs, len, VPNPT_A_STATS, &nest);

@@ -28,6 +28,7 @@ static const char *const vpnptctl_counter_names[VPNPTCTL_NCOUNTERS] = {
 	[VPNPTCTL_C_NATT_IKE] = "natt_ike",
 	[VPNPTCTL_C_NATT_ESP] = "natt_esp",
 	[VPNPTCTL_C_NATT_KEEPALIVE] = "natt_keepalive",
+	[VPNPTCTL_C_IKE_PORT_KEPT] = "ike_port_kept",
 };
 
 const char *vpnptctl_counter_name(unsigned int counter)
@@ -104,6 +105,8 @@ static void vpnptctl_json_config(struct vpnptctl_json *j,
 	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
 		vpnptctl_json_u64(j, "max_client_sessions",
 				  cfg->max_client_sessions);
+	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
+		vpnptctl_json_bool(j, "ike_keep_port", cfg->ike_keep_port);
 	if (cfg->timeouts_present) {
 		vpnptctl_json_open_object(j, "timeouts");
 		for (p = 0; p < VPNPTCTL_NPROTO; p++)
@@ -170,6 +173,9 @@ void vpnptctl_print_status(const struct vpnptctl_out *o,
 	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
 		fprintf(f, "max-client-sessions %" PRIu32 "\n",
 			cfg->max_client_sessions);
+	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
+		fprintf(f, "ike-keep-port %s\n",
+			cfg->ike_keep_port ? "on" : "off");
 	fprintf(f, "\n%-6s %-6s %8s\n", "proto", "switch", "timeout");
 	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
 		char tmo[16] = "-";
@@ -198,7 +204,7 @@ static void vpnptctl_text_stats(FILE *f, const struct vpnptctl_stats *st)
 		"packets", "dropped-disabled", "parse-errors",
 		"dropped-malformed", "sessions-created", "sessions-ended",
 		"sessions-refused", "sessions-active", "ah-nat-broken",
-		"natt-ike", "natt-esp", "natt-keepalive",
+		"natt-ike", "natt-esp", "natt-keepalive", "ike-port-kept",
 	};
 	int width[VPNPTCTL_NPROTO], label = 0;
 	unsigned int p, c;
@@ -552,6 +558,9 @@ void vpnptctl_print_event(const struct vpnptctl_out *o,
 	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
 		fprintf(f, " max-client-sessions %" PRIu32,
 			cfg->max_client_sessions);
+	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
+		fprintf(f, " ike-keep-port %s",
+			cfg->ike_keep_port ? "on" : "off");
 	for (p = 0; p < VPNPTCTL_NPROTO; p++)
 		if (cfg->timeouts_present & (1U << p))
 			fprintf(f, " timeout-%s %" PRIu32,

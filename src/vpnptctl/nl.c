@@ -360,6 +360,8 @@ static int vpnptctl_cmd_set(struct vpnptctl_nl *nl,
 	if (args->set & VPNPTCTL_SET_MAX_CLIENT_SESSIONS)
 		mnl_attr_put_u32(nlh, VPNPT_A_MAX_CLIENT_SESSIONS,
 				 args->max_client_sessions);
+	if (args->set & VPNPTCTL_SET_IKE_KEEP_PORT)
+		mnl_attr_put_u8(nlh, VPNPT_A_IKE_KEEP_PORT, args->ike_keep_port);
 	if (args->timeouts_set) {
 		nest = mnl_attr_nest_start(nlh, VPNPT_A_TIMEOUTS);
 		for (p = 0; p < VPNPTCTL_NPROTO; p++)

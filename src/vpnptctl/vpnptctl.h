@@ -75,6 +75,7 @@ enum vpnptctl_cmd {
 #define VPNPTCTL_SET_MAX_SESSIONS		(1U << 0)
 #define VPNPTCTL_SET_MAX_CLIENT_SESSIONS	(1U << 1)
 #define VPNPTCTL_SET_SWITCHES			(1U << 2)
+#define VPNPTCTL_SET_IKE_KEEP_PORT		(1U << 3)
 
 /**
  * struct vpnptctl_args - a parsed command line
@@ -97,6 +98,7 @@ enum vpnptctl_cmd {
  * @max_client_sessions: set max-client-sessions
  * @timeouts_set: set timeout-PROTO: bitmap of the protocols given
  * @timeouts: set timeout-PROTO: seconds, indexed by enum vpnpt_proto
+ * @ike_keep_port: set ike-keep-port on|off
  */
 struct vpnptctl_args {
 	enum vpnptctl_cmd cmd;
@@ -116,6 +118,7 @@ struct vpnptctl_args {
 	uint32_t max_client_sessions;
 	uint32_t timeouts_set;
 	uint32_t timeouts[VPNPTCTL_NPROTO];
+	bool ike_keep_port;
 };
 
 /*
@@ -144,6 +147,7 @@ void vpnptctl_usage(FILE *f);
 #define VPNPTCTL_CFG_MAX_CLIENT_SESSIONS (1U << 2)
 #define VPNPTCTL_CFG_MODULE_VERSION	(1U << 3)
 #define VPNPTCTL_CFG_FAMILY_VERSION	(1U << 4)
+#define VPNPTCTL_CFG_IKE_KEEP_PORT	(1U << 5)
 
 /**
  * struct vpnptctl_config - configuration (GET_CONFIG reply, SET_CONFIG event)
@@ -155,6 +159,7 @@ void vpnptctl_usage(FILE *f);
  * @timeouts: idle timeouts in seconds, indexed by enum vpnpt_proto
  * @module_version: VPNPT_A_MODULE_VERSION
  * @family_version: generic netlink family version (from the controller)
+ * @ike_keep_port: VPNPT_A_IKE_KEEP_PORT
  */
 struct vpnptctl_config {
 	unsigned int present;
@@ -165,6 +170,7 @@ struct vpnptctl_config {
 	uint32_t timeouts[VPNPTCTL_NPROTO];
 	char module_version[64];
 	uint32_t family_version;
+	bool ike_keep_port;
 };
 
 /* Counters of one protocol, enum vpnpt_stat order. */
@@ -181,6 +187,7 @@ enum vpnptctl_counter {
 	VPNPTCTL_C_NATT_IKE,
 	VPNPTCTL_C_NATT_ESP,
 	VPNPTCTL_C_NATT_KEEPALIVE,
+	VPNPTCTL_C_IKE_PORT_KEPT,
 	VPNPTCTL_NCOUNTERS
 };
 

@@ -98,12 +98,13 @@ enum vpnpt_proto {
  * @VPNPT_CMD_UNSPEC: not a command
  * @VPNPT_CMD_GET_CONFIG: do; the reply (same command) carries
  *	%VPNPT_A_SWITCHES, %VPNPT_A_MAX_SESSIONS,
- *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS and
- *	%VPNPT_A_MODULE_VERSION.
+ *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS,
+ *	%VPNPT_A_IKE_KEEP_PORT and %VPNPT_A_MODULE_VERSION.
  * @VPNPT_CMD_SET_CONFIG: do, needs CAP_NET_ADMIN; any of %VPNPT_A_SWITCHES
  *	(with %VPNPT_A_SWITCHES_MASK to change only some protocols; a mask
  *	without switches is refused with -EINVAL), %VPNPT_A_MAX_SESSIONS,
- *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS; a request with none
+ *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS,
+ *	%VPNPT_A_IKE_KEEP_PORT; a request with none
  *	of them is refused with -EINVAL. All or nothing: either every attribute
  *	is valid and applied, or none is. Disabling a protocol tears down its
  *	sessions. A request that changes anything is announced once on the
@@ -167,6 +168,12 @@ enum vpnpt_cmd {
  * @VPNPT_A_FLUSHED: u32, number of sessions FLUSH removed
  * @VPNPT_A_SESSION: nested, enum vpnpt_session_attr attributes
  * @VPNPT_A_PAD: padding for 64-bit attributes
+ * @VPNPT_A_IKE_KEEP_PORT: u8, 0 or 1 (default 0): every LAN client's IKE
+ *	(UDP 500 to 500) to a server keeps source port 500, each client's in
+ *	its own conntrack zone, packets from the server told apart by IKE
+ *	SPI; for servers that insist on port 500. Turning it off forgets the
+ *	clients' IKE (their flows continue in the default zone). New
+ *	namespaces take the initial namespace's setting.
  * @__VPNPT_A_MAX: number of attributes; not an attribute
  */
 enum vpnpt_attr {
@@ -183,6 +190,7 @@ enum vpnpt_attr {
 	VPNPT_A_FLUSHED,
 	VPNPT_A_SESSION,
 	VPNPT_A_PAD,
+	VPNPT_A_IKE_KEEP_PORT,
 	__VPNPT_A_MAX
 };
 
@@ -208,6 +216,8 @@ enum vpnpt_attr {
  * @VPNPT_STAT_NATT_IKE: u64, NAT-T: IKE messages (non-ESP marker) seen
  * @VPNPT_STAT_NATT_ESP: u64, NAT-T: ESP-in-UDP packets seen
  * @VPNPT_STAT_NATT_KEEPALIVE: u64, NAT-T: NAT-keepalives (one octet 0xff)
+ * @VPNPT_STAT_IKE_PORT_KEPT: u64, IKE: client-server pairs whose IKE was
+ *	given the client's zone to keep source port 500 (%VPNPT_A_IKE_KEEP_PORT)
  * @__VPNPT_STAT_MAX: number of counters; not a counter
  */
 enum vpnpt_stat {
@@ -226,6 +236,7 @@ enum vpnpt_stat {
 	VPNPT_STAT_NATT_IKE,
 	VPNPT_STAT_NATT_ESP,
 	VPNPT_STAT_NATT_KEEPALIVE,
+	VPNPT_STAT_IKE_PORT_KEPT,
 	__VPNPT_STAT_MAX
 };
 

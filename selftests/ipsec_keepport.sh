@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Option ike-keep-port: every client's IKE to a server keeps source port 500.
+#
+#   vpnpt-c1 10.99.0.11 :500 --+
+#                              +-- br0 [vpnpt-r] wan 203.0.113.1 ---- 203.0.113.2 [vpnpt-s]
+#   vpnpt-c2 10.99.0.12 :500 --+   masquerade, vpnptctl setup         ike_port.py server :500
+#                                  (libreswan part: server 203.0.113.5)
+#
+# Exact packets (selftests/tools/ike_port.py): without the option the second
+# client's IKE reaches the server from another port; with it both come from
+# 203.0.113.1:500, each answer reaches its own client, a message on a known
+# SPI reaches that SPI's client, a message on SPIs nobody sent yet (an IKE SA
+# the server starts or rekeys) reaches the client last active with the
+# server; stats and sessions show it; turning the option off removes the
+# clients' zoned conntrack entries. Then two real libreswan clients (IKEv2,
+# raw ESP) with the option on: both tunnels up through port 500 at once.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_peers.sh"
+
+vpnpt_require_root
+require_cmd nft python3 conntrack jq mkfifo
+CTL=$VPNPT_TOP/build/vpnptctl
+[ -x "$CTL" ] || skip "build/vpnptctl not built (make tool)"
+TOOL="python3 $SELFTESTS_DIR/tools/ike_port.py"
+D=$VPNPT_LOGDIR
+
+vpnpt_unload
+on_exit vpnpt_unload
+topo_create 2 || { tap_not_ok "topology"; tap_done; }
+vpnpt_load || { tap_not_ok "load"; tap_done; }
+check "helpers attached by vpnptctl setup" vpnpt_setup
+ctl() { nsx $NS_ROUTER "$CTL" "$@"; }
+
+check_eq "ike-keep-port is off by default" "false" "$(ctl -j status | jq -c .ike_keep_port)"
+
+mkfifo "$D/ike.ctl"
+TOOL_PIDS=()
+ns_bg $NS_SERVER ike-server $TOOL server --log "$D/server.log" \
+	--control "$D/ike.ctl" --seconds 120
+TOOL_PIDS+=($!)
+wait_until 10 nsx $NS_SERVER sh -c 'ss -Hlun "sport = :500" | grep -q .'
+
+# client I ISPI SECONDS: client I's IKE_SA_INIT, then it listens S seconds
+client() {
+	ns_bg "$(client_ns "$1")" "ike-c$1-$2" $TOOL client --server $SERVER_WAN \
+		--ispi "$2" --log "$D/c$1-$2.log" --seconds "$3"
+	TOOL_PIDS+=($!)
+}
+# seen_from ISPI: where the server saw the request with that initiator SPI
+seen_from() { awk -v s="$1" '$1 == s && $2 == "0000000000000000" { print $3; exit }' "$D/server.log"; }
+answered() { grep -qx "$2 $(printf '%016x' $((0x$2 ^ 0x5a5a5a5a5a5a5a5a)))" "$D/c$1-$2.log" 2>/dev/null; }
+
+# --- without the option: what plain NAT does -----------------------------------
+A=00000000000000a1 B=00000000000000b2
+client 1 $A 5
+wait_until 10 answered 1 $A
+client 2 $B 5
+check "off: client 1 answered" wait_until 10 answered 1 $A
+check "off: client 2 answered" wait_until 10 answered 2 $B
+check_eq "off: client 1 seen from the router's port 500" "$ROUTER_WAN:500" "$(seen_from $A)"
+b_from=$(seen_from $B)
+check "off: client 2 seen from another port ($b_from)" \
+	sh -c "[ '${b_from%:*}' = $ROUTER_WAN ] && [ '${b_from#*:}' != 500 ]"
+nsx $NS_ROUTER conntrack -F >/dev/null 2>&1
+
+# --- with the option --------------------------------------------------------
+check "vpnptctl set ike-keep-port on" ctl set ike-keep-port on
+check_eq "status shows it" "ike-keep-port on" "$(ctl status | grep ^ike-keep-port)"
+C=00000000000000c3 E=00000000000000e5
+client 1 $C 30
+check "on: client 1 answered" wait_until 10 answered 1 $C
+client 2 $E 30
+check "on: client 2 answered" wait_until 10 answered 2 $E
+check_eq "on: client 1 seen from port 500" "$ROUTER_WAN:500" "$(seen_from $C)"
+check_eq "on: client 2 seen from port 500" "$ROUTER_WAN:500" "$(seen_from $E)"
+check_eq "no answer reached the other client" "" \
+	"$(grep -h -e "^$E" "$D/c1-$C.log"; grep -h -e "^$C" "$D/c2-$E.log")"
+check_eq "two IKE flows in zones of their own" "2" \
+	"$(nsx $NS_ROUTER conntrack -L -p udp --dport 500 2>/dev/null | grep -c 'zone=')"
+check_eq "stats: ike_port_kept 2" "2" "$(ctl -j stats | jq .ike.ike_port_kept)"
+check_eq "sessions: each client's IKE SA in a zone of its own" "10.99.0.11 $C true
+10.99.0.12 $E true" \
+	"$(ctl -j sessions proto ike | jq -r --arg c $C --arg e $E '.[] |
+		select(.ike_spi_i == $c or .ike_spi_i == $e) |
+		"\(.client) \(.ike_spi_i) \((.zone // 0) >= 32768)"' | sort)"
+
+# A message on client 1's known SPIs goes to client 1, though client 2 was
+# active last; one on SPIs nobody has sent goes to client 2.
+echo "send $C 1111111111111111 $ROUTER_WAN" >"$D/ike.ctl"
+check "known SPI: reaches client 1" wait_until 10 grep -qx "$C 1111111111111111" "$D/c1-$C.log" ||
+	{ diag "$(cat "$D/server.log" "$D/c1-$C.log" "$D/ike-server.log"; nsx $NS_ROUTER conntrack -L 2>&1)"; }
+echo "send 00000000000000f6 2222222222222222 $ROUTER_WAN" >"$D/ike.ctl"
+check "new SPIs: reach the last active client (2)" \
+	wait_until 10 grep -qx "00000000000000f6 2222222222222222" "$D/c2-$E.log"
+check_eq "... and neither reached the other client" "" \
+	"$(grep -h 1111111111111111 "$D/c2-$E.log"; grep -h 2222222222222222 "$D/c1-$C.log")"
+
+check "vpnptctl set ike-keep-port off" ctl set ike-keep-port off
+check "off again: the zoned IKE conntrack entries are gone" wait_until 10 \
+	sh -c "! ip netns exec $NS_ROUTER conntrack -L -p udp --dport 500 2>/dev/null | grep -q zone="
+check_eq "bad value refused by vpnptctl" "vpnptctl: set: ike-keep-port: 'yes' is neither on nor off" \
+	"$(ctl set ike-keep-port yes 2>&1)"
+check_eq "bad value refused by the kernel" "ERANGE true" \
+	"$(nsx $NS_ROUTER python3 $SELFTESTS_DIR/tools/vpnpt_nl.py set ike_keep_port=2 |
+		jq -r '"\(.error) \(.extack | length > 0)"')"
+
+# --- real peers: two libreswan clients, IKEv2, raw ESP, port 500 --------------
+both_ping() { ipsec_ping 1 && ipsec_ping 2; }
+if [ -x /usr/libexec/ipsec/pluto ]; then
+	kill "${TOOL_PIDS[@]}" 2>/dev/null
+	wait "${TOOL_PIDS[@]}" 2>/dev/null
+	peers_modules
+	check "on again" ctl set ike-keep-port on
+	nsx $NS_ROUTER conntrack -F >/dev/null 2>&1
+	ipsec_server_start 2 || diag "server pluto did not start"
+	for i in 1 2; do ipsec_client_start $i; done
+	check "libreswan client 1: tunnel passes traffic" wait_until 60 ipsec_ping 1
+	check "libreswan client 2: tunnel passes traffic" wait_until 60 ipsec_ping 2
+	check "both at once" both_ping
+	check_eq "both IKE flows kept port 500" "2" \
+		"$(nsx $NS_ROUTER conntrack -L -p udp --orig-port-dst 500 2>/dev/null |
+			grep -c "dst=$ROUTER_WAN sport=500 dport=500 .*zone=")"
+else
+	diag "libreswan not installed: real-peer part not run"
+	tap_not_ok "libreswan real peers"
+fi
+
+tap_done
