@@ -116,8 +116,11 @@ if [ -x /usr/libexec/ipsec/pluto ]; then
 	nsx $NS_ROUTER conntrack -F >/dev/null 2>&1
 	ipsec_server_start 2 || diag "server pluto did not start"
 	for i in 1 2; do ipsec_client_start $i; done
-	check "libreswan client 1: tunnel passes traffic" wait_until 60 ipsec_ping 1
-	check "libreswan client 2: tunnel passes traffic" wait_until 60 ipsec_ping 2
+	for i in 1 2; do
+		check "libreswan client $i: tunnel passes traffic" wait_until 120 ipsec_ping $i ||
+			diag "$(tail -25 "$D/pluto-c$i.log"; nsx $NS_ROUTER conntrack -L 2>&1;
+				ctl sessions; ctl stats)"
+	done
 	check "both at once" both_ping
 	check_eq "both IKE flows kept port 500" "2" \
 		"$(nsx $NS_ROUTER conntrack -L -p udp --orig-port-dst 500 2>/dev/null |
