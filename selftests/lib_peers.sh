@@ -13,6 +13,10 @@
 #   IPsec   libreswan: one pluto on the server (address $PEERS_IPSEC_SERVER),
 #           one per client; IKEv2, PSK, tunnel mode between 10.210.I.1
 #           (client I) and 10.211.0.1, NAT-T off so raw ESP crosses the NAT
+#   L2TP/IPsec  the Windows-style setup: pluto on the server
+#           ($PEERS_IPSEC_SERVER) with an IKEv1 PSK transport-mode conn for
+#           UDP 1701 from anyone, NAT-T as negotiated; per client a pluto
+#           with the matching conn; xl2tpd LNS/LAC as above on that address
 
 PEERS_PPP_OPTS="noauth nobsdcomp nodeflate noccp novj novjccomp nodefaultroute"
 PEERS_IPSEC_SERVER=203.0.113.5
@@ -52,6 +56,12 @@ ppp_up() { # I [NET]
 	nsx "$(client_ns "$1")" ip -4 addr show 2>/dev/null | grep -q "inet 192.168.${2:-77}\."
 }
 
+# ppp_up, and the link is usable: its peer route is in place.
+ppp_ready() { # I [NET]
+	ppp_up "$@" &&
+		nsx "$(client_ns "$1")" ip -4 route show dev ppp0 2>/dev/null | grep -q "^192\.168\.${2:-77}\."
+}
+
 # --- L2TP ------------------------------------------------------------------------
 _l2tp_ppp_options() { # FILE [EXTRA...]
 	local f=$1
@@ -65,12 +75,12 @@ _xl2tpd_start() { # NAME NS
 		exec xl2tpd -D -c $d/$1.conf -p $d/$1.pid -C $d/$1.control"
 }
 
-l2tp_server_start() {
+l2tp_server_start() { # [ADDRESS] : listen there (default $SERVER_WAN)
 	local d=$VPNPT_LOGDIR
 	_l2tp_ppp_options "$d/lns.ppp"
 	cat >"$d/lns.conf" <<-END
 		[global]
-		listen-addr = $SERVER_WAN
+		listen-addr = ${1:-$SERVER_WAN}
 		port = 1701
 		access control = no
 		force userspace = yes
@@ -90,17 +100,19 @@ l2tp_server_start() {
 	wait_until 10 nsx $NS_SERVER sh -c 'ss -lun | grep -q ":1701 "'
 }
 
-l2tp_client_start() { # I
+# l2tp_client_start I [LNS [PORT]] : client I's LAC dials LNS (default
+# $SERVER_WAN, port 1701) from UDP port PORT (default 1701).
+l2tp_client_start() {
 	local d=$VPNPT_LOGDIR
 	_l2tp_ppp_options "$d/lac$1.ppp" ipcp-accept-local ipcp-accept-remote
 	cat >"$d/lac$1.conf" <<-END
 		[global]
-		port = 1701
+		port = ${3:-1701}
 		access control = no
 		force userspace = yes
 
 		[lac vpn]
-		lns = $SERVER_WAN
+		lns = ${2:-$SERVER_WAN}:1701
 		autodial = yes
 		redial = no
 		require authentication = no
@@ -154,9 +166,14 @@ _pluto_start() { # NS NAME CONF-FUNCTION [ARGS]
 	nsx "$ns" $_ADDCONN --ctlsocket "$d/pluto.ctl" --config "$d/ipsec.conf" --autoall >/dev/null
 }
 
+_ipsec_server_addr() {
+	nsx $NS_SERVER ip -4 addr show dev wan | grep -q "inet $PEERS_IPSEC_SERVER/" ||
+		nsx $NS_SERVER ip addr add $PEERS_IPSEC_SERVER/24 dev wan
+}
+
 # ipsec_server_start N : the server, with a connection for clients 1..N
 ipsec_server_start() {
-	nsx $NS_SERVER ip addr add $PEERS_IPSEC_SERVER/24 dev wan
+	_ipsec_server_addr
 	nsx $NS_SERVER ip addr add $IPSEC_INNER_SERVER/32 dev lo
 	nsx $NS_SERVER ip route add 10.210.0.0/16 via $ROUTER_WAN
 	_pluto_start $NS_SERVER server _pluto_conf_server "$1"
@@ -171,4 +188,63 @@ ipsec_client_start() { # I : start its pluto and bring the tunnel up
 
 ipsec_ping() { # I : one ping through client I's tunnel
 	nsx "$(client_ns "$1")" ping -c1 -W1 -q -I "$(ipsec_inner "$1")" $IPSEC_INNER_SERVER
+}
+
+# whack on the pluto named NAME (server, cI) in namespace NS
+ipsec_whack() { # NS NAME ARGS...
+	local ns=$1 name=$2
+	shift 2
+	nsx "$ns" $_WHACK --ctlsocket "$VPNPT_LOGDIR/swan/$name/pluto.ctl" "$@"
+}
+
+# --- L2TP/IPsec: L2TP in IPsec transport mode (libreswan) -----------------------------
+# IKEv1 main mode with a PSK, as Windows, macOS and Android clients do; the
+# transport-mode SA covers UDP 1701 of the server and the client's L2TP port.
+_pluto_conf_transport() { # LEFT LEFTPORT RIGHT RIGHTPORT [OPTION...]
+	printf 'config setup\n\tikev1-policy=accept\nconn l2tp\n\tauthby=secret\n'
+	printf '\ttype=transport\n\tikev2=no\n\tpfs=no\n\tleftupdown=/bin/true\n'
+	printf '\tleft=%s\n\tleftprotoport=17/%s\n' "$1" "$2"
+	printf '\tright=%s\n\trightprotoport=17/%s\n' "$3" "$4"
+	shift 4
+	printf '\t%s\n' "$@"
+}
+
+# ipsec_l2tp_server_start : pluto on the server, accepting L2TP/IPsec from
+# anyone (right=%any, any client port); NAT-T when the client asks for it.
+ipsec_l2tp_server_start() {
+	_ipsec_server_addr
+	_pluto_start $NS_SERVER server _pluto_conf_transport \
+		$PEERS_IPSEC_SERVER 1701 %any %any auto=add
+}
+
+# ipsec_l2tp_client_prepare I [PORT [raw]] : client I's pluto with its conn
+# routed (auto=route): a trap policy puts its L2TP port PORT (default 1701)
+# to the server's 1701 under IPsec, so no L2TP ever leaves in clear.
+# "raw": NAT-T disabled (no NAT detection payloads: raw ESP through the NAT).
+ipsec_l2tp_client_prepare() {
+	local opts=(auto=route)
+	[ "${3:-}" = raw ] && opts+=(encapsulation=no nat-ikev1-method=none)
+	_pluto_start "$(client_ns "$1")" "c$1" _pluto_conf_transport \
+		"$(client_addr "$1")" "${2:-1701}" $PEERS_IPSEC_SERVER 1701 "${opts[@]}"
+}
+
+ipsec_l2tp_client_initiate() { # I
+	ipsec_whack "$(client_ns "$1")" "c$1" --initiate --name l2tp --asynchronous >/dev/null 2>&1
+}
+
+# ipsec_l2tp_client_start I [PORT [raw]] : both of the above
+ipsec_l2tp_client_start() {
+	ipsec_l2tp_client_prepare "$@" && ipsec_l2tp_client_initiate "$1"
+}
+
+# Client I's IPsec SA to the L2TP/IPsec server is up (pluto says so).
+ipsec_l2tp_sa_up() { # I
+	ipsec_whack "$(client_ns "$1")" "c$1" --trafficstatus 2>/dev/null | grep -q '"l2tp"'
+}
+
+# l2tp_ipsec_client_start I [PORT [raw]] : IPsec first, then the LAC through it.
+l2tp_ipsec_client_start() {
+	ipsec_l2tp_client_start "$1" "${2:-1701}" "${3:-}" || return 1
+	wait_until 30 ipsec_l2tp_sa_up "$1" || return 1
+	l2tp_client_start "$1" $PEERS_IPSEC_SERVER "${2:-1701}"
 }
