@@ -15,9 +15,11 @@
  *   inbound (UDP 500 -> 500 to an address of the router): the zone of the
  *   client that owns the initiator or the responder SPI of the message;
  *   else, an IKE SA the server starts or one rekeyed before the client sent
- *   on it, of the client whose IKE with that server was last active. A
- *   server none of whose clients is known keeps the default zone: its
- *   packets reach the router itself, as without the option.
+ *   on it, of the client whose IKE with that server was last active,
+ *   unless a flow of the default zone (the router's own IKE with the
+ *   server, or one from before the option) takes the packet. A server none
+ *   of whose clients is known keeps the default zone: its packets reach the
+ *   router itself, as without the option.
  *
  * Both SPIs of every message are learnt, so an IKEv2 IKE SA rekeyed by
  * either side is found once the client has sent on it. Each client keeps
@@ -37,6 +39,9 @@
 #include <linux/udp.h>
 #include <linux/workqueue.h>
 #include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netns/generic.h>
 #include <net/route.h>
 
@@ -341,10 +346,31 @@ out:
 	return p;
 }
 
+/* Whether a conntrack entry of the default zone takes this datagram. */
+static bool vpnpt_ikeport_dflt_flow(struct net *net, const struct iphdr *iph)
+{
+	struct nf_conntrack_tuple_hash *th;
+	struct nf_conntrack_tuple t = {};
+
+	t.src.l3num = NFPROTO_IPV4;
+	t.src.u3.ip = iph->saddr;
+	t.src.u.udp.port = htons(VPNPT_IKEPORT_PORT);
+	t.dst.u3.ip = iph->daddr;
+	t.dst.u.udp.port = htons(VPNPT_IKEPORT_PORT);
+	t.dst.protonum = IPPROTO_UDP;
+	th = nf_conntrack_find_get(net, &nf_ct_zone_dflt, &t);
+	if (!th)
+		return false;
+	nf_ct_put(nf_ct_tuplehash_to_ctrack(th));
+	return true;
+}
+
 static struct vpnpt_ikeport_peer *
-vpnpt_ikeport_inbound(struct vpnpt_ikeport_net *in, __be32 server,
+vpnpt_ikeport_inbound(struct vpnpt_ikeport_net *in, const struct iphdr *iph,
 		      const struct vpnpt_ike_hdr *h)
 {
+	__be32 server = iph->saddr;
+
 	struct vpnpt_ikeport_server *srv;
 	struct vpnpt_ikeport_peer *p;
 
@@ -355,7 +381,7 @@ vpnpt_ikeport_inbound(struct vpnpt_ikeport_net *in, __be32 server,
 		return p;
 	srv = rhashtable_lookup(&in->servers, &server,
 				vpnpt_ikeport_server_params);
-	if (!srv)
+	if (!srv || vpnpt_ikeport_dflt_flow(in->net, iph))
 		return NULL;
 	/* A new or rekeyed IKE SA: the client last active with the server. */
 	spin_lock_bh(&in->lock);
@@ -407,7 +433,7 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 
 	in = vpnpt_ikeport_net(state->net);
 	if (inet_addr_type(state->net, iph->daddr) == RTN_LOCAL)
-		p = vpnpt_ikeport_inbound(in, iph->saddr, &h);
+		p = vpnpt_ikeport_inbound(in, iph, &h);
 	else if (inet_addr_type(state->net, iph->saddr) != RTN_LOCAL)
 		p = vpnpt_ikeport_outbound(in, iph->saddr, iph->daddr, &h);
 	else
