@@ -14,15 +14,16 @@
 #                                          nft counters         ppp 192.168.78.1
 #
 # In this order:
-# c5: transport-mode SAs keyed by hand (what peers without NAT-T would
-#     need), raw ESP through vpnpt: the server decrypts a checksummed UDP
-#     datagram and drops it, its checksum covering the client's private
-#     address (RFC 3715 2.1); xl2tpd's L2TP, without UDP checksum, passes
-#     and its PPP link comes up; vpnpt binds both SPIs to the client.
 # c1: its SA uses NAT-T (ESP in UDP 4500) through the router, the PPP link
 #     over L2TP comes up and passes traffic, the server's SA counters grow
 #     with it, the router forwards no clear UDP 1701 from the LAN, and vpnpt
 #     lists the client's IKE session with its NAT-T flow linked to it.
+# c5: right after c1's Quick Mode, transport-mode SAs keyed by hand (what
+#     peers without NAT-T would need), raw ESP through vpnpt: the server
+#     decrypts a checksummed UDP datagram and drops it, its checksum
+#     covering the client's private address (RFC 3715 2.1); xl2tpd's L2TP,
+#     without UDP checksum, passes and its PPP link comes up; vpnpt binds
+#     both SPIs to c5, not to c1 (NAT-T IKE is no raw-ESP evidence).
 # c2: L2TP port 1701 too (every Windows client): its IKE SA comes up, but
 #     the server cannot install a second transport-mode policy for the same
 #     public address and port (docs/l2tp.md, "L2TP/IPsec").
@@ -111,13 +112,23 @@ spi() { # NS SRC DST
 	nsx "$1" ip -o xfrm state list src "$2" dst "$3" proto esp | sed -n 's/.* spi \(0x[0-9a-f]*\) .*/\1/p'
 }
 
+# --- client 1: NAT-T ---------------------------------------------------------------
+C1=$(client_ns 1)
+ipsec_l2tp_client_initiate 1
+check "client 1: IPsec SA established (pluto)" wait_until 30 ipsec_l2tp_sa_up 1
+check "client 1: the SA is ESP in UDP 4500 (NAT-T), transport mode" \
+	sh -c "ip netns exec $C1 ip xfrm state list src $(client_addr 1) dst $SRV proto esp |
+		grep -q 'mode transport' &&
+		ip netns exec $C1 ip xfrm state list src $(client_addr 1) dst $SRV proto esp |
+		grep -q 'encap type espinudp sport 4500 dport 4500'"
 # --- client 5: raw ESP, transport-mode SAs keyed by hand ---------------------------
 # The SAs peers without NAT-T would need, raw ESP through vpnpt and the
 # NAT. The server sees the L2TP from the router's address: a datagram whose
 # UDP checksum covers the client's private address is dropped, but xl2tpd
 # sends its datagrams without UDP checksum (SO_NO_CHECK), so L2TP passes.
-# This runs before any IKE: see docs/l2tp.md ("L2TP/IPsec") for a raw-ESP
-# client starting less than 30 s after a NAT-T client's Quick Mode.
+# It starts right after client 1's NAT-T Quick Mode, well within the 30 s
+# that IKE evidence stays open: IKE over UDP 4500 is no evidence for raw
+# ESP, so client 5's SPIs are bound to client 5.
 csum_errors() { nsx $NS_SERVER nstat -asz UdpInCsumErrors | awk '/UdpInCsumErrors/ { print $2 }'; }
 check "client 5: transport-mode SAs keyed by hand (raw ESP, port 1705)" \
 	grep -qx 0 "$VPNPT_LOGDIR/keyed-c5.rc"
@@ -146,15 +157,7 @@ check "client 5 pings the LNS through ppp0" nsx "$C5" ping -c 2 -W 2 -I ppp0 $PP
 check_eq "vpnptctl: client 5's raw ESP SA, both SPIs bound" "0x0c000005 0x0c000006" \
 	"$(esp_sas "$(client_addr 5)")"
 
-# --- client 1: NAT-T ---------------------------------------------------------------
-C1=$(client_ns 1)
-ipsec_l2tp_client_initiate 1
-check "client 1: IPsec SA established (pluto)" wait_until 30 ipsec_l2tp_sa_up 1
-check "client 1: the SA is ESP in UDP 4500 (NAT-T), transport mode" \
-	sh -c "ip netns exec $C1 ip xfrm state list src $(client_addr 1) dst $SRV proto esp |
-		grep -q 'mode transport' &&
-		ip netns exec $C1 ip xfrm state list src $(client_addr 1) dst $SRV proto esp |
-		grep -q 'encap type espinudp sport 4500 dport 4500'"
+# --- client 1, continued: PPP over L2TP over NAT-T -------------------------------
 l2tp_client_start 1 $SRV
 check "client 1: PPP over L2TP over IPsec up" wait_until 60 ppp_ready 1 78
 

@@ -262,11 +262,12 @@ out:
 }
 
 /*
- * One IKE message of the flow of @ct. Returns the IKE SA's session id, 0 if
- * the message belongs to none. RCU held (hook).
+ * One IKE message of the flow of @ct, on UDP 4500 if @natt. Returns the IKE
+ * SA's session id, 0 if the message belongs to none. RCU held (hook).
  */
 static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
-			     bool from_client, const u8 *hdr, size_t len)
+			     bool from_client, const u8 *hdr, size_t len,
+			     bool natt)
 {
 	const struct nf_conntrack_tuple *orig =
 		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
@@ -320,6 +321,13 @@ static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 	 * answer) but only sends on the new SA once the client's third
 	 * message, with the same Message ID, arrives: that is the evidence.
 	 */
+	/*
+	 * IKE on UDP 4500 has detected the NAT: its Child SAs are ESP in UDP
+	 * and no evidence for raw ESP (a raw-ESP client's SPI bound to a NAT-T
+	 * client would be lost).
+	 */
+	if (natt)
+		return s->id;
 	ev = vpnpt_ike_child_event(&h, !from_client);
 	if (ev == VPNPT_IKE_CHILD_QUICK) {
 		WRITE_ONCE(sa->v1_quick_id, h.msg_id);
@@ -357,7 +365,7 @@ static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
 	if (!hdr)
 		return NF_ACCEPT;
 	vpnpt_ike_message(net, ct, CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL,
-			  hdr, len);
+			  hdr, len, false);
 	return NF_ACCEPT;
 }
 
@@ -467,7 +475,7 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 		if (!vpnpt_proto_enabled(vn, VPNPT_PROTO_IKE))
 			break;
 		ike_id = vpnpt_ike_message(net, ct, from_client, hdr + ike_off,
-					   len - ike_off);
+					   len - ike_off, true);
 		if (f && ike_id && READ_ONCE(f->session->parent) != ike_id) {
 			struct vpnpt_ike_key ik = {
 				.client = k.client, .server = k.server,
