@@ -15,9 +15,12 @@ on_exit vpnpt_unload
 topo_create 2 || { tap_not_ok "topology"; tap_done; }
 
 # A TCP and a UDP echo service on the server that prefix the peer address.
-ns_bg $NS_SERVER tcp-echo socat TCP-LISTEN:7000,fork,reuseaddr \
+# The servers wait up to 30 s for the shell's answer after the client's
+# end of data (socat's default, 0.5 s, is too short on a loaded guest: the
+# shell then writes into a closed channel and the client gets nothing).
+ns_bg $NS_SERVER tcp-echo socat -t30 TCP-LISTEN:7000,fork,reuseaddr \
 	SYSTEM:'echo "$SOCAT_PEERADDR $(cat)"'
-ns_bg $NS_SERVER udp-echo socat UDP-RECVFROM:7001,fork \
+ns_bg $NS_SERVER udp-echo socat -t30 UDP-RECVFROM:7001,fork \
 	SYSTEM:'read l; echo "$SOCAT_PEERADDR $l"'
 wait_until 5 nsx $NS_SERVER sh -c 'ss -Hltn "sport = :7000" | grep -q .'
 
@@ -40,7 +43,9 @@ forward_round() { # LABEL
 		ns=$(client_ns $i)
 		check "$1: c$i ICMP to the server" nsx "$ns" ping -c2 -i0.2 -W2 -q $SERVER_WAN
 		check_eq "$1: c$i TCP seen from the router's address" "$ROUTER_WAN hello$i" \
-			"$(echo "hello$i" | nsx "$ns" socat -t20 - TCP:$SERVER_WAN:7000)"
+			"$(echo "hello$i" | nsx "$ns" socat -t20 - TCP:$SERVER_WAN:7000 2>"$VPNPT_LOGDIR/tcp-c$i.err")" ||
+			diag "$(cat "$VPNPT_LOGDIR/tcp-c$i.err" "$VPNPT_LOGDIR/tcp-echo.log"
+				nsx $NS_SERVER ss -tan; nsx $NS_ROUTER conntrack -L -p tcp 2>&1)"
 		check_eq "$1: c$i UDP seen from the router's address" "$ROUTER_WAN u$i" \
 			"$(udp_ask "$ns" "u$i")"
 	done
