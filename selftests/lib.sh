@@ -179,6 +179,53 @@ vpnpt_loaded() { [ -d /sys/module/vpnpt ]; }
 vpnpt_setup() { nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" setup; }
 vpnpt_teardown() { nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" teardown; }
 
+# --- request servers -------------------------------------------------------------
+# Starting a program costs about a second in the TCG guest (python several):
+# a tool that answers requests from stdin, one line each ("STATUS ANSWER",
+# as vpnpt_nl.py batch and vpnpt_pkt.py batch do), is started once and asked
+# many times.
+#   srv_start NAME NS|- COMMAND...   start it (in namespace NS, "-": this one)
+#   srv NAME REQUEST...              print its answer; return its STATUS
+declare -A _srv_in=() _srv_out=() _srv_pid=()
+srv_start() {
+	local name=$1 ns=$2 d fd
+	shift 2
+	d=$VPNPT_LOGDIR/srv-$name
+	mkdir -p "$d" && rm -f "$d/in" "$d/out" && mkfifo "$d/in" "$d/out" || return 1
+	[ "$ns" = - ] || set -- ip netns exec "$ns" "$@"
+	"$@" <"$d/in" >"$d/out" 2>"$d/err" &
+	_srv_pid[$name]=$!
+	on_exit kill "$!"
+	# Opening a FIFO waits for its other end: the server opens "in" first.
+	exec {fd}>"$d/in"
+	_srv_in[$name]=$fd
+	exec {fd}<"$d/out"
+	_srv_out[$name]=$fd
+}
+
+srv() {
+	local name=$1 answer
+	shift
+	[ -n "${_srv_in[$name]:-}" ] || { echo "srv $name: not started" >&2; return 2; }
+	# A server gone would kill the shell with SIGPIPE.
+	trap '' PIPE
+	{ printf '%s\n' "$*" >&"${_srv_in[$name]}"; } 2>/dev/null
+	answer=$?
+	trap - PIPE
+	[ $answer = 0 ] || { echo "srv $name: gone" >&2; return 2; }
+	if ! IFS= read -r -t 120 answer <&"${_srv_out[$name]}"; then
+		echo "srv $name: no answer to '$*'" >&2
+		# A late answer would be taken for the next request's.
+		kill "${_srv_pid[$name]}" 2>/dev/null
+		return 2
+	fi
+	printf '%s\n' "${answer#* }"
+	case ${answer%% *} in
+	[0-9] | [0-9][0-9] | [0-9][0-9][0-9]) return "${answer%% *}" ;;
+	*) return 2 ;;
+	esac
+}
+
 # --- namespaces ------------------------------------------------------------------
 nsx() { # NS COMMAND... : run a command in a namespace
 	local ns=$1

@@ -4,6 +4,14 @@
 # The generic netlink family: configuration read and written both by netlink
 # and by sysfs, strict refusal of malformed requests (errno + extended ACK,
 # nothing changed), privilege checks, namespace isolation and events.
+#
+#   this shell --genetlink--> vpnpt (initial namespace; sysfs parameters)
+#     |-- as nobody (setpriv)           --> refused writes, allowed reads
+#     |-- in netns vpnpt-nl             --> its own configuration
+#     `-- in a user + network namespace --> its own configuration
+#
+# The requests of each of these callers go through one vpnpt_nl.py batch
+# process (srv, lib.sh): python starts in seconds under TCG.
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
@@ -14,56 +22,60 @@ PROTOS="pptp l2tp ike esp ah natt"
 vpnpt_unload
 on_exit vpnpt_unload
 vpnpt_load || { tap_not_ok "load"; tap_done; }
+srv_start nl - $NL batch
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+srv_start nobody - $NOBODY $NL batch
 
-jget() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(d)' "$1"; }
+# nl REQUEST [| PATH...] : vpnpt_nl.py's answer (or the values at PATHs).
+nl() { srv nl "$@"; }
+rd() { local v; read -r v <"$1"; echo "$v"; } # cat without a program
 sysfs_bits() {
 	local b=0 i=0 p
 	for p in $PROTOS; do
-		[ "$(cat $P/$p)" = 1 ] && b=$((b | (1 << i)))
+		[ "$(rd $P/$p)" = 1 ] && b=$((b | (1 << i)))
 		i=$((i + 1))
 	done
 	echo $b
 }
-nl_bits() { $NL get-config | jget switches; }
-config() { $NL get-config; }
+nl_bits() { nl get-config "|" switches; }
+config() { nl get-config; }
 
 # --- sysfs and netlink agree --------------------------------------------------
 check_eq "netlink: all switches on after load" "63" "$(nl_bits)"
 check_eq "netlink: module version" "$(modinfo -F version "$(vpnpt_ko)")" \
-	"$($NL get-config | jget module_version)"
+	"$(nl get-config "|" module_version)"
 i=0
 for p in $PROTOS; do
 	echo 0 >$P/$p
 	check_eq "sysfs $p off -> netlink shows bit $i clear" "$((63 & ~(1 << i)))" "$(nl_bits)"
 	echo 1 >$P/$p
-	$NL set switches=0 mask=$((1 << i)) >/dev/null
-	check_eq "netlink $p off -> sysfs reads 0" "0" "$(cat $P/$p)"
+	nl set switches=0 mask=$((1 << i)) >/dev/null
+	check_eq "netlink $p off -> sysfs reads 0" "0" "$(rd $P/$p)"
 	check_eq "netlink $p off -> other switches untouched" "$((63 & ~(1 << i)))" "$(sysfs_bits)"
-	$NL set switches=63 mask=$((1 << i)) >/dev/null
-	check_eq "netlink $p on -> sysfs reads 1" "1" "$(cat $P/$p)"
+	nl set switches=63 mask=$((1 << i)) >/dev/null
+	check_eq "netlink $p on -> sysfs reads 1" "1" "$(rd $P/$p)"
 	i=$((i + 1))
 done
-$NL set switches=5 >/dev/null
+nl set switches=5 >/dev/null
 check_eq "netlink switches=5 without mask sets all six" "5 = 5" "$(nl_bits) = $(sysfs_bits)"
-$NL set switches=63 >/dev/null
+nl set switches=63 >/dev/null
 
-$NL set max_sessions=1000 max_client_sessions=10 timeout_esp=120 >/dev/null
+nl set max_sessions=1000 max_client_sessions=10 timeout_esp=120 >/dev/null
 check_eq "tunables set together" "1000 10 120" \
-	"$($NL get-config | python3 -c 'import json,sys; d=json.load(sys.stdin)
-print(d["max_sessions"], d["max_client_sessions"], d["timeouts"]["esp"])')"
+	"$(nl get-config "|" max_sessions max_client_sessions timeouts.esp)"
 
 # --- malformed requests: errno, extack, nothing changed -----------------------
 before=$(config)
 bad() { # DESCRIPTION ERRNO EXTACK-SUBSTRING CMD [ATTR...]
-	local what=$1 want_err=$2 want_msg=$3 out
+	local what=$1 want_err=$2 want_msg=$3 out err msg
 	shift 3
-	out=$($NL raw "$@")
-	check_eq "refused: $what (errno)" "$want_err" "$(echo "$out" | jget error 2>/dev/null)"
-	case $(echo "$out" | jget extack 2>/dev/null) in
+	# errno names have no space: the extack is all after the first.
+	out=$(nl raw "$@" "|" error extack)
+	err=${out%% *} msg=${out#* }
+	check_eq "refused: $what (errno)" "$want_err" "$err"
+	case $msg in
 	*"$want_msg"*) tap_ok "refused: $what (extack '$want_msg')" ;;
-	*) tap_not_ok "refused: $what (extack)"; diag "got: $out" ;;
+	*) tap_not_ok "refused: $what (extack)"; diag "got: error '$err' extack '$msg'" ;;
 	esac
 	check_eq "refused: $what (config unchanged)" "$before" "$(config)"
 }
@@ -85,41 +97,38 @@ bad "flush with bad protocol bits" ERANGE "out of range" 5 9:u32:255
 bad "unknown command" ENOTSUP "" 42
 
 # --- privileges ---------------------------------------------------------------
-nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
-check_eq "unprivileged set is refused" "EPERM" "$(nobody $NL set switches=0 | jget error)"
-check_eq "unprivileged flush is refused" "EPERM" "$(nobody $NL flush | jget error)"
+check_eq "unprivileged set is refused" "EPERM" "$(srv nobody set switches=0 "|" error)"
+check_eq "unprivileged flush is refused" "EPERM" "$(srv nobody flush "|" error)"
 check_eq "nothing changed by the unprivileged caller" "$before" "$(config)"
-check_eq "unprivileged read works" "63" "$(nobody $NL get-config | jget switches)"
+check_eq "unprivileged read works" "63" "$(srv nobody get-config "|" switches)"
 
 # --- namespaces -----------------------------------------------------------------
+# Both namespaces are made now, with the initial namespace's config final.
 ip netns add vpnpt-nl && on_exit ns_del vpnpt-nl
-check_eq "a new namespace starts with the initial namespace's config" \
-	"$before" "$(nsx vpnpt-nl $NL get-config)"
-nsx vpnpt-nl $NL set switches=0 mask=8 max_sessions=7 >/dev/null
-check_eq "the new namespace changed" "55 7" \
-	"$(nsx vpnpt-nl $NL get-config | python3 -c 'import json,sys; d=json.load(sys.stdin)
-print(d["switches"], d["max_sessions"])')"
-check_eq "the initial namespace did not" "$before" "$(config)"
-check_eq "sysfs follows the initial namespace only" "1" "$(cat $P/esp)"
+srv_start vpnpt-nl vpnpt-nl $NL batch
 # CAP_NET_ADMIN in the user namespace that owns the network namespace.
+srv_start userns - $NOBODY unshare -Urn $NL batch
+check_eq "a new namespace starts with the initial namespace's config" \
+	"$before" "$(srv vpnpt-nl get-config)"
+srv vpnpt-nl set switches=0 mask=8 max_sessions=7 >/dev/null
+check_eq "the new namespace changed" "55 7" \
+	"$(srv vpnpt-nl get-config "|" switches max_sessions)"
+check_eq "the initial namespace did not" "$before" "$(config)"
+check_eq "sysfs follows the initial namespace only" "1" "$(rd $P/esp)"
 check_eq "root of a user namespace configures its own network namespace" \
-	"55" "$(nobody unshare -Urn sh -c "$NL set switches=55 >/dev/null && $NL get-config" | jget switches)"
+	"55" "$(srv userns set switches=55 >/dev/null && srv userns get-config "|" switches)"
 check_eq "...and not the initial one" "$before" "$(config)"
 
 # --- events ---------------------------------------------------------------------
-$NL monitor 5 >"$VPNPT_LOGDIR/events.json" &
-mon=$!
-on_exit kill $mon
-wait_until 5 grep -q listening "$VPNPT_LOGDIR/events.json"
+nl subscribe >/dev/null
 echo 0 >$P/ah
-$NL set max_client_sessions=11 >/dev/null
-wait $mon
+nl set max_client_sessions=11 >/dev/null
 check_eq "a sysfs change is announced" "set_config 47" \
-	"$(sed -n 2p "$VPNPT_LOGDIR/events.json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["event"], d["switches"])')"
+	"$(nl next-event 5 "|" event switches)"
 check_eq "a netlink change is announced" "set_config 11" \
-	"$(sed -n 3p "$VPNPT_LOGDIR/events.json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["event"], d["max_client_sessions"])')"
+	"$(nl next-event 5 "|" event max_client_sessions)"
 
-check_eq "empty session dump" "[]" "$($NL dump-sessions)"
-check_eq "flush of nothing" "0" "$($NL flush | jget flushed)"
+check_eq "empty session dump" "[]" "$(nl dump-sessions)"
+check_eq "flush of nothing" "0" "$(nl flush "|" flushed)"
 
 tap_done

@@ -6,6 +6,16 @@
 # the router's own packets of that protocol still pass and other protocols
 # are untouched; switched on again, they pass. Counted at the server with
 # nftables counters.
+#
+#   c1 ns 10.99.0.11 --- router ns (vpnpt)  --- server ns 203.0.113.2
+#   counters of what       masquerade out of       and 203.0.113.3
+#   arrives from the       wan; DNAT of what       counters of what arrives
+#   server                 arrives on 203.0.113.1  from the LAN and router
+#
+# Packets are sent, and netlink asked, by one vpnpt_pkt.py / vpnpt_nl.py
+# batch process per namespace (srv, lib.sh): python starts in seconds under
+# TCG. A round sends every kind, then waits until plain UDP, sent last and
+# never dropped, has arrived; what a switch drops has had the same time.
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
@@ -19,6 +29,10 @@ vpnpt_load || { tap_not_ok "load"; tap_done; }
 C1=$(client_ns 1)
 SERVER_WAN2=203.0.113.3
 nsx $NS_SERVER ip addr add $SERVER_WAN2/$WAN_PREFIX dev wan
+srv_start nl $NS_ROUTER $NL batch
+srv_start pkt-c1 "$C1" $PKT batch
+srv_start pkt-s $NS_SERVER $PKT batch
+srv_start pkt-r $NS_ROUTER $PKT batch
 
 # A counter per packet kind in the server's input path, and the same in the
 # client's, for packets the server sends back into the LAN.
@@ -49,11 +63,22 @@ counters() { # NS
 		}
 	END
 }
-counted() { # NS KIND
-	nsx "$1" nft list counter ip count "c_$2" | awk '/packets/ { print $2 }'
+# counted NS ARRAY : all the counters of NS at once, ARRAY[KIND]=packets.
+counted() {
+	local -n _c=$2
+	local line kind=
+	_c=()
+	while read -r line; do
+		case $line in
+		"counter c_"*) kind=${line#counter c_} kind=${kind%% *} ;;
+		"packets "*) line=${line#packets } _c[$kind]=${line%% *} ;;
+		esac
+	done <<<"$(nsx "$1" nft list counters table ip count)"
 }
+# arrived NS ARRAY KIND N : counted NS ARRAY shows at least N packets of KIND.
+arrived() { counted "$1" "$2" && local -n _a=$2 && [ "${_a[$3]:-0}" -ge "$4" ]; }
 stat() { # PROTO COUNTER
-	nsx $NS_ROUTER $NL get-stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["stats"][sys.argv[1]][sys.argv[2]])' "$1" "$2"
+	srv nl get-stats "|" "stats.$1.$2"
 }
 counters $NS_SERVER
 counters "$C1"
@@ -75,24 +100,34 @@ proto_of() {
 }
 
 round() { # LABEL SWITCH-OFF-PROTO
-	local label=$1 off=$2 k p want b_srv b_cli b_own
+	local label=$1 off=$2 k p want
+	local -A b_srv b_cli a_srv a_cli
+	counted $NS_SERVER b_srv
+	counted "$C1" b_cli
+	# Each kind from both sides, in $KINDS order: plain UDP last.
+	for k in $KINDS; do
+		srv pkt-c1 $SERVER_WAN $k:3 >/dev/null
+		srv pkt-s $ROUTER_WAN $k:2 >/dev/null
+	done
+	# The counts once plain UDP has arrived.
+	wait_until 10 arrived $NS_SERVER a_srv udp $((b_srv[udp] + 3))
+	wait_until 10 arrived "$C1" a_cli udp $((b_cli[udp] + 2))
 	for k in $KINDS; do
 		p=$(proto_of $k)
-		b_srv=$(counted $NS_SERVER $k)
-		b_cli=$(counted "$C1" $k)
-		nsx "$C1" $PKT $SERVER_WAN $k:3
-		nsx $NS_SERVER $PKT $ROUTER_WAN $k:2
 		if [ "$p" = "$off" ]; then want="0 0"; else want="3 2"; fi
 		check_eq "$label: $k LAN->WAN and WAN->LAN" "$want" \
-			"$(($(counted $NS_SERVER $k) - b_srv)) $(($(counted "$C1" $k) - b_cli))"
+			"$((a_srv[$k] - b_srv[$k])) $((a_cli[$k] - b_cli[$k]))"
 	done
 }
 
 # The switches of the router's namespace, set over netlink there.
 switch() { # PROTO 0|1
-	local bit
-	bit=$(($(echo "pptp l2tp ike esp ah natt" | tr ' ' '\n' | grep -nx "$1" | cut -d: -f1) - 1))
-	nsx $NS_ROUTER $NL set switches=$(($2 << bit)) mask=$((1 << bit)) >/dev/null
+	local bit=0 p
+	for p in pptp l2tp ike esp ah natt; do
+		[ "$p" = "$1" ] && break
+		bit=$((bit + 1))
+	done
+	srv nl set switches=$(($2 << bit)) mask=$((1 << bit)) >/dev/null
 }
 
 # Conntrack entries of protocol P in the router: forwarded from client 1, and
@@ -107,26 +142,36 @@ ct_filter() { # P
 	ah) echo "-p 51" ;;
 	esac
 }
-ct_count() { # P SRC DST -> "none" or "some"
-	local n pat=.
+# ct_count P : for the forwarded flow (client 1 to the server) and the
+# router's own (to the second server address), "none" or "some" entries.
+ct_count() {
+	local line pat='' fwd=none own=none
 	# Enhanced GRE (keyed by Call ID) only: plain GRE is not PPTP.
 	[ "$1" = pptp ] && pat=dstkey=0x1234
-	n=$(nsx $NS_ROUTER conntrack -L $(ct_filter $1) -s "$2" -d "$3" 2>/dev/null | grep -c "$pat")
-	[ "$n" -gt 0 ] && echo some || echo none
+	while read -r line; do
+		[[ $line == *"$pat"* ]] || continue
+		# The first src= dst= are the original direction's (-s, -d).
+		[[ $line =~ src=([0-9.]+)\ dst=([0-9.]+) ]] || continue
+		case ${BASH_REMATCH[1]}-${BASH_REMATCH[2]} in
+		"$(client_addr 1)-$SERVER_WAN") fwd=some ;;
+		"$ROUTER_WAN-$SERVER_WAN2") own=some ;;
+		esac
+	done <<<"$(nsx $NS_ROUTER conntrack -L $(ct_filter $1) 2>/dev/null)"
+	echo "$fwd $own"
 }
 
+declare -A b_srv a_srv
 round "all on" ""
 for p in pptp l2tp ike esp ah natt; do
 	b_drop=$(stat $p dropped_disabled)
 	k=$p
 	[ $p = pptp ] && k=gre1
-	nsx "$C1" $PKT $SERVER_WAN "$k:1"
-	nsx $NS_ROUTER $PKT $SERVER_WAN2 "$k:1"
-	check_eq "$p on: forwarded and router-own conntrack entries" "some some" \
-		"$(ct_count $p "$(client_addr 1)" $SERVER_WAN) $(ct_count $p $ROUTER_WAN $SERVER_WAN2)"
+	srv pkt-c1 $SERVER_WAN "$k:1" >/dev/null
+	srv pkt-r $SERVER_WAN2 "$k:1" >/dev/null
+	check_eq "$p on: forwarded and router-own conntrack entries" "some some" "$(ct_count $p)"
 	switch $p 0
 	check_eq "$p off: forwarded entries torn down, the router's own kept" "none some" \
-		"$(ct_count $p "$(client_addr 1)" $SERVER_WAN) $(ct_count $p $ROUTER_WAN $SERVER_WAN2)"
+		"$(ct_count $p)"
 	round "$p off" $p
 	# 3 packets out and 2 in; for pptp, of TCP and of GRE.
 	want=5
@@ -135,10 +180,11 @@ for p in pptp l2tp ike esp ah natt; do
 	# To a second server address: ESP, AH and GRE have no ports, so the
 	# router's own flow to $SERVER_WAN would take the reply tuple that the
 	# clients' masqueraded flows need (the very clash vpnpt exists for).
-	b_srv=$(counted $NS_SERVER $p)
-	nsx $NS_ROUTER $PKT $SERVER_WAN2 "$p:2"
+	counted $NS_SERVER b_srv
+	srv pkt-r $SERVER_WAN2 "$p:2" >/dev/null
+	wait_until 10 arrived $NS_SERVER a_srv $p $((b_srv[$p] + 2))
 	check_eq "$p off: the router's own packets still pass" "2" \
-		"$(($(counted $NS_SERVER $p) - b_srv))"
+		"$((a_srv[$p] - b_srv[$p]))"
 	switch $p 1
 done
 round "all on again" ""

@@ -11,14 +11,25 @@ the extended ACK message the module answers with.
                                   max_client_sessions, timeout_PROTO,
                                   ike_keep_port (u8)
   vpnpt_nl.py raw CMD [TYPE:FMT:VALUE...]   FMT: u8 u16 u32 u64 hex nest(...)
-  vpnpt_nl.py monitor SECONDS     print events as JSON lines
+  vpnpt_nl.py monitor SECONDS [COUNT]   print events as JSON lines, until
+                                  none came for SECONDS (or COUNT were seen)
+  vpnpt_nl.py batch               requests from stdin, one per line
 
 Output is one JSON document (or line per event). A request the kernel
 refuses prints {"error": errno-name, "errno": N, "extack": "..."} and exits 1.
+
+Batch mode saves starting python for every request, which in a TCG guest
+takes seconds. A request line is the command line of one of the operations
+above but monitor, or "subscribe" (listen to events from now on) or
+"next-event SECONDS"; with " | PATH..." appended, the answer is only the
+values at those dotted paths (timeouts.esp; "" if absent), joined by spaces.
+Each request is answered with exactly one line: the exit status the single
+command would have had, a space, the answer.
 """
 import errno
 import json
 import os
+import shlex
 import socket
 import struct
 import sys
@@ -228,57 +239,138 @@ def protos_payload(args):
     return attr(A["protos"], struct.pack("I", mask))
 
 
+def run(g, op, args):
+    """One request; returns (exit status, the answer as printed: one line)."""
+    try:
+        if op == "get-config":
+            r = g.request(g.family, CMD["get_config"], flags=0)
+            return 0, json.dumps(decode_top(*r[0]), sort_keys=True)
+        if op == "get-stats":
+            r = g.request(g.family, CMD["get_stats"], flags=0)
+            return 0, json.dumps(decode_top(*r[0]), sort_keys=True)
+        if op == "set":
+            g.request(g.family, CMD["set_config"], set_payload(args))
+            return 0, json.dumps({"ok": True})
+        if op == "flush":
+            r = g.request(g.family, CMD["flush"], protos_payload(args), flags=0)
+            return 0, json.dumps(decode_top(*r[0]), sort_keys=True)
+        if op == "dump-sessions":
+            r = g.request(g.family, CMD["get_sessions"], protos_payload(args),
+                          flags=NLM_F_DUMP)
+            return 0, json.dumps([decode_top(*x)["session"] for x in r],
+                                 sort_keys=True)
+        if op == "raw":
+            cmd = int(args[0], 0)
+            flags = NLM_F_DUMP if cmd == CMD["get_sessions"] else NLM_F_ACK
+            r = g.request(g.family, cmd, b"".join(build(a) for a in args[1:]),
+                          flags=flags)
+            return 0, json.dumps({"ok": True, "replies": len(r)})
+    except NlError as e:
+        return 1, json.dumps({"error": errno.errorcode.get(e.err, str(e.err)),
+                              "errno": e.err, "extack": e.extack}, sort_keys=True)
+    return 2, "vpnpt_nl.py: unknown operation " + op
+
+
+class Events:
+    """A socket subscribed to the family's events group."""
+
+    def __init__(self, g):
+        self.s = g.s
+        self.s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.groups["events"])
+        self.pending = b""
+
+    def next(self, timeout):
+        """The next event, decoded; socket.timeout when none comes in time."""
+        if not self.pending:
+            self.s.settimeout(timeout)
+            self.pending = self.s.recv(1 << 20)
+        n = struct.unpack_from("I", self.pending)[0]
+        body = self.pending[16:n]
+        self.pending = self.pending[(n + 3) & ~3:]
+        ev = decode_top(body[0], body[4:])
+        ev["event"] = CMD_NAME.get(body[0], body[0])
+        return ev
+
+
+def select(text, paths):
+    """The values at dotted paths (timeouts.esp) of a JSON answer, by spaces."""
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return ""
+    out = []
+    for path in paths:
+        v = doc
+        for k in path.split("."):
+            if isinstance(v, dict) and k in v:
+                v = v[k]
+            elif isinstance(v, list) and k.isdigit() and int(k) < len(v):
+                v = v[int(k)]
+            else:
+                v = ""
+                break
+        out.append(v if isinstance(v, str) else json.dumps(v))
+    return " ".join(out)
+
+
+def batch(g):
+    """Answer the requests read from stdin, each with one line "STATUS ANSWER"."""
+    events = None
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            break
+        paths = []
+        try:
+            words = shlex.split(line)
+            if "|" in words:
+                i = words.index("|")
+                words, paths = words[:i], words[i + 1:]
+            op, args = words[0], words[1:]
+            if op == "subscribe":
+                # Its own socket: events must not mix with answers.
+                events = Events(Genl())
+                rc, text = 0, json.dumps({"ok": True})
+            elif op == "next-event":
+                try:
+                    ev = events.next(float(args[0]))
+                    rc, text = 0, json.dumps(ev, sort_keys=True)
+                except socket.timeout:
+                    rc, text = 1, json.dumps({"error": "ETIMEDOUT"})
+            elif op in ("monitor", "batch"):
+                rc, text = 2, "vpnpt_nl.py: " + op + " cannot be batched"
+            else:
+                rc, text = run(g, op, args)
+        except Exception as e:  # a bad request must not end the batch
+            rc, text = 2, "vpnpt_nl.py: bad request %r: %r" % (line.strip(), e)
+        if paths:
+            text = select(text, paths)
+        print(rc, text.replace("\n", " "), flush=True)
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     g = Genl()
     op, args = sys.argv[1], sys.argv[2:]
-    try:
-        if op == "get-config":
-            r = g.request(g.family, CMD["get_config"], flags=0)
-            print(json.dumps(decode_top(*r[0]), sort_keys=True))
-        elif op == "get-stats":
-            r = g.request(g.family, CMD["get_stats"], flags=0)
-            print(json.dumps(decode_top(*r[0]), sort_keys=True))
-        elif op == "set":
-            g.request(g.family, CMD["set_config"], set_payload(args))
-            print(json.dumps({"ok": True}))
-        elif op == "flush":
-            r = g.request(g.family, CMD["flush"], protos_payload(args), flags=0)
-            print(json.dumps(decode_top(*r[0]), sort_keys=True))
-        elif op == "dump-sessions":
-            r = g.request(g.family, CMD["get_sessions"], protos_payload(args),
-                          flags=NLM_F_DUMP)
-            print(json.dumps([decode_top(*x)["session"] for x in r], sort_keys=True))
-        elif op == "raw":
-            cmd = int(args[0], 0)
-            flags = NLM_F_DUMP if cmd == CMD["get_sessions"] else NLM_F_ACK
-            r = g.request(g.family, cmd, b"".join(build(a) for a in args[1:]), flags=flags)
-            print(json.dumps({"ok": True, "replies": len(r)}))
-        elif op == "monitor":
-            g.s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.groups["events"])
-            print(json.dumps({"listening": True}), flush=True)
-            g.s.settimeout(float(args[0]))
-            try:
-                while True:
-                    data = g.s.recv(1 << 20)
-                    while data:
-                        n = struct.unpack_from("I", data)[0]
-                        body = data[16:n]
-                        data = data[(n + 3) & ~3:]
-                        ev = decode_top(body[0], body[4:])
-                        ev["event"] = CMD_NAME.get(body[0], body[0])
-                        print(json.dumps(ev, sort_keys=True), flush=True)
-            except socket.timeout:
-                pass
-        else:
-            print("vpnpt_nl.py: unknown operation " + op, file=sys.stderr)
-            sys.exit(2)
-    except NlError as e:
-        print(json.dumps({"error": errno.errorcode.get(e.err, str(e.err)),
-                          "errno": e.err, "extack": e.extack}, sort_keys=True))
-        sys.exit(1)
+    if op == "batch":
+        batch(g)
+    elif op == "monitor":
+        events = Events(g)
+        print(json.dumps({"listening": True}), flush=True)
+        count = int(args[1]) if len(args) > 1 else -1
+        try:
+            while count != 0:
+                print(json.dumps(events.next(float(args[0])), sort_keys=True),
+                      flush=True)
+                count -= 1
+        except socket.timeout:
+            pass
+    else:
+        rc, text = run(g, op, args)
+        print(text, file=sys.stderr if rc == 2 else sys.stdout)
+        sys.exit(rc)
 
 
 if __name__ == "__main__":
