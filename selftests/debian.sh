@@ -33,18 +33,10 @@ out=$("$top/scripts/kernels" 6.1 2>&1) || { echo "$out"; skip "no cached 6.1 ker
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 arch=$(dpkg --print-architecture)
 
-# A copy of the tree as git sees it, as selftests/install.sh makes it:
-# dpkg-buildpackage writes into the tree and into its parent directory.
+# A copy of the tree (tree_copy, lib.sh): dpkg-buildpackage writes into the
+# tree and into its parent directory.
 src=$tmp/vpnpt
-mkdir -p "$src"
-if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-		tar --null -T - -cf -)
-else
-	tar -C "$top" --exclude=./build --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' \
-		--exclude='*.mod' --exclude='*.mod.c' -cf - .
-fi | tar -C "$src" -xf - || { echo "cannot copy the tree" >&2; exit 1; }
+tree_copy "$top" "$src" || { echo "cannot copy the tree" >&2; exit 1; }
 
 # --- build -----------------------------------------------------------------------
 start=$SECONDS

@@ -24,19 +24,10 @@ kdir=$("$top/scripts/kernels" --path 6.1 kdir)
 kver=$("$top/scripts/kernels" --path 6.1 kver)
 version=$(sed -n 's/^#define VPNPT_VERSION "\(.*\)"$/\1/p' "$top/src/version.h")
 
-# A copy of the tree as git sees it (tracked and new files, not ignored
-# ones), so the developer's own vpnpt.ko and build/ are left alone; outside
-# git, everything but build/ and kernel build products.
+# A copy of the tree (tree_copy, lib.sh): the developer's own vpnpt.ko and
+# build/ are left alone.
 src=$tmp/src
-mkdir -p "$src"
-if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-		tar --null -T - -cf -)
-else
-	tar -C "$top" --exclude=./build --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' \
-		--exclude='*.mod' --exclude='*.mod.c' -cf - .
-fi | tar -C "$src" -xf - || { echo "cannot copy the tree" >&2; exit 1; }
+tree_copy "$top" "$src" || { echo "cannot copy the tree" >&2; exit 1; }
 
 m() { make -C "$src" --no-print-directory "$@"; }
 # files DIR: the files and symlinks under DIR, relative to it, sorted.

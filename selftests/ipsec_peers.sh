@@ -25,21 +25,19 @@
 # starts; default 6), zero mis-bound SPIs. VPNPT_IPSEC_PEERS=N: N clients
 # (default 3).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_peers.sh"
 
 vpnpt_require_root
 require_cmd nft python3 conntrack ip ping certutil
-PLUTO=/usr/libexec/ipsec/pluto
-WHACK=/usr/libexec/ipsec/whack
-ADDCONN=/usr/libexec/ipsec/addconn
-[ -x $PLUTO ] || skip "libreswan's pluto is not installed"
+WHACK=$_WHACK
+[ -x "$_PLUTO" ] || skip "libreswan's pluto is not installed"
 NL="python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"
 N=${VPNPT_IPSEC_PEERS:-3}
 if [ "${VPNPT_LONG:-0}" = 1 ]; then ROUNDS=17; else ROUNDS=1; fi
 # One server address per mode: pluto picks the connection of an IKE_SA_INIT
 # by address, before it sees the IDs.
-srv() { echo "203.0.113.$((2 + $1))"; }
-PSK=vpnpt-selftest-psk
-SWAN=$VPNPT_LOGDIR/swan
+srv_addr() { echo "203.0.113.$((2 + $1))"; }
+SWAN=$VPNPT_LOGDIR/swan # pluto_start's (lib_peers.sh)
 
 vpnpt_unload
 on_exit vpnpt_unload
@@ -66,7 +64,7 @@ client_conf() { # I
 	printf 'config setup\n\tikev1-policy=accept\n'
 	for m in $MODES; do
 		printf 'conn m%s\n\tauthby=secret\n\tleft=%s\n\tleftid=@c%s\n' $m "$(client_addr "$1")" "$1"
-		printf '\tleftsubnet=%s/32\n\tright=%s\n\trightid=@server\n' "$(c_inner $m "$1")" "$(srv $m)"
+		printf '\tleftsubnet=%s/32\n\tright=%s\n\trightid=@server\n' "$(c_inner $m "$1")" "$(srv_addr $m)"
 		printf '\trightsubnet=%s/32\n\tauto=add\n' "$(s_inner $m)"
 		mode_opts $m
 	done
@@ -76,7 +74,7 @@ server_conf() {
 	printf 'config setup\n\tikev1-policy=accept\n'
 	for m in $MODES; do
 		for ((i = 1; i <= N; i++)); do
-			printf 'conn m%s-c%s\n\tauthby=secret\n\tleft=%s\n\tleftid=@server\n' $m $i "$(srv $m)"
+			printf 'conn m%s-c%s\n\tauthby=secret\n\tleft=%s\n\tleftid=@server\n' $m $i "$(srv_addr $m)"
 			printf '\tleftsubnet=%s/32\n\tright=%%any\n\trightid=@c%s\n' "$(s_inner $m)" $i
 			printf '\trightsubnet=%s/32\n\tauto=add\n' "$(c_inner $m $i)"
 			mode_opts $m
@@ -84,22 +82,6 @@ server_conf() {
 	done
 }
 
-# pluto_start NS NAME CONF-FUNCTION [ARGS]
-pluto_start() {
-	local ns=$1 name=$2 d=$SWAN/$2
-	shift 2
-	mkdir -p "$d"
-	"$@" >"$d/ipsec.conf"
-	echo ": PSK \"$PSK\"" >"$d/ipsec.secrets"
-	chmod 600 "$d/ipsec.secrets"
-	certutil -N -d "sql:$d" --empty-password >/dev/null 2>&1 || return 1
-	ns_bg "$ns" "pluto-$name" $PLUTO --nofork --stderrlog --config "$d/ipsec.conf" \
-		--rundir "$d" --nssdir "$d" --ipsecdir "$d" --secretsfile "$d/ipsec.secrets" \
-		--nhelpers 1 --no-dnssec
-	wait_until 20 test -S "$d/pluto.ctl" || { tail -15 "$VPNPT_LOGDIR/pluto-$name.log"; return 1; }
-	nsx "$ns" $WHACK --ctlsocket "$d/pluto.ctl" --listen >/dev/null || return 1
-	nsx "$ns" $ADDCONN --ctlsocket "$d/pluto.ctl" --config "$d/ipsec.conf" --autoall >/dev/null
-}
 whack() { # NAME ARGS...
 	local name=$1
 	shift
@@ -112,7 +94,7 @@ for ((i = 1; i <= N; i++)); do
 	done
 done
 for m in $MODES; do
-	[ $m = 0 ] || nsx $NS_SERVER ip addr add "$(srv $m)/24" dev wan
+	[ $m = 0 ] || nsx $NS_SERVER ip addr add "$(srv_addr $m)/24" dev wan
 	nsx $NS_SERVER ip addr add "$(s_inner $m)/32" dev lo
 	nsx $NS_SERVER ip route add "10.2${m}0.0.0/16" via $ROUTER_WAN
 done
@@ -145,7 +127,7 @@ stop() { # MODE I...
 all_clients() { seq 1 $N; }
 # Client I has its two ESP SAs of MODE installed.
 has_sas() { # MODE I
-	[ "$(nsx "$(client_ns "$2")" ip -o xfrm state list proto esp | grep -c "$(srv "$1")")" -ge 2 ]
+	[ "$(nsx "$(client_ns "$2")" ip -o xfrm state list proto esp | grep -c "$(srv_addr "$1")")" -ge 2 ]
 }
 # All clients' tunnels of MODE pass traffic: once every client has its SAs,
 # each in turn (the first packets of several clients within one round trip
@@ -172,7 +154,7 @@ client_in_spis() { # MODE
 	local i c
 	for ((i = 1; i <= N; i++)); do
 		c=$(client_addr $i)
-		nsx "$(client_ns $i)" ip -o xfrm state list src "$(srv $1)" dst "$c" proto esp |
+		nsx "$(client_ns $i)" ip -o xfrm state list src "$(srv_addr $1)" dst "$c" proto esp |
 			sed -n "s/.* spi \(0x[0-9a-f]*\) .*/$c \1/p"
 	done
 }

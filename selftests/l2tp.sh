@@ -19,7 +19,7 @@
 . "$(dirname "$0")/lib_peers.sh"
 
 vpnpt_require_root
-require_cmd nft python3 conntrack xl2tpd pppd
+require_cmd nft python3 conntrack xl2tpd pppd jq
 CTL=$VPNPT_TOP/build/vpnptctl
 [ -x "$CTL" ] || skip "build/vpnptctl not built (make tool)"
 modprobe -a ppp_generic ppp_async 2>/dev/null || skip "no ppp modules"
@@ -43,21 +43,13 @@ check "client 1 pings the LNS through its PPP link" \
 check "client 2 pings the LNS through its PPP link" \
 	nsx "$(client_ns 2)" ping -c 2 -W 2 -I ppp0 $PPP_SERVER
 
-# "CLIENT STATE TID>0 PEER_TID>0" per L2TP session, sorted.
+# "CLIENT STATE TID>0 PEER_TID>0 DATA>0" per L2TP session, sorted.
 sessions() {
-	nsx $NS_ROUTER "$CTL" -j sessions | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-if isinstance(d, dict):
-    d = d.get("sessions", [])
-for s in sorted(d, key=lambda s: s.get("client", "")):
-    if s.get("proto") == "l2tp":
-        print(s["client"], s.get("state"), s.get("tunnel_id", 0) > 0,
-              s.get("peer_tunnel_id", 0) > 0, s.get("packets_in", 0) > 0)'
+	ctl_sessions l2tp '"\(.client) \(.state) \(.tunnel_id > 0) \(.peer_tunnel_id > 0) \(.packets_in > 0)"'
 }
 check_eq "both tunnels listed with their tunnel IDs, established, passing data" \
-	"$(client_addr 1) established True True True
-$(client_addr 2) established True True True" "$(sessions)"
+	"$(client_addr 1) established true true true
+$(client_addr 2) established true true true" "$(sessions)"
 check_eq "two clients behind one address: two public ports on the server side" 2 \
 	"$(nsx $NS_ROUTER conntrack -L -p udp --dport 1701 2>/dev/null |
 		awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^dport=/ && ++n == 2) print $i }' |
@@ -65,7 +57,7 @@ check_eq "two clients behind one address: two public ports on the server side" 2
 
 # Client 1 hangs up: xl2tpd closes the tunnel with StopCCN.
 l2tp_client_stop 1
-one_left() { [ "$(sessions)" = "$(client_addr 2) established True True True" ]; }
+one_left() { [ "$(sessions)" = "$(client_addr 2) established true true true" ]; }
 check "client 1's session removed when its tunnel closes" wait_until 20 one_left
 check "client 2 still passes traffic" \
 	nsx "$(client_ns 2)" ping -c 1 -W 2 -I ppp0 $PPP_SERVER

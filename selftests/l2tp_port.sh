@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
-require_cmd nft python3 conntrack
+require_cmd nft python3 conntrack jq
 NL="python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"
 L2TP="python3 $SELFTESTS_DIR/tools/vpnpt_l2tp.py"
 CTL=$VPNPT_TOP/build/vpnptctl
@@ -48,16 +48,7 @@ lac_field() { # NAME FIELD
 		"$D/$1.log" "$2" 2>/dev/null
 }
 # "CLIENT TID PEER_TID STATE" per L2TP session, sorted, from vpnptctl -j.
-sessions() {
-	nsx $NS_ROUTER "$CTL" -j sessions | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-if isinstance(d, dict):
-    d = d.get("sessions", [])
-for s in sorted(d, key=lambda s: s.get("client", "")):
-    if s.get("proto") == "l2tp":
-        print(s["client"], s.get("tunnel_id"), s.get("peer_tunnel_id"), s.get("state"))'
-}
+sessions() { ctl_sessions l2tp '"\(.client) \(.tunnel_id) \(.peer_tunnel_id) \(.state)"'; }
 nsessions() { sessions | grep -c .; }
 no_sessions() { [ "$(nsessions)" = 0 ]; }
 stat() { # COUNTER

@@ -179,6 +179,29 @@ vpnpt_loaded() { [ -d /sys/module/vpnpt ]; }
 vpnpt_setup() { nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" setup; }
 vpnpt_teardown() { nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" teardown; }
 
+# tree_copy TOP DEST : a copy of the source tree TOP as git sees it (tracked
+# and new files, not ignored ones), so a developer's own vpnpt.ko and build/
+# stay out; outside git, everything but build/ and kernel build products.
+tree_copy() {
+	mkdir -p "$2" || return 1
+	if git -C "$1" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		(cd "$1" && git ls-files -z --cached --others --exclude-standard |
+			while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+			tar --null -T - -cf -)
+	else
+		tar -C "$1" --exclude=./build --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' \
+			--exclude='*.mod' --exclude='*.mod.c' -cf - .
+	fi | tar -C "$2" -xf -
+}
+
+# ctl_sessions PROTO JQ-STRING : vpnptctl -j sessions in the router, one line
+# per PROTO session (sorted by client) as the jq string expression makes it,
+# e.g. ctl_sessions l2tp '"\(.client) \(.state)"'
+ctl_sessions() {
+	nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" -j sessions |
+		jq -r --arg p "$1" "sort_by(.client) | .[] | select(.proto == \$p) | $2"
+}
+
 # --- request servers -------------------------------------------------------------
 # Starting a program costs about a second in the TCG guest (python several):
 # a tool that answers requests from stdin, one line each ("STATUS ANSWER",
@@ -224,6 +247,43 @@ srv() {
 	[0-9] | [0-9][0-9] | [0-9][0-9][0-9]) return "${answer%% *}" ;;
 	*) return 2 ;;
 	esac
+}
+
+# --- the PPTP packet tool (pptp_proto, pptp_scale) ----------------------------
+# pptp_attach_helper : vpnpt-pptp on new TCP 1723 flows through the router
+#   (table ip vpnpt as vpnptctl setup makes it, but for PPTP only).
+pptp_attach_helper() {
+	nsx $NS_ROUTER nft -f - <<-END
+		table ip vpnpt {
+			ct helper vpnpt-pptp { type "vpnpt-pptp" protocol tcp; l3proto ip; }
+			chain prerouting {
+				type filter hook prerouting priority 0; policy accept;
+				ct state new tcp dport 1723 ct helper set "vpnpt-pptp"
+			}
+		}
+	END
+}
+
+# pptp_tool_start : one vpnpt_pptp.py drive process for the whole test, on
+#   file descriptors 7 (commands) and 8 (JSON replies).
+# pp COMMAND... : one command to it; prints the reply, and logs it with its
+#   duration in microseconds to $VPNPT_LOGDIR/tool.log. Waits PP_TIMEOUT
+#   seconds (default 120) for it.
+pptp_tool_start() {
+	local d=$VPNPT_LOGDIR
+	mkfifo "$d/tool.in" "$d/tool.out" || return 1
+	python3 "$SELFTESTS_DIR/tools/vpnpt_pptp.py" drive <"$d/tool.in" >"$d/tool.out" \
+		2>"$d/tool.err" &
+	on_exit "exec 7>&-; kill $!"
+	exec 7>"$d/tool.in" 8<"$d/tool.out"
+}
+
+pp() {
+	local l t0=${EPOCHREALTIME/./}
+	echo "$*" >&7
+	IFS= read -r -t "${PP_TIMEOUT:-120}" l <&8 || l='{"ok":false,"error":"tool: no reply"}'
+	printf '%s\n' "$l"
+	echo "$((${EPOCHREALTIME/./} - t0)) $* -> $l" >>"$VPNPT_LOGDIR/tool.log"
 }
 
 # --- namespaces ------------------------------------------------------------------

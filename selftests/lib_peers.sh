@@ -150,7 +150,11 @@ _pluto_conf_client() { # I
 	printf '\tleftupdown=/bin/true\n\tikev2=yes\n\tencapsulation=no\n'
 }
 
-_pluto_start() { # NS NAME CONF-FUNCTION [ARGS]
+# pluto_start NS NAME CONF-FUNCTION [ARGS] : a pluto named NAME in NS, its
+# ipsec.conf printed by CONF-FUNCTION ARGS, PSK $PEERS_PSK, all its files in
+# $VPNPT_LOGDIR/swan/NAME, its log in $VPNPT_LOGDIR/pluto-NAME.log; its conns
+# added (auto=add), none started.
+pluto_start() {
 	local ns=$1 name=$2 d=$VPNPT_LOGDIR/swan/$2
 	shift 2
 	mkdir -p "$d"
@@ -161,7 +165,7 @@ _pluto_start() { # NS NAME CONF-FUNCTION [ARGS]
 	ns_bg "$ns" "pluto-$name" $_PLUTO --nofork --stderrlog --config "$d/ipsec.conf" \
 		--rundir "$d" --nssdir "$d" --ipsecdir "$d" --secretsfile "$d/ipsec.secrets" \
 		--nhelpers 1 --no-dnssec
-	wait_until 20 test -S "$d/pluto.ctl" || return 1
+	wait_until 20 test -S "$d/pluto.ctl" || { tail -15 "$VPNPT_LOGDIR/pluto-$name.log"; return 1; }
 	nsx "$ns" $_WHACK --ctlsocket "$d/pluto.ctl" --listen >/dev/null || return 1
 	nsx "$ns" $_ADDCONN --ctlsocket "$d/pluto.ctl" --config "$d/ipsec.conf" --autoall >/dev/null
 }
@@ -176,12 +180,12 @@ ipsec_server_start() {
 	_ipsec_server_addr
 	nsx $NS_SERVER ip addr add $IPSEC_INNER_SERVER/32 dev lo
 	nsx $NS_SERVER ip route add 10.210.0.0/16 via $ROUTER_WAN
-	_pluto_start $NS_SERVER server _pluto_conf_server "$1"
+	pluto_start $NS_SERVER server _pluto_conf_server "$1"
 }
 
 ipsec_client_start() { # I : start its pluto and bring the tunnel up
 	nsx "$(client_ns "$1")" ip addr add "$(ipsec_inner "$1")/32" dev lo
-	_pluto_start "$(client_ns "$1")" "c$1" _pluto_conf_client "$1" || return 1
+	pluto_start "$(client_ns "$1")" "c$1" _pluto_conf_client "$1" || return 1
 	nsx "$(client_ns "$1")" $_WHACK --ctlsocket "$VPNPT_LOGDIR/swan/c$1/pluto.ctl" \
 		--initiate --name vpn --asynchronous >/dev/null 2>&1
 }
@@ -213,7 +217,7 @@ _pluto_conf_transport() { # LEFT LEFTPORT RIGHT RIGHTPORT [OPTION...]
 # anyone (right=%any, any client port); NAT-T when the client asks for it.
 ipsec_l2tp_server_start() {
 	_ipsec_server_addr
-	_pluto_start $NS_SERVER server _pluto_conf_transport \
+	pluto_start $NS_SERVER server _pluto_conf_transport \
 		$PEERS_IPSEC_SERVER 1701 %any %any auto=add
 }
 
@@ -224,7 +228,7 @@ ipsec_l2tp_server_start() {
 ipsec_l2tp_client_prepare() {
 	local opts=(auto=route)
 	[ "${3:-}" = raw ] && opts+=(encapsulation=no nat-ikev1-method=none)
-	_pluto_start "$(client_ns "$1")" "c$1" _pluto_conf_transport \
+	pluto_start "$(client_ns "$1")" "c$1" _pluto_conf_transport \
 		"$(client_addr "$1")" "${2:-1701}" $PEERS_IPSEC_SERVER 1701 "${opts[@]}"
 }
 

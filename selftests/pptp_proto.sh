@@ -40,33 +40,10 @@ for ((i = 1; i <= 8; i++)); do
 	nsx "$(client_ns 1)" ip addr add "10.99.1.$i/$LAN_PREFIX" dev eth0
 done
 vpnpt_load || { tap_not_ok "load"; tap_done; }
-check "attach the vpnpt-pptp helper" nsx $NS_ROUTER nft -f - <<END
-table ip vpnpt {
-	ct helper vpnpt-pptp { type "vpnpt-pptp" protocol tcp; l3proto ip; }
-	chain prerouting {
-		type filter hook prerouting priority 0; policy accept;
-		ct state new tcp dport 1723 ct helper set "vpnpt-pptp"
-	}
-}
-END
+check "attach the vpnpt-pptp helper" pptp_attach_helper
 
-# --- the tool: one process, commands in, JSON lines out -------------------------
-mkfifo "$D/tool.in" "$D/tool.out"
-python3 "$SELFTESTS_DIR/tools/vpnpt_pptp.py" drive <"$D/tool.in" >"$D/tool.out" \
-	2>"$D/tool.err" &
-TOOL_PID=$!
-exec 7>"$D/tool.in" 8<"$D/tool.out"
-on_exit "exec 7>&-; kill $TOOL_PID"
-# pp COMMAND... : one command; prints the reply (and keeps it in $D/last)
-pp() {
-	local l t0=$EPOCHREALTIME
-	echo "$*" >&7
-	if ! IFS= read -r -t 120 l <&8; then
-		l='{"ok":false,"error":"tool: no reply"}'
-	fi
-	printf '%s\n' "$l" | tee "$D/last"
-	echo "$(bc <<<"$EPOCHREALTIME - $t0") $* -> $l" >>"$D/tool.log"
-}
+# --- the tool: one process, commands in, JSON lines out (lib.sh) ---------------
+pptp_tool_start
 # R=$(pp ...); jv FILTER : a jq query on that reply
 jv() { jq -r "$1" <<<"$R"; }
 # pt COMMAND... : a tool command whose reply has a "text": print that
@@ -291,7 +268,7 @@ check_eq "stats: no session active" 0 "$(nsx $NS_ROUTER "$CTL" -j stats | jq .pp
 check "tool ran without errors" test ! -s "$D/tool.err"
 nsx $NS_ROUTER nft delete table ip vpnpt
 check "rmmod vpnpt (no reference left behind)" wait_until 20 rmmod vpnpt
-diag "time in the tool: $(awk '{s += $1} END {print s}' "$D/tool.log") s of $SECONDS s"
+diag "time in the tool: $(awk '{s += $1} END {printf "%.1f", s / 1e6}' "$D/tool.log") s of $SECONDS s"
 sort -rn "$D/tool.log" | head -8 | cut -c1-150 | sed 's/^/#   /'
 [ -s "$D/tool.err" ] && sed 's/^/#   /' "$D/tool.err" | head -20
 tap_done

@@ -60,28 +60,10 @@ for ((i = 0; i < CONNS; i++)); do
 	echo "addr add 10.99.$((2 + i / 250)).$((1 + i % 250))/$LAN_PREFIX dev eth0"
 done | nsx "$(client_ns 1)" ip -b -
 vpnpt_load || { tap_not_ok "load"; tap_done; }
-check "attach the vpnpt-pptp helper" nsx $NS_ROUTER nft -f - <<END
-table ip vpnpt {
-	ct helper vpnpt-pptp { type "vpnpt-pptp" protocol tcp; l3proto ip; }
-	chain prerouting {
-		type filter hook prerouting priority 0; policy accept;
-		ct state new tcp dport 1723 ct helper set "vpnpt-pptp"
-	}
-}
-END
+check "attach the vpnpt-pptp helper" pptp_attach_helper
 
-mkfifo "$D/tool.in" "$D/tool.out"
-python3 "$SELFTESTS_DIR/tools/vpnpt_pptp.py" drive <"$D/tool.in" >"$D/tool.out" \
-	2>"$D/tool.err" &
-TOOL_PID=$!
-exec 7>"$D/tool.in" 8<"$D/tool.out"
-on_exit "exec 7>&-; kill $TOOL_PID"
-pp() { # COMMAND... : one command to the tool; prints its JSON reply
-	local l
-	echo "$*" >&7
-	IFS= read -r -t 600 l <&8 || l='{"ok":false,"error":"tool: no reply"}'
-	printf '%s\n' "$l"
-}
+pptp_tool_start
+PP_TIMEOUT=600
 jv() { jq -r "$1" <<<"$R"; }
 nexp() { nsx $NS_ROUTER conntrack -L expect 2>/dev/null | grep -c 'proto=47' || true; }
 ngre() { nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep -c 'dst=203.0.113' || true; }
