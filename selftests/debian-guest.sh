@@ -142,35 +142,13 @@ check_eq "unit: ExecStart and ExecStop are one command each" "1 1" \
 check "unit: ExecStartPre ($(unit_exec ExecStartPre))" run_exec "$(unit_exec ExecStartPre)"
 check "... loaded the module" test -d /sys/module/vpnpt
 
-# vpnptctl setup attaches helpers the module registers; until the module
-# registers them (the protocol work in progress), setup must refuse with
-# the message that says so, and the table checks are skipped, not faked.
-src_dir=/usr/src/vpnpt-$upstream
-if grep -qE 'nf_conntrack_helpers?_register' "$src_dir"/src/*.c 2>/dev/null; then
-	has_helpers=1
-else
-	has_helpers=0
-	diag "the module source in $src_dir registers no conntrack helper yet"
-fi
 start_cmd=$(unit_exec ExecStart)
 stop_cmd=$(unit_exec ExecStop)
-if [ $has_helpers = 1 ]; then
-	check "unit: ExecStart ($start_cmd)" run_exec "$start_cmd"
-	check "... table ip vpnpt is there" nft list table ip vpnpt
-	for h in vpnpt-pptp vpnpt-l2tp vpnpt-ike vpnpt-natt; do
-		check "... with ct helper $h" sh -c "nft list ct helpers table ip vpnpt | grep -q '\"$h\"'"
-	done
-else
-	out=$(run_exec "$start_cmd" 2>&1)
-	rc=$?
-	if [ $rc != 0 ] && [[ $out == *"helper 'vpnpt-pptp' is not registered"* ]]; then
-		tap_ok "unit: ExecStart ($start_cmd) # SKIP the module registers no helpers yet: setup refuses"
-	else
-		tap_not_ok "unit: ExecStart ($start_cmd) refuses while the module has no helpers"
-		diag "exit $rc: $out"
-	fi
-	check_fail "... and leaves no table ip vpnpt" nft list table ip vpnpt
-fi
+check "unit: ExecStart ($start_cmd)" run_exec "$start_cmd"
+check "... table ip vpnpt is there" nft list table ip vpnpt
+for h in vpnpt-pptp vpnpt-l2tp vpnpt-ike vpnpt-natt; do
+	check "... with ct helper $h" sh -c "nft list ct helpers table ip vpnpt | grep -q '\"$h\"'"
+done
 check "vpnptctl status" vpnptctl status
 check_eq "vpnptctl status: module version $upstream" "$upstream" \
 	"$(vpnptctl -j status 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["module_version"])' 2>&1)"
