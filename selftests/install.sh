@@ -10,7 +10,9 @@
 # and the staged tree builds vpnpt.ko, with the kernel's make and with
 # dkms.conf's make line run as DKMS runs it. Last, the OpenWrt init script
 # parses and, with rc.common, UCI and vpnptctl stood in for, turns
-# /etc/config/vpnpt into the expected vpnptctl calls.
+# /etc/config/vpnpt into the expected vpnptctl calls; and the OpenWrt package
+# Makefile, with OpenWrt's include files stood in for, parses and declares
+# the expected fields and steps (make -n; its prepare step run for real).
 #
 # Usage: selftests/install.sh        (needs the cached 6.1 kernel: make kernels)
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -196,5 +198,78 @@ check_eq "OpenWrt reload applies the switches only" "\
 vpnptctl enable l2tp ike esp ah
 vpnptctl disable pptp natt" "$(run_init "$tmp/owrt/config" reload_service)"
 check_eq "OpenWrt stop: teardown" "vpnptctl teardown" "$(run_init "$tmp/owrt/config" stop_service)"
+
+# --- OpenWrt: the package Makefile, with rules.mk, kernel.mk, package.mk stood in for
+# The stand-ins define what openwrt/Makefile uses as OpenWrt does, in
+# outline: KernelPackage and BuildPackage evaluate the package's
+# definitions and make a target that prints the fields they declared, and
+# the prepare, compile and install steps become targets; every command is
+# plain "make", never $(MAKE), so make -n runs none of them. This checks
+# that the Makefile parses and expands as GNU make reads it, its fields and
+# its recipes; not that OpenWrt's own macros accept it (no SDK here).
+stub=$tmp/owrt/include
+mkdir -p "$stub"
+cat >"$stub/rules.mk" <<'EOF_RULES'
+INCLUDE_DIR:=$(TOPDIR)
+CP:=cp -fpR
+INSTALL_DIR:=install -d -m0755
+INSTALL_BIN:=install -m0755
+INSTALL_CONF:=install -m0600
+EOF_RULES
+cat >"$stub/kernel.mk" <<'EOF_KERNEL'
+KERNEL_MAKE:=make -C $(LINUX_DIR) ARCH=x86
+AutoProbe=probe:$(1)
+EOF_KERNEL
+cat >"$stub/package.mk" <<'EOF_PACKAGE'
+PKG_BUILD_DIR:=$(BUILD_DIR)/$(PKG_NAME)-$(PKG_VERSION)
+Build/Compile/Default=make -C $(PKG_BUILD_DIR) $(1)
+define KernelPackage
+$(eval DEPENDS:=)$(eval KCONFIG:=)$(eval $(KernelPackage/$(1)))
+info-kmod-$(1):
+	@echo 'kmod-$(1) $(PKG_VERSION)-$(PKG_RELEASE): SUBMENU=$(SUBMENU); DEPENDS=$(strip $(DEPENDS)); KCONFIG=$(strip $(KCONFIG)); FILES=$(strip $(FILES)); AUTOLOAD=$(strip $(AUTOLOAD))'
+endef
+define BuildPackage
+$(eval DEPENDS:=)$(eval $(Package/$(1)))
+info-$(1):
+	@echo '$(1) $(PKG_VERSION)-$(PKG_RELEASE): SECTION=$(SECTION); DEPENDS=$(strip $(DEPENDS)); conffiles=$(strip $(Package/$(1)/conffiles))'
+install-$(1):
+	$(call Package/$(1)/install,$(PKG_INSTALL_ROOT))
+endef
+prepare:
+	$(Build/Prepare)
+compile: prepare
+	$(Build/Compile)
+EOF_PACKAGE
+owrt_make() {
+	make --no-print-directory -C "$src/openwrt" TOPDIR="$stub" BUILD_DIR="$tmp/owrt/build" \
+		LINUX_DIR="$kdir" PKG_INSTALL_ROOT="$tmp/owrt/root" "$@"
+}
+check_eq "OpenWrt Makefile: kmod-vpnpt's fields" \
+	"kmod-vpnpt $version-1: SUBMENU=Netfilter Extensions; DEPENDS=+kmod-nf-conntrack +kmod-nf-nat +kmod-nf-nathelper-extra; KCONFIG=CONFIG_NF_CT_PROTO_GRE=y; FILES=$tmp/owrt/build/vpnpt-$version/vpnpt.ko; AUTOLOAD=probe:vpnpt" \
+	"$(owrt_make -s info-kmod-vpnpt 2>&1)"
+check_eq "OpenWrt Makefile: vpnptctl's fields" \
+	"vpnptctl $version-1: SECTION=net; DEPENDS=+kmod-vpnpt +kmod-nft-core +libmnl +libnftnl; conffiles=/etc/config/vpnpt" \
+	"$(owrt_make -s info-vpnptctl 2>&1)"
+b=$tmp/owrt/build/vpnpt-$version
+check_eq "OpenWrt Makefile: make -n compile install-vpnptctl" "\
+test -f $src/Kbuild || { echo \"vpnpt: no vpnpt source in VPNPT_SRC=$src\" >&2; exit 1; }
+mkdir -p $b
+$src/scripts/stage-source $b
+cp -fpR $src/Makefile $src/LICENSE $b/
+cp -fpR $src/src/vpnptctl $b/src/
+make -C $kdir ARCH=x86 M=\"$b\" modules
+make -C $b tool WERROR=
+install -d -m0755 $tmp/owrt/root/usr/sbin $tmp/owrt/root/etc/init.d $tmp/owrt/root/etc/config
+install -m0755 $b/build/vpnptctl $tmp/owrt/root/usr/sbin/
+install -m0755 ./files/vpnpt.init $tmp/owrt/root/etc/init.d/vpnpt
+install -m0600 ./files/vpnpt.config $tmp/owrt/root/etc/config/vpnpt" \
+	"$(owrt_make -n compile install-vpnptctl 2>&1)"
+# The prepare step for real: the tree it stages is what the compile step needs.
+check "OpenWrt Makefile: prepare stages the source" owrt_make -s prepare
+check "... with Kbuild, the Makefile, the tool's and the module's sources" sh -c "
+	cd '$b' && test -f Kbuild && test -f Makefile && test -f LICENSE &&
+	test -f src/vpnptctl/cli.c && test -f src/main.c && test -x scripts/compat-probe"
+check "... and the files it installs exist" test -f "$src/openwrt/files/vpnpt.init" -a \
+	-f "$src/openwrt/files/vpnpt.config"
 
 tap_done

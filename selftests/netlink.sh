@@ -3,19 +3,22 @@
 #
 # The generic netlink family: configuration read and written both by netlink
 # and by sysfs, strict refusal of malformed requests (errno + extended ACK,
-# nothing changed), privilege checks, namespace isolation and events.
+# nothing changed), privilege checks, namespace isolation (of configuration,
+# sessions, stats and events) and events.
 #
 #   this shell --genetlink--> vpnpt (initial namespace; sysfs parameters)
 #     |-- as nobody (setpriv)           --> refused writes, allowed reads
 #     |-- in netns vpnpt-nl             --> its own configuration
-#     `-- in a user + network namespace --> its own configuration
+#     |-- in a user + network namespace --> its own configuration
+#     `-- in the router's namespace (topo_create 1) --> its own sessions,
+#         stats and session events, which no other namespace sees
 #
 # The requests of each of these callers go through one vpnpt_nl.py batch
 # process (srv, lib.sh): python starts in seconds under TCG.
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
-require_cmd python3 setpriv unshare
+require_cmd python3 setpriv unshare jq
 NL="python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"
 P=/sys/module/vpnpt/parameters
 PROTOS="pptp l2tp ike esp ah natt"
@@ -128,7 +131,41 @@ check_eq "a sysfs change is announced" "set_config 47" \
 check_eq "a netlink change is announced" "set_config 11" \
 	"$(nl next-event 5 "|" event max_client_sessions)"
 
-check_eq "empty session dump" "[]" "$(nl dump-sessions)"
-check_eq "flush of nothing" "0" "$(nl flush "|" flushed)"
+# --- namespaces: sessions, stats and their events stay where they are -------------
+# Two ESP sessions (two SPIs) of client c1 in the router's namespace; the
+# initial namespace, vpnpt-nl and the user namespace see none of them, in
+# dumps, stats or events, and their flushes do not touch them.
+PKT="python3 $SELFTESTS_DIR/tools/vpnpt_pkt.py"
+topo_create 1 || { tap_not_ok "topology"; tap_done; }
+srv_start r $NS_ROUTER $NL batch
+srv r subscribe >/dev/null
+srv vpnpt-nl subscribe >/dev/null
+esp_counters="stats.esp.packets stats.esp.sessions_created stats.esp.sessions_active"
+check_eq "before: no ESP counted in the initial namespace" "0 0 0" "$(nl get-stats "|" $esp_counters)"
+nsx "$(client_ns 1)" $PKT $SERVER_WAN esp:2
+router_sessions() {
+	srv r dump-sessions | jq -r '.[] | "\(.proto) \(.client) \(.server) \(.spi_out)"' | sort
+}
+two_sessions="esp $(client_addr 1) $SERVER_WAN 0x00001000
+esp $(client_addr 1) $SERVER_WAN 0x00001001"
+check_eq "router namespace: its two ESP sessions" "$two_sessions" "$(router_sessions)"
+check_eq "router namespace: its stats count them" "2 2 2" "$(srv r get-stats "|" $esp_counters)"
+check_eq "router namespace: the session came up as an event there" "session_new esp" \
+	"$(srv r next-event 5 "|" event session.proto)"
+check_eq "initial namespace: empty session dump" "[]" "$(nl dump-sessions)"
+check_eq "initial namespace: stats count nothing" "0 0 0" "$(nl get-stats "|" $esp_counters)"
+check_eq "initial namespace: no session event" "ETIMEDOUT" "$(nl next-event 2 "|" error)"
+check_eq "vpnpt-nl: empty session dump" "[]" "$(srv vpnpt-nl dump-sessions)"
+check_eq "vpnpt-nl: stats count nothing" "0 0 0" "$(srv vpnpt-nl get-stats "|" $esp_counters)"
+check_eq "vpnpt-nl: no session event" "ETIMEDOUT" "$(srv vpnpt-nl next-event 1 "|" error)"
+check_eq "user namespace: empty session dump" "[]" "$(srv userns dump-sessions)"
+check_eq "user namespace: stats count nothing" "0 0 0" "$(srv userns get-stats "|" $esp_counters)"
+check_eq "initial namespace: flush of nothing" "0" "$(nl flush "|" flushed)"
+check_eq "vpnpt-nl: flush of nothing" "0" "$(srv vpnpt-nl flush "|" flushed)"
+check_eq "user namespace: flush of nothing" "0" "$(srv userns flush "|" flushed)"
+check_eq "... the router's sessions are still there" "$two_sessions" "$(router_sessions)"
+check_eq "router namespace: its flush removes both" "2" "$(srv r flush "|" flushed)"
+check_eq "router namespace: nothing left" "[] 0" \
+	"$(srv r dump-sessions) $(srv r get-stats "|" stats.esp.sessions_active)"
 
 tap_done

@@ -3,16 +3,21 @@
 #
 # vpnptctl against the real module: every command, text and JSON output,
 # agreement with sysfs, exit codes and one-line errors, namespaces, events,
-# and setup/teardown leaving other nftables tables alone.
+# sessions, stats and flush with real sessions (two clients' manually keyed
+# ESP tunnels through the masquerading router, ipsec_lib.sh), and
+# setup/teardown: one identical table however often, gone after teardown,
+# other nftables tables left alone.
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
 CTL=$VPNPT_TOP/build/vpnptctl
 [ -x "$CTL" ] || skip "no $CTL (make tool)"
-require_cmd nft python3
+require_cmd nft python3 jq ip ping
 P=/sys/module/vpnpt/parameters
-vpnpt_unload
-on_exit vpnpt_unload
+# The router, the server and two clients with ESP SAs; vpnpt unloaded.
+N=2
+. "$SELFTESTS_DIR/tools/ipsec_lib.sh"
+R=$NS_ROUTER
 
 jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin)
 for k in sys.argv[1].split("."): d=d[int(k)] if k.isdigit() else d[k]
@@ -87,6 +92,91 @@ check_eq "-n: the namespace changed" "false" "$($CTL -n vpnpt-ctl -j status | jq
 check_eq "-n: the initial namespace did not" "1" "$(cat $P/pptp)"
 check_eq "-n: unknown namespace" "1 1" "$(err_of $CTL -n vpnpt-nosuch status | cut -d: -f1)"
 
+# --- real sessions: the ESP tunnels of two clients --------------------------------
+# Every ESP packet of these tunnels is an echo of ping's default size, in
+# tunnel mode with AES-GCM: 20 (IP) + 8 (SPI, sequence) + 8 (IV) + 84 (the
+# inner IP packet) + 2 (pad) + 2 (pad length, next header) + 16 (ICV) = 140.
+t0=$SECONDS
+for ((i = 1; i <= N; i++)); do
+	tunnel_states $i 0
+	tunnel_policies $i
+done
+for ((i = 1; i <= N; i++)); do
+	check "sessions: client $i's ESP tunnel works" tunnel_up $i
+done
+for ((i = 1; i <= N; i++)); do
+	check_eq "sessions: client $i: 3 echoes through the tunnel" "3" \
+		"$(nsx "$(client_ns $i)" ping -c3 -i0.2 -W2 -I "$(inner $i)" $INNER_S |
+			sed -n 's/.* \([0-9]*\) received.*/\1/p')"
+done
+# The kernel's view, from the independent netlink client: per session
+# "client id zone packets_out packets_in bytes_out bytes_in state".
+dump=$(nsx $R $NL dump-sessions | jq -r 'sort_by(.client) | .[] |
+	"\(.client) \(.proto) \(.id) \(.zone) \(.packets_out) \(.packets_in) \(.bytes_out) \(.bytes_in) \(.state)"')
+check_eq "sessions: one ESP session per client" \
+	"$(client_addr 1) esp
+$(client_addr 2) esp" "$(cut -d' ' -f1,2 <<<"$dump")"
+ok_traffic=
+while read -r c proto id zone po pi bo bi st; do
+	[ "$po" = "$pi" ] && [ "$po" -ge 3 ] && [ "$bo" = $((po * 140)) ] &&
+		[ "$bi" = $((pi * 140)) ] && [ "$st" = 1 ] || ok_traffic="$ok_traffic $c"
+done <<<"$dump"
+check_eq "sessions: each answered both ways, 140 bytes a packet, established" "" "$ok_traffic"
+
+# The text list, with age and idle (which tick) cut out, compared whole.
+expected=
+i=0
+while read -r c proto id zone po pi bo bi st; do
+	i=$((i + 1))
+	[ $i = 1 ] || expected+=$'\n'
+	expected+="client $c (1 session)
+  esp id $id server $SRV state established
+    spi out $(spi_x $i) in $(spi_y $i) public $PUB zone $zone
+    out $po packets $bo bytes in $pi packets $bi bytes AGE"$'\n'
+done <<<"$dump"
+no_age() { sed -E 's/ age [0-9dhms]+ idle [0-9dhms]+$/ AGE/'; }
+text=$($CTL -n $R sessions)
+check_eq "sessions (text): every column exact" "${expected%$'\n'}" "$(no_age <<<"$text")"
+check_eq "sessions (text): age and idle are durations" "$N" \
+	"$(grep -cE '^    out .* age [0-9]+s idle [0-9]+s$' <<<"$text")"
+ages_ok() { # age >= idle, not older than the SAs
+	$CTL -n $R -j sessions | jq -e --argjson max $((SECONDS - t0 + 1)) \
+		'all(.[]; .age >= .idle and .age <= $max)' >/dev/null
+}
+check "sessions -j: age at least idle, at most the tunnels' age" ages_ok
+check_eq "sessions proto esp client C: only that client's session" \
+	"$(sed -n 1,4p <<<"$expected")" \
+	"$($CTL -n $R sessions proto esp client "$(client_addr 1)" | no_age)"
+check_eq "sessions proto pptp: nothing" "" "$($CTL -n $R sessions proto pptp)"
+check_eq "sessions -j: the kernel's ids, zones and counters" "$dump" \
+	"$($CTL -n $R -j sessions | jq -r '.[] |
+		"\(.client) \(.proto) \(.id) \(.zone) \(.packets_out) \(.packets_in) \(.bytes_out) \(.bytes_in) \(if .state == "established" then 1 else .state end)"')"
+
+# -s status: status, an empty line, then the counters as stats prints them.
+status_s=$($CTL -n $R -s status)
+check_eq "-s status: status, then stats" \
+	"$($CTL -n $R status)"$'\n\n'"$($CTL -n $R stats)" "$status_s"
+esp_pkts=$(awk '{ s += $5 + $6 } END { print s }' <<<"$dump")
+check_eq "-s status: the esp column (packets, created, ended, active)" \
+	"packets $esp_pkts sessions-created 2 sessions-ended 0 sessions-active 2" \
+	"$(sed -n '/^ /,$p' <<<"$status_s" | awk '
+		NR == 1 { for (f = 1; f <= NF; f++) if ($f == "esp") col = f + 1; next }
+		$1 ~ /^(packets|sessions-created|sessions-active|sessions-ended)$/ {
+			printf "%s%s %s", sep, $1, $col; sep = " " }')"
+check_eq "-j -s status: stats.esp.sessions_active" "2" \
+	"$($CTL -n $R -j -s status | jq -r .stats.esp.sessions_active)"
+
+# flush: the count, then nothing left.
+check_eq "flush pptp: none of them" "flushed 0 sessions" "$($CTL -n $R flush pptp)"
+check_eq "-j flush l2tp ike: none of them" '{"flushed":0}' "$($CTL -n $R -j flush l2tp ike)"
+check_eq "sessions survive a flush of other protocols" "2" "$($CTL -n $R -j sessions | jq length)"
+check_eq "flush: both sessions" "flushed 2 sessions" "$($CTL -n $R flush)"
+check_eq "after flush: sessions -j is empty" "[]" "$($CTL -n $R -j sessions)"
+check_eq "after flush: sessions prints nothing" "" "$($CTL -n $R sessions)"
+check_eq "after flush: stats say 0 active, 2 ended" "0 2" \
+	"$($CTL -n $R -j stats | jq -r '"\(.esp.sessions_active) \(.esp.sessions_ended)"')"
+check_eq "flush again: nothing" "flushed 0 sessions" "$($CTL -n $R flush)"
+
 # Events.
 $CTL -j monitor >"$VPNPT_LOGDIR/ctl-events.json" 2>&1 &
 mon=$!
@@ -105,14 +195,31 @@ nft add table ip admin_table
 nft add chain ip admin_table c
 on_exit nft delete table ip admin_table
 check "setup --dry-run prints the table" sh -c "$CTL setup --dry-run | grep -q 'table ip vpnpt'"
+# helpers_rules : "HELPERS RULES" of table ip vpnpt (ct helper objects, and
+# rules attaching one).
+helpers_rules() {
+	local t
+	t=$(nft list table ip vpnpt) || return 1
+	echo "$(grep -c '^[[:space:]]*ct helper vpnpt-[a-z0-9]* {$' <<<"$t")" \
+		"$(grep -c 'ct helper set "vpnpt-[a-z0-9]*"$' <<<"$t")"
+}
 check "setup succeeds" $CTL setup
+first=$(nft list table ip vpnpt)
+check_eq "after setup: 4 helpers, 4 rules" "4 4" "$(helpers_rules)"
 check "setup twice" $CTL setup
 check_eq "one vpnpt table after two setups" "1" "$(nft list tables | grep -c 'table ip vpnpt$')"
+check_eq "after the second setup: still 4 helpers, 4 rules" "4 4" "$(helpers_rules)"
+check_eq "the second setup leaves the same table" "$first" "$(nft list table ip vpnpt)"
 check_eq "the table attaches the four helpers" \
 	"vpnpt-ike vpnpt-l2tp vpnpt-natt vpnpt-pptp" \
 	"$(nft list table ip vpnpt | sed -n 's/^[[:space:]]*type "\(vpnpt-[a-z0-9]*\)".*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 check "teardown succeeds" $CTL teardown
-check "teardown again (nothing there) succeeds" $CTL teardown
+check_fail "after teardown: table ip vpnpt is gone" nft list table ip vpnpt
+check_eq "after teardown: no vpnpt table listed" "0" "$(nft list tables | grep -c 'table ip vpnpt$')"
+check_eq "teardown again (nothing there): succeeds and says so" \
+	"0 table ip vpnpt not present, nothing to remove" "$(out=$($CTL teardown); echo "$? $out")"
 check_eq "the admin's table is untouched" "table ip admin_table" "$(nft list tables | grep admin_table)"
+check_eq "... with its chain" "chain c" \
+	"$(nft list table ip admin_table | sed -n 's/^[[:space:]]*\(chain c\) {$/\1/p')"
 
 tap_done

@@ -90,15 +90,52 @@ static int vpnptctl_parse_u32(const char *s, uint32_t *val)
 	return 0;
 }
 
+/*
+ * The keys of `set`, the only ones the parser accepts: the man page and the
+ * bash completion are checked against this list (selftests/unit).
+ */
+enum {
+	VPNPTCTL_KEY_MAX_SESSIONS,
+	VPNPTCTL_KEY_MAX_CLIENT_SESSIONS,
+	VPNPTCTL_KEY_IKE_KEEP_PORT,
+	VPNPTCTL_KEY_TIMEOUT,	/* + enum vpnpt_proto */
+};
+
+static const char *const vpnptctl_set_keys[] = {
+	[VPNPTCTL_KEY_MAX_SESSIONS] = "max-sessions",
+	[VPNPTCTL_KEY_MAX_CLIENT_SESSIONS] = "max-client-sessions",
+	[VPNPTCTL_KEY_IKE_KEEP_PORT] = "ike-keep-port",
+	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_PPTP] = "timeout-pptp",
+	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_L2TP] = "timeout-l2tp",
+	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_IKE] = "timeout-ike",
+	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_ESP] = "timeout-esp",
+	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_AH] = "timeout-ah",
+	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_NATT] = "timeout-natt",
+};
+
+_Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys) ==
+	       VPNPTCTL_KEY_TIMEOUT + VPNPTCTL_NPROTO,
+	       "a timeout key per protocol");
+
+const char *vpnptctl_set_key(unsigned int i)
+{
+	return i < VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys) ?
+	       vpnptctl_set_keys[i] : NULL;
+}
+
 int vpnptctl_parse_set(const char *key, const char *value,
 		       struct vpnptctl_args *args, char *err, size_t errlen)
 {
 	uint32_t min, max, v, *dst;
-	unsigned int flag = 0, proto = 0;
+	unsigned int k, flag = 0, proto = 0;
 	bool dup;
 	int ret;
 
-	if (!strcmp(key, "ike-keep-port")) {
+	for (k = 0; k < VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys); k++)
+		if (!strcmp(key, vpnptctl_set_keys[k]))
+			break;
+	switch (k) {
+	case VPNPTCTL_KEY_IKE_KEEP_PORT:
 		if (args->set & VPNPTCTL_SET_IKE_KEEP_PORT)
 			return vpnptctl_fail(err, errlen, "set: %s given twice",
 					     key);
@@ -109,34 +146,31 @@ int vpnptctl_parse_set(const char *key, const char *value,
 		args->ike_keep_port = !strcmp(value, "on");
 		args->set |= VPNPTCTL_SET_IKE_KEEP_PORT;
 		return 0;
-	}
-	if (!strcmp(key, "max-sessions")) {
+	case VPNPTCTL_KEY_MAX_SESSIONS:
 		min = VPNPT_MAX_SESSIONS_MIN;
 		max = VPNPT_MAX_SESSIONS_MAX;
 		flag = VPNPTCTL_SET_MAX_SESSIONS;
 		dst = &args->max_sessions;
 		dup = args->set & flag;
-	} else if (!strcmp(key, "max-client-sessions")) {
+		break;
+	case VPNPTCTL_KEY_MAX_CLIENT_SESSIONS:
 		min = VPNPT_MAX_CLIENT_SESSIONS_MIN;
 		max = VPNPT_MAX_CLIENT_SESSIONS_MAX;
 		flag = VPNPTCTL_SET_MAX_CLIENT_SESSIONS;
 		dst = &args->max_client_sessions;
 		dup = args->set & flag;
-	} else if (!strncmp(key, "timeout-", 8)) {
-		for (proto = 0; proto < VPNPTCTL_NPROTO; proto++)
-			if (!strcmp(key + 8, vpnptctl_proto_names[proto]))
-				break;
-		if (proto == VPNPTCTL_NPROTO)
+		break;
+	default:
+		if (k == VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys))
 			return vpnptctl_fail(err, errlen,
 					     "set: unknown key '%s' (%s)", key,
 					     VPNPTCTL_KEY_LIST);
+		proto = k - VPNPTCTL_KEY_TIMEOUT;
 		min = VPNPT_TIMEOUT_MIN;
 		max = VPNPT_TIMEOUT_MAX;
 		dst = &args->timeouts[proto];
 		dup = args->timeouts_set & (1U << proto);
-	} else {
-		return vpnptctl_fail(err, errlen, "set: unknown key '%s' (%s)",
-				     key, VPNPTCTL_KEY_LIST);
+		break;
 	}
 	if (dup)
 		return vpnptctl_fail(err, errlen, "set: %s given twice", key);
@@ -223,6 +257,12 @@ static const struct {
 	{ "teardown", VPNPTCTL_CMD_TEARDOWN },
 	{ "help", VPNPTCTL_CMD_HELP },
 };
+
+const char *vpnptctl_command_word(unsigned int i)
+{
+	return i < VPNPTCTL_ARRAY_SIZE(vpnptctl_commands) ?
+	       vpnptctl_commands[i].word : NULL;
+}
 
 /* -h and -V win over the command and whatever follows them. */
 static bool vpnptctl_info_cmd(const struct vpnptctl_args *a)

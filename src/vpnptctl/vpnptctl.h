@@ -136,6 +136,14 @@ int vpnptctl_parse_args(int argc, char *const argv[], struct vpnptctl_args *args
 int vpnptctl_parse_set(const char *key, const char *value,
 		       struct vpnptctl_args *args, char *err, size_t errlen);
 
+/*
+ * The i-th command word (status ... help) and the i-th key of `set`
+ * (max-sessions ... timeout-natt) the parser accepts, NULL after the last:
+ * the lists the man page and the completion are checked against.
+ */
+const char *vpnptctl_command_word(unsigned int i);
+const char *vpnptctl_set_key(unsigned int i);
+
 /* The usage text of --help. */
 void vpnptctl_usage(FILE *f);
 
