@@ -46,10 +46,22 @@ pptp_client_start() { # I
 		lcp-echo-interval 5 lcp-echo-failure 6 debug"
 }
 
+# ns_procs NS COMM : pids of the processes named COMM in network namespace NS
+# (the guest has one pid namespace: pidof would see every namespace's).
+ns_procs() {
+	local p c
+	for p in $(ip netns pids "$1" 2>/dev/null); do
+		c=$(<"/proc/$p/comm") 2>/dev/null || continue
+		[ "$c" = "$2" ] && echo "$p"
+	done
+}
+
 pptp_client_stop() { # I : pppd hangs up; pptp sends CCRQ and StopCCRQ
-	nsx "$(client_ns "$1")" sh -c 'for p in $(pidof pppd); do kill -TERM $p; done' 2>/dev/null
+	local p
+	for p in $(ns_procs "$(client_ns "$1")" pppd); do kill -TERM "$p" 2>/dev/null; done
 	true
 }
+pptp_client_gone() { [ -z "$(ns_procs "$(client_ns "$1")" pppd)" ]; } # I
 
 # A ppp link with an address of NET (77: PPTP, 78: L2TP) is up in client I.
 ppp_up() { # I [NET]

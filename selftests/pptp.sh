@@ -94,8 +94,7 @@ nsx $NS_ROUTER $NL set switches=0 mask=1 >/dev/null
 start_client 1
 check_fail "pptp off: no link" wait_until 8 ppp_up 1
 stop_client 1
-pppd_gone() { ! nsx "$(client_ns 1)" pidof pppd >/dev/null; }
-wait_until 10 pppd_gone
+check "pptp off: client 1's pppd ends" wait_until 10 pptp_client_gone 1
 nsx $NS_ROUTER $NL set switches=1 mask=1 >/dev/null
 start_client 1
 if ! check "pptp on again: link up" wait_until 60 ppp_up 1; then
