@@ -86,7 +86,11 @@ done
 wait
 for ((i = 1; i <= N; i++)); do
 	rx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$VPNPT_LOGDIR/ping$i.log")
-	check_eq "rekey: client $i lost no echo while its SPIs changed" "50" "$rx"
+	check_eq "rekey: client $i lost no echo while its SPIs changed" "50" "$rx" || {
+		diag "$(grep -v 'bytes from' "$VPNPT_LOGDIR/ping$i.log")"
+		diag "$(grep -o 'icmp_seq=[0-9]*' "$VPNPT_LOGDIR/ping$i.log" | tr '\n' ' ')"
+		diag "esp stats: $(nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" -j stats | jq -c .esp)"
+	}
 	check "rekey: client $i's tunnel works on the new SAs" tunnel_up $i
 done
 check_eq "rekey: session dump shows old and new SA pairs, exact SPIs" \

@@ -47,7 +47,10 @@ _cleanups=()
 # --- TAP ---------------------------------------------------------------------
 tap_ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n $*"; }
 tap_not_ok() { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n $*"; }
-diag() { echo "# $*"; }
+diag() { # MESSAGE : each of its lines as a TAP comment
+	local line
+	while IFS= read -r line; do echo "# $line"; done <<<"$*"
+}
 
 # check DESCRIPTION COMMAND... : the command must succeed.
 check() {
