@@ -1048,7 +1048,12 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	x.conn = vpnpt_pptp_conn_get(ct);
 	if (!x.conn)
 		return NF_ACCEPT;
-	if (x.conn->nat && skb_ensure_writable(skb, skb->len))
+	/*
+	 * The payload is parsed in place: it must be linear, and writable
+	 * when Call IDs are rewritten. Control segments are few and small.
+	 */
+	if (x.conn->nat ? skb_ensure_writable(skb, skb->len) :
+			  skb_linearize(skb))
 		return NF_DROP;
 	x.th = (struct tcphdr *)(skb->data + protoff);
 	x.payload = skb->data + doff;
