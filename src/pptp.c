@@ -206,6 +206,13 @@ struct vpnpt_pptp_ctdata {
 	void *core_keymap[IP_CT_DIR_MAX];
 };
 
+/*
+ * In @conn once the entry's destroy callback has run: a packet that still
+ * holds the dying entry must not give it a new connection, which nothing
+ * would free.
+ */
+#define VPNPT_PPTP_CONN_GONE	((struct vpnpt_pptp_conn *)1)
+
 /* A GRE flow's helper data: whose packets it carries. */
 struct vpnpt_pptp_gredata {
 	u64 session_id;
@@ -360,11 +367,13 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_of(const struct nf_conn *ct)
 {
 	struct vpnpt_pptp_ctdata *d;
 	struct nf_conn_help *help = nfct_help(ct);
+	struct vpnpt_pptp_conn *conn;
 
 	if (!help)
 		return NULL;
 	d = (struct vpnpt_pptp_ctdata *)help->data;
-	return READ_ONCE(d->conn);
+	conn = READ_ONCE(d->conn);
+	return conn == VPNPT_PPTP_CONN_GONE ? NULL : conn;
 }
 
 static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
@@ -376,6 +385,8 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
 	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(net);
 	int dir;
 
+	if (conn == VPNPT_PPTP_CONN_GONE)
+		return NULL;
 	if (conn)
 		return conn;
 	/* Only entries in the table get a destroy callback that frees it. */
@@ -397,9 +408,9 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
 
 	old = cmpxchg(&d->conn, NULL, conn);
 	if (old) {
-		/* The other direction's first segment won. */
+		/* The other direction's first segment won, or the entry died. */
 		kfree(conn);
-		return old;
+		return old == VPNPT_PPTP_CONN_GONE ? NULL : old;
 	}
 	spin_lock_bh(&pn->lock);
 	list_add(&conn->node, &pn->conns);
@@ -1109,9 +1120,9 @@ static void vpnpt_pptp_destroy(struct nf_conn *ct)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 	struct vpnpt_pptp_ctdata *d = (struct vpnpt_pptp_ctdata *)help->data;
-	struct vpnpt_pptp_conn *conn = xchg(&d->conn, NULL);
+	struct vpnpt_pptp_conn *conn = xchg(&d->conn, VPNPT_PPTP_CONN_GONE);
 
-	if (!conn)
+	if (!conn || conn == VPNPT_PPTP_CONN_GONE)
 		return;
 	spin_lock_bh(&conn->lock);
 	conn->dead = true;
