@@ -142,9 +142,12 @@ struct vpnpt_pptp_split {
  * Bytes vpnpt rewrote, by sequence number, per direction: a retransmission
  * carries the original bytes again, however TCP cuts it, and gets the same
  * rewrite from here. The most recent ones are kept; TCP only resends what
- * is not yet acknowledged.
+ * is not yet acknowledged. Room for two Call ID fields per call a connection
+ * may carry: a client's OCRQ and CCRQ for every call, or a server's OCRP and
+ * one more, all sent at once and all unacknowledged, are still rewritten
+ * when they come again.
  */
-#define VPNPT_PPTP_LOG	32
+#define VPNPT_PPTP_LOG	(2 * 2 * VPNPT_PPTP_MAX_CALLS)
 
 /**
  * struct vpnpt_pptp_wlog - recently rewritten bytes of one direction
@@ -156,8 +159,8 @@ struct vpnpt_pptp_split {
 struct vpnpt_pptp_wlog {
 	u32 seq[VPNPT_PPTP_LOG];
 	u8 val[VPNPT_PPTP_LOG];
-	u8 n;
-	u8 next;
+	u16 n;
+	u16 next;
 };
 
 /**
