@@ -1206,19 +1206,27 @@ static void vpnpt_pptp_expected(struct nf_conn *ct,
 	}
 }
 
-/* Each GRE packet of a call counts for its session. */
+/*
+ * Each GRE packet of a call counts for its session. A flow whose call has
+ * ended is not passed: its first packet can race with the end of the call,
+ * whose teardown cannot find a flow that is not yet in the table (nor can
+ * vpnpt_pptp_expected() find a call that has already gone). Such a flow is
+ * never confirmed, or ends with its next packet.
+ */
 static int vpnpt_pptp_gre_help(struct sk_buff *skb, unsigned int protoff,
 			       struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
 	const struct vpnpt_pptp_gredata *gd = nfct_help_data(ct);
-	struct vpnpt_session *s;
+	struct vpnpt_session *s = NULL;
 
-	if (!gd->session_id)
-		return NF_ACCEPT;
-	s = vpnpt_session_find_rcu(nf_ct_net(ct), gd->session_id);
-	if (s)
-		vpnpt_session_seen(s, CTINFO2DIR(ctinfo) ^ gd->reversed,
-				   skb->len);
+	if (gd->session_id)
+		s = vpnpt_session_find_rcu(nf_ct_net(ct), gd->session_id);
+	if (!s) {
+		if (nf_ct_is_confirmed(ct))
+			nf_ct_kill(ct);
+		return NF_DROP;
+	}
+	vpnpt_session_seen(s, CTINFO2DIR(ctinfo) ^ gd->reversed, skb->len);
 	return NF_ACCEPT;
 }
 
