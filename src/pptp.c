@@ -456,13 +456,27 @@ vpnpt_pptp_find(struct vpnpt_pptp_conn *conn, int which, u16 id)
 #define vpnpt_pptp_by_outside(conn, id)	vpnpt_pptp_find(conn, 1, id)
 #define vpnpt_pptp_by_peer(conn, id)	vpnpt_pptp_find(conn, 2, id)
 
+/* The session's identifiers follow the call's; called with conn->lock. */
+static void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call)
+{
+	struct vpnpt_session *s = call->session;
+
+	if (!s)
+		return;
+	s->ids.pptp.call_id_inside = call->inside;
+	s->ids.pptp.call_id_outside = call->outside;
+	s->ids.pptp.peer_call_id = call->peer;
+}
+
 /*
- * A new call with its session. Called with conn->lock held; the call is in
- * the connection's list before its session is in the table, where a flush
- * could destroy it at once (waiting for the lock).
+ * A new call with its session. @id is the client's Call ID of an outgoing
+ * call, the server's of an incoming one: the session's start is announced
+ * with it. Called with conn->lock held; the call is in the connection's list
+ * before its session is in the table, where a flush could destroy it at
+ * once (waiting for the lock).
  */
 static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
-						   u8 state)
+						   u8 state, u16 id)
 {
 	struct vpnpt_pptp_conn *conn = x->conn;
 	struct vpnpt_pptp_call *call;
@@ -487,6 +501,13 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 	}
 	call->conn = conn;
 	call->state = state;
+	if (state == VPNPT_PPTP_CALL_IN_WAIT) {
+		call->peer = id;
+		call->have_peer = true;
+	} else {
+		/* Looked up by it once the outside ID is chosen. */
+		call->inside = id;
+	}
 	refcount_inc(&conn->ref);
 	list_add_tail(&call->node, &conn->calls);
 	conn->ncalls++;
@@ -497,6 +518,7 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 	s->server = vpnpt_pptp_server(conn);
 	s->public = vpnpt_pptp_public(conn);
 	call->session = s;
+	vpnpt_pptp_call_ids(call);
 	if (vpnpt_session_insert(x->net, s)) {
 		/* Refused (counted) or no memory; the table freed @s. */
 		list_del(&call->node);
@@ -507,18 +529,6 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 	}
 	call->session_id = s->id;
 	return call;
-}
-
-/* The session's identifiers follow the call's; called with conn->lock. */
-static void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call)
-{
-	struct vpnpt_session *s = call->session;
-
-	if (!s)
-		return;
-	s->ids.pptp.call_id_inside = call->inside;
-	s->ids.pptp.call_id_outside = call->outside;
-	s->ids.pptp.peer_call_id = call->peer;
 }
 
 /* Give a call its inside ID and choose its outside one. */
@@ -819,7 +829,7 @@ vpnpt_pptp_call_for_out(struct vpnpt_pptp_ctx *x, u16 type, u16 id,
 	if (call || (type != VPNPT_PPTP_OCRQ && type != VPNPT_PPTP_ICRP))
 		return call;
 	if (type == VPNPT_PPTP_OCRQ) {
-		call = vpnpt_pptp_call_new(x, VPNPT_PPTP_CALL_OUT_WAIT);
+		call = vpnpt_pptp_call_new(x, VPNPT_PPTP_CALL_OUT_WAIT, id);
 	} else if (avail >= 16) {
 		/* ICRP answers the ICRQ whose Call ID it carries as peer's. */
 		call = vpnpt_pptp_by_peer(conn, vpnpt_get_be16(data + 14));
@@ -978,12 +988,7 @@ static void vpnpt_pptp_track(struct vpnpt_pptp_ctx *x,
 	case VPNPT_PPTP_ICRQ:
 		if (orig || vpnpt_pptp_by_peer(conn, m->call_id))
 			break;
-		call = vpnpt_pptp_call_new(x, VPNPT_PPTP_CALL_IN_WAIT);
-		if (!call)
-			break;
-		call->peer = m->call_id;
-		call->have_peer = true;
-		vpnpt_pptp_call_ids(call);
+		vpnpt_pptp_call_new(x, VPNPT_PPTP_CALL_IN_WAIT, m->call_id);
 		break;
 	case VPNPT_PPTP_CCRQ:
 		call = orig ? vpnpt_pptp_by_inside(conn, m->call_id) : NULL;
