@@ -7,7 +7,7 @@
 # segmentation and enhanced GRE through the masquerading router, and each
 # end reports what arrived after the router's NAT.
 #
-#   c1  10.99.0.11, 10.99.1.1-8 --+
+#   c1  10.99.0.11, 10.99.1.1-15 -+
 #   c2  10.99.0.12  ------------ +-- br0 [vpnpt-pptp, masquerade] wan --- vpnpt-s
 #   c3  10.99.0.13  ------------ +      vpnpt-r       203.0.113.1       203.0.113.2
 #   (fake PNSes; raw GRE sockets)                                  (fake PAC :1723;
@@ -20,8 +20,13 @@
 # right key at the right client; CDN, CCRQ, StopCCRQ and TCP close end
 # calls with no session or expectation left; a refused OCRP; hostile
 # messages counted as parse errors while the connection keeps working; a
-# TCP retransmission and a repeated OCRQ do not make a second call; all of
-# it again with the kernel's nf_conntrack_pptp loaded beside vpnpt.
+# TCP retransmission and a repeated OCRQ do not make a second call, nor
+# does a burst of 20 OCRQs whose first segment is resent after the rest;
+# a client that is routed without NAT and one behind plain SNAT; session
+# events; all of it again with the kernel's nf_conntrack_pptp loaded beside
+# vpnpt; with it, live calls ended by vpnptctl flush, by deleting the
+# control connection's conntrack entry and by switching pptp off (GRE then
+# blocked and counted), and new calls afterwards.
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
@@ -36,7 +41,7 @@ on_exit vpnpt_unload
 # The first part runs without the kernel's PPTP helper; the last with it.
 rmmod nf_nat_pptp nf_conntrack_pptp 2>/dev/null
 topo_create 3 || { tap_not_ok "topology"; tap_done; }
-for ((i = 1; i <= 8; i++)); do
+for ((i = 1; i <= 15; i++)); do
 	nsx "$(client_ns 1)" ip addr add "10.99.1.$i/$LAN_PREFIX" dev eth0
 done
 vpnpt_load || { tap_not_ok "load"; tap_done; }
@@ -62,6 +67,18 @@ nsess_is() { [ "$(nsess "$1")" = "$2" ]; }
 calls() { pt calls "$1"; }
 nup() { pt nsess - established; }
 parse_errors() { pt perr; }
+# events CLIENT : its PPTP session events since the last call (all clients'
+#   are consumed), "new|del STATE inside outside peer;..." in order
+events() { pt events "$1"; }
+# sorted_events CLIENT : the same, sorted (flush order is the table's)
+sorted_events() { events "$1" | tr ';' '\n' | sort | paste -sd';'; }
+# sess_events EVENT CLIENT : what EVENT ("new" or "del") would be for each of
+#   the client's sessions now, sorted
+sess_events() {
+	sess "$2" | tr ';' '\n' | awk -v e="$1" '{print e, $4, $1, $2, $3}' | sort | paste -sd';'
+}
+# gre_flows CLIENT : GRE conntrack entries from that client
+gre_flows() { nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep -c "src=$1 " || true; }
 nexp() { nsx $NS_ROUTER conntrack -L expect 2>/dev/null | grep -c 'proto=47' || true; }
 # gre_both WHAT CONN INSIDE CLIENT : GRE each way for a call
 gre_both() {
@@ -124,6 +141,47 @@ check_eq "... each client's session has the ID its PAC saw" "$o2 $o3" \
 gre_both "collision, client 2" x2 0x0c0c "$C2"
 gre_both "collision, client 3" x3 0x0c0c "$C3"
 
+# --- without NAT: a LAN address routed to the server, not masqueraded --------------
+# Call IDs pass as the client chose them (outside = inside) and GRE is still
+# expected both ways. The control segments arrive with their payload in page
+# fragments: the helper must read them as such.
+NONAT=10.99.1.9
+nsx $NS_ROUTER nft insert rule ip vpnpt_test_nat postrouting ip saddr $NONAT return
+nsx $NS_SERVER ip route add $NONAT/32 via $ROUTER_WAN
+R=$(pp subscribe)
+check_eq "subscribed to vpnpt's events" true "$(jv .ok)"
+R=$(pp connect n "$(client_ns 1)" $NONAT $PAC)
+check_eq "not NATed: the PAC sees the client's own address" "$NONAT" "$(jv '.pac_sees | split(":")[0]')"
+R=$(pp send n sccrq ocrq:call=0x0e01 ocrq:call=0x0e02)
+check_eq "not NATed: the OCRQs reach the PAC with the client's Call IDs" "3585 3586" \
+	"$(jv '[.pac_got[] | select(.type == "ocrq") | .call] | sort | join(" ")')"
+check_eq "... both calls up, outside = inside, as both ends saw them" \
+	"$(calls n)" "$(sess $NONAT)"
+check_eq "... and the session table has them (not empty)" 2 "$(pt nsess $NONAT established)"
+for id in 0x0e01 0x0e02; do
+	check_eq "not NATed, call $id: GRE both ways with the right keys" \
+		"$NONAT true $NONAT $((id))" "$(pt gre n $id)"
+done
+check_eq "... two expectations per call" $((2 * $(nup))) "$(nexp)"
+
+# --- plain SNAT instead of masquerade --------------------------------------------
+SNAT=10.99.1.10
+nsx $NS_ROUTER nft insert rule ip vpnpt_test_nat postrouting ip saddr $SNAT \
+	oifname wan snat to $PUBLIC
+R=$(pp connect s "$(client_ns 1)" $SNAT $PAC)
+check_eq "SNAT: the PAC sees the public address" "$PUBLIC" "$(jv '.pac_sees | split(":")[0]')"
+# The same inside IDs as client 1's masqueraded calls to the same server.
+R=$(pp send s sccrq ocrq:call=0x0a01 ocrq:call=0x0a02)
+check_eq "SNAT: both calls up, as both ends saw them" "$(calls s)" "$(sess $SNAT)"
+ids_of() { sess "$1" | tr ';' '\n' | cut -d' ' -f2; }
+check_eq "... their outside IDs differ from the masqueraded client's" "" \
+	"$(printf '%s\n' "$(ids_of "$C1")" "$(ids_of $SNAT)" | sort | uniq -d)"
+gre_both "SNAT call 0x0a01" s 0x0a01 $SNAT
+gre_both "SNAT call 0x0a02" s 0x0a02 $SNAT
+check_eq "events: an OCRQ announces a new session with its inside ID, the OCRP its establishment" \
+	"new new 2561 0 0;new new 2562 0 0;$(sess_events new $SNAT)" \
+	"$(events $SNAT)"
+
 # --- PAC-initiated call ----------------------------------------------------------------------
 R=$(pp connect d "$(client_ns 1)" 10.99.1.2 $PAC)
 R=$(pp send d sccrq)
@@ -142,6 +200,9 @@ R=$(pp send d from=pac cdn:call=0x5d01)
 check_eq "CDN from the PAC reaches the PNS" cdn "$(jv '.pns_got[0].type')"
 check_eq "CDN ends the call" 0 "$(nsess 10.99.1.2)"
 check_eq "... and its expectations" $((2 * $(nup))) "$(nexp)"
+check_eq "events: ICRQ (the PAC's Call ID), ICRP (up), CDN (ended)" \
+	"new new 0 0 23809;new established 3341 $oi 23809;del established 3341 $oi 23809" \
+	"$(events 10.99.1.2)"
 R=$(pp send a ccrq:call=0x0a03)
 check_eq "CCRQ answered by CDN" cdn "$(jv '.pns_got[0].type')"
 check_eq "CCRQ+CDN end that call only" "2561 2562" "$(sess "$C1" | tr ';' '\n' | cut -d' ' -f1 | xargs)"
@@ -210,6 +271,33 @@ for v in "head 20 60-100 100 0x0a0a 10.99.1.6" "tail 5 200-230 300 0x0b0b 10.99.
 	gre_both "call whose OCRQ $1 was retransmitted" "r$1" "$5" "$6"
 done
 
+# A burst of 20 OCRQs (40 rewritten bytes): 8 in one segment (IP length
+# 1396), then the other 12 in one write, without waiting for an ACK. The
+# first segment is lost after the router and resent after the rest has
+# passed it (the client's socket handles the server's duplicate ACKs only
+# once that write is out). The resent copy must carry the outside IDs of
+# all its calls.
+R=$(pp connect rb "$(client_ns 1)" 10.99.1.11 $PAC)
+R=$(pp send rb sccrq)
+nsx $NS_SERVER nft -f - <<END
+table ip pptp_drop {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport 1723 ip length 1300-1450 quota until 1500 bytes counter drop
+	}
+}
+END
+msgs=()
+for ((i = 1; i <= 20; i++)); do msgs+=("ocrq:call=$((0x3000 + i))"); done
+R=$(pp send rb cut=1344 burst=1 "${msgs[@]}")
+check "burst of 20 OCRQs: the server dropped its first segment once" dropped_once
+nsx $NS_SERVER nft delete table ip pptp_drop
+check_eq "... the PAC got 20 OCRQs" 20 "$(jv '[.pac_got[] | select(.type == "ocrq")] | length')"
+check_eq "... 20 calls up" 20 "$(pt nsess 10.99.1.11 established)"
+check_eq "... each with the outside ID the PAC got, also those resent" "$(calls rb)" "$(sess 10.99.1.11)"
+gre_both "first call of the burst" rb 0x3001 10.99.1.11
+gre_both "last call of the burst" rb 0x3014 10.99.1.11
+
 # --- hostile input --------------------------------------------------------------------------
 R=$(pp connect f "$(client_ns 1)" 10.99.1.3 $PAC)
 R=$(pp send f sccrq ocrq:call=0x0f01)
@@ -257,14 +345,94 @@ else
 	tap_not_ok "nf_conntrack_pptp cannot be loaded"
 fi
 
+# --- the control connection's conntrack entry deleted with live calls ---------------------
+R=$(pp connect cd "$(client_ns 1)" 10.99.1.8 $PAC)
+R=$(pp send cd sccrq ocrq:call=0x0d21 ocrq:call=0x0d22)
+check_eq "conntrack -D: two calls up" 2 "$(pt nsess 10.99.1.8 established)"
+gre_both "conntrack -D: a call's GRE" cd 0x0d21 10.99.1.8
+check_eq "... its flow is tracked" 1 "$(gre_flows 10.99.1.8)"
+dels=$(sess_events del 10.99.1.8)
+events - >/dev/null
+check "conntrack -D of the control connection" \
+	nsx $NS_ROUTER conntrack -D -p tcp -s 10.99.1.8 --dport 1723
+check "... ends its calls" wait_until 5 nsess_is 10.99.1.8 0
+check_eq "... and their expectations" $((2 * $(nup))) "$(nexp)"
+check_eq "... and their GRE flow" 0 "$(gre_flows 10.99.1.8)"
+check_eq "... a session_del event for each call" "$dels" "$(sorted_events 10.99.1.8)"
+# The connection goes on: its next segment makes a new entry (picked up
+# mid-stream, not parsed); the helper follows the stream from there on.
+R=$(pp send cd echorq)
+check_eq "... the connection goes on" echorp "$(jv '.pns_got[0].type')"
+R=$(pp send cd ocrq:call=0x0d23)
+check_eq "... and a new call on it is rewritten" \
+	"3363 $(jv .pac_got[0].call) $(jv .pns_got[0].call) established" "$(sess 10.99.1.8)"
+gre_both "call after conntrack -D" cd 0x0d23 10.99.1.8
+
 # --- everything ends --------------------------------------------------------------------------
-for c in a d g f rhead rtail k1 k2; do pp close $c >/dev/null; done
+for c in a d g f rhead rtail k1 k2 n s rb cd; do pp close $c >/dev/null; done
 check "no PPTP session left" wait_until 10 nsess_is - 0
 check_eq "... also for vpnptctl" 0 "$(nsx $NS_ROUTER "$CTL" -j sessions | jq length)"
 check_eq "no GRE expectation left" 0 "$(nexp)"
 check "no vpnpt GRE flow left" wait_until 5 sh -c \
 	"! nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep -q 203.0.113"
 check_eq "stats: no session active" 0 "$(nsx $NS_ROUTER "$CTL" -j stats | jq .pptp.sessions_active)"
+
+# --- vpnptctl flush with live calls ---------------------------------------------------------
+R=$(pp connect fl "$(client_ns 1)" 10.99.1.12 $PAC)
+R=$(pp send fl sccrq ocrq:call=0x0f0f ocrq:call=0x0f10)
+check_eq "flush: two calls up on a connection" 2 "$(pt nsess 10.99.1.12 established)"
+check_eq "... GRE of one of them, and its flow" "$PUBLIC true 10.99.1.12 3855 1" \
+	"$(pt gre fl 0x0f0f) $(gre_flows 10.99.1.12)"
+n=$(nsess)
+dels=$(sess_events del 10.99.1.12)
+events - >/dev/null
+check_eq "vpnptctl flush pptp: the live PPTP calls flushed" "2 $n" \
+	"$n $(nsx $NS_ROUTER "$CTL" -j flush pptp | jq .flushed)"
+check_eq "... no session left" 0 "$(nsess)"
+check_eq "... no expectation left" 0 "$(nexp)"
+check "... no vpnpt GRE flow left" wait_until 5 sh -c \
+	"! nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep -q 203.0.113"
+check_eq "... a session_del event for each call" "$dels" "$(sorted_events 10.99.1.12)"
+# A flush also deletes the PPTP conntrack entries: as after conntrack -D,
+# the connection's next segment is picked up in mid-stream.
+R=$(pp send fl echorq)
+check_eq "... the connection goes on" echorp "$(jv '.pns_got[0].type')"
+R=$(pp send fl ocrq:call=0x0f11)
+check_eq "after the flush, a new call on the same connection is rewritten" \
+	"3857 $(jv .pac_got[0].call) $(jv .pns_got[0].call) established" "$(sess 10.99.1.12)"
+gre_both "call after the flush" fl 0x0f11 10.99.1.12
+R=$(pp close fl)
+check "... which ends with its connection" wait_until 10 nsess_is - 0
+
+# --- the pptp switch off with live calls, and on again ------------------------------------
+R=$(pp connect w1 "$(client_ns 1)" 10.99.1.13 $PAC)
+R=$(pp connect w2 "$(client_ns 1)" 10.99.1.14 $PAC)
+R=$(pp send w1 sccrq ocrq:call=0x0e11 ocrq:call=0x0e12)
+R=$(pp send w2 sccrq ocrq:call=0x0e11)
+check_eq "switch: three calls up on two connections" 3 "$(nup)"
+gre_both "switch: a call's GRE before" w1 0x0e11 10.99.1.13
+dels=$(sess_events del 10.99.1.13)
+events - >/dev/null
+d0=$(pt stat dropped_disabled)
+check "vpnptctl disable pptp with live calls" nsx $NS_ROUTER "$CTL" disable pptp
+check_eq "pptp off: no session left" 0 "$(nsess)"
+check_eq "... no expectation left" 0 "$(nexp)"
+check_eq "... no GRE flow left" "0 0" "$(gre_flows 10.99.1.13) $(gre_flows 10.99.1.14)"
+check_eq "... a session_del event for each call" "$dels" "$(sorted_events 10.99.1.13)"
+check_eq "... GRE of a call that was up reaches neither end" "None false None None" \
+	"$(pt gre w1 0x0e11)"
+# The client's GRE is forwarded, so dropped and counted; the server's, to
+# the public address with no NAT mapping left, is the router's own.
+check_eq "... the client's GRE counted as dropped" $((d0 + 1)) "$(pt stat dropped_disabled)"
+check "vpnptctl enable pptp" nsx $NS_ROUTER "$CTL" enable pptp
+R=$(pp connect w3 "$(client_ns 1)" 10.99.1.15 $PAC)
+R=$(pp send w3 sccrq ocrq:call=0x0e13)
+check_eq "pptp on again: a new connection's call is up, as both ends see it" \
+	"$(calls w3)" "$(sess 10.99.1.15)"
+gre_both "pptp on again" w3 0x0e13 10.99.1.15
+R=$(pp close w3)
+check "... and ends with its connection" wait_until 10 nsess_is - 0
+check_eq "... leaving no expectation" 0 "$(nexp)"
 check "tool ran without errors" test ! -s "$D/tool.err"
 nsx $NS_ROUTER nft delete table ip vpnpt
 check "rmmod vpnpt (no reference left behind)" wait_until 20 rmmod vpnpt

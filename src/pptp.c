@@ -142,9 +142,12 @@ struct vpnpt_pptp_split {
  * Bytes vpnpt rewrote, by sequence number, per direction: a retransmission
  * carries the original bytes again, however TCP cuts it, and gets the same
  * rewrite from here. The most recent ones are kept; TCP only resends what
- * is not yet acknowledged.
+ * is not yet acknowledged. Room for two Call ID fields per call a connection
+ * may carry: a client's OCRQ and CCRQ for every call, or a server's OCRP and
+ * one more, all sent at once and all unacknowledged, are still rewritten
+ * when they come again.
  */
-#define VPNPT_PPTP_LOG	32
+#define VPNPT_PPTP_LOG	(2 * 2 * VPNPT_PPTP_MAX_CALLS)
 
 /**
  * struct vpnpt_pptp_wlog - recently rewritten bytes of one direction
@@ -156,8 +159,8 @@ struct vpnpt_pptp_split {
 struct vpnpt_pptp_wlog {
 	u32 seq[VPNPT_PPTP_LOG];
 	u8 val[VPNPT_PPTP_LOG];
-	u8 n;
-	u8 next;
+	u16 n;
+	u16 next;
 };
 
 /**
@@ -205,6 +208,13 @@ struct vpnpt_pptp_ctdata {
 	u8 unused[8];
 	void *core_keymap[IP_CT_DIR_MAX];
 };
+
+/*
+ * In @conn once the entry's destroy callback has run: a packet that still
+ * holds the dying entry must not give it a new connection, which nothing
+ * would free.
+ */
+#define VPNPT_PPTP_CONN_GONE	((struct vpnpt_pptp_conn *)1)
 
 /* A GRE flow's helper data: whose packets it carries. */
 struct vpnpt_pptp_gredata {
@@ -360,11 +370,13 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_of(const struct nf_conn *ct)
 {
 	struct vpnpt_pptp_ctdata *d;
 	struct nf_conn_help *help = nfct_help(ct);
+	struct vpnpt_pptp_conn *conn;
 
 	if (!help)
 		return NULL;
 	d = (struct vpnpt_pptp_ctdata *)help->data;
-	return READ_ONCE(d->conn);
+	conn = READ_ONCE(d->conn);
+	return conn == VPNPT_PPTP_CONN_GONE ? NULL : conn;
 }
 
 static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
@@ -376,6 +388,8 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
 	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(net);
 	int dir;
 
+	if (conn == VPNPT_PPTP_CONN_GONE)
+		return NULL;
 	if (conn)
 		return conn;
 	/* Only entries in the table get a destroy callback that frees it. */
@@ -397,9 +411,9 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
 
 	old = cmpxchg(&d->conn, NULL, conn);
 	if (old) {
-		/* The other direction's first segment won. */
+		/* The other direction's first segment won, or the entry died. */
 		kfree(conn);
-		return old;
+		return old == VPNPT_PPTP_CONN_GONE ? NULL : old;
 	}
 	spin_lock_bh(&pn->lock);
 	list_add(&conn->node, &pn->conns);
@@ -442,13 +456,27 @@ vpnpt_pptp_find(struct vpnpt_pptp_conn *conn, int which, u16 id)
 #define vpnpt_pptp_by_outside(conn, id)	vpnpt_pptp_find(conn, 1, id)
 #define vpnpt_pptp_by_peer(conn, id)	vpnpt_pptp_find(conn, 2, id)
 
+/* The session's identifiers follow the call's; called with conn->lock. */
+static void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call)
+{
+	struct vpnpt_session *s = call->session;
+
+	if (!s)
+		return;
+	s->ids.pptp.call_id_inside = call->inside;
+	s->ids.pptp.call_id_outside = call->outside;
+	s->ids.pptp.peer_call_id = call->peer;
+}
+
 /*
- * A new call with its session. Called with conn->lock held; the call is in
- * the connection's list before its session is in the table, where a flush
- * could destroy it at once (waiting for the lock).
+ * A new call with its session. @id is the client's Call ID of an outgoing
+ * call, the server's of an incoming one: the session's start is announced
+ * with it. Called with conn->lock held; the call is in the connection's list
+ * before its session is in the table, where a flush could destroy it at
+ * once (waiting for the lock).
  */
 static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
-						   u8 state)
+						   u8 state, u16 id)
 {
 	struct vpnpt_pptp_conn *conn = x->conn;
 	struct vpnpt_pptp_call *call;
@@ -473,6 +501,13 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 	}
 	call->conn = conn;
 	call->state = state;
+	if (state == VPNPT_PPTP_CALL_IN_WAIT) {
+		call->peer = id;
+		call->have_peer = true;
+	} else {
+		/* Looked up by it once the outside ID is chosen. */
+		call->inside = id;
+	}
 	refcount_inc(&conn->ref);
 	list_add_tail(&call->node, &conn->calls);
 	conn->ncalls++;
@@ -483,6 +518,7 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 	s->server = vpnpt_pptp_server(conn);
 	s->public = vpnpt_pptp_public(conn);
 	call->session = s;
+	vpnpt_pptp_call_ids(call);
 	if (vpnpt_session_insert(x->net, s)) {
 		/* Refused (counted) or no memory; the table freed @s. */
 		list_del(&call->node);
@@ -493,18 +529,6 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 	}
 	call->session_id = s->id;
 	return call;
-}
-
-/* The session's identifiers follow the call's; called with conn->lock. */
-static void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call)
-{
-	struct vpnpt_session *s = call->session;
-
-	if (!s)
-		return;
-	s->ids.pptp.call_id_inside = call->inside;
-	s->ids.pptp.call_id_outside = call->outside;
-	s->ids.pptp.peer_call_id = call->peer;
 }
 
 /* Give a call its inside ID and choose its outside one. */
@@ -805,7 +829,7 @@ vpnpt_pptp_call_for_out(struct vpnpt_pptp_ctx *x, u16 type, u16 id,
 	if (call || (type != VPNPT_PPTP_OCRQ && type != VPNPT_PPTP_ICRP))
 		return call;
 	if (type == VPNPT_PPTP_OCRQ) {
-		call = vpnpt_pptp_call_new(x, VPNPT_PPTP_CALL_OUT_WAIT);
+		call = vpnpt_pptp_call_new(x, VPNPT_PPTP_CALL_OUT_WAIT, id);
 	} else if (avail >= 16) {
 		/* ICRP answers the ICRQ whose Call ID it carries as peer's. */
 		call = vpnpt_pptp_by_peer(conn, vpnpt_get_be16(data + 14));
@@ -964,12 +988,7 @@ static void vpnpt_pptp_track(struct vpnpt_pptp_ctx *x,
 	case VPNPT_PPTP_ICRQ:
 		if (orig || vpnpt_pptp_by_peer(conn, m->call_id))
 			break;
-		call = vpnpt_pptp_call_new(x, VPNPT_PPTP_CALL_IN_WAIT);
-		if (!call)
-			break;
-		call->peer = m->call_id;
-		call->have_peer = true;
-		vpnpt_pptp_call_ids(call);
+		vpnpt_pptp_call_new(x, VPNPT_PPTP_CALL_IN_WAIT, m->call_id);
 		break;
 	case VPNPT_PPTP_CCRQ:
 		call = orig ? vpnpt_pptp_by_inside(conn, m->call_id) : NULL;
@@ -1048,7 +1067,12 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	x.conn = vpnpt_pptp_conn_get(ct);
 	if (!x.conn)
 		return NF_ACCEPT;
-	if (x.conn->nat && skb_ensure_writable(skb, skb->len))
+	/*
+	 * The payload is parsed in place: it must be linear, and writable
+	 * when Call IDs are rewritten. Control segments are few and small.
+	 */
+	if (x.conn->nat ? skb_ensure_writable(skb, skb->len) :
+			  skb_linearize(skb))
 		return NF_DROP;
 	x.th = (struct tcphdr *)(skb->data + protoff);
 	x.payload = skb->data + doff;
@@ -1104,9 +1128,9 @@ static void vpnpt_pptp_destroy(struct nf_conn *ct)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 	struct vpnpt_pptp_ctdata *d = (struct vpnpt_pptp_ctdata *)help->data;
-	struct vpnpt_pptp_conn *conn = xchg(&d->conn, NULL);
+	struct vpnpt_pptp_conn *conn = xchg(&d->conn, VPNPT_PPTP_CONN_GONE);
 
-	if (!conn)
+	if (!conn || conn == VPNPT_PPTP_CONN_GONE)
 		return;
 	spin_lock_bh(&conn->lock);
 	conn->dead = true;
@@ -1187,19 +1211,27 @@ static void vpnpt_pptp_expected(struct nf_conn *ct,
 	}
 }
 
-/* Each GRE packet of a call counts for its session. */
+/*
+ * Each GRE packet of a call counts for its session. A flow whose call has
+ * ended is not passed: its first packet can race with the end of the call,
+ * whose teardown cannot find a flow that is not yet in the table (nor can
+ * vpnpt_pptp_expected() find a call that has already gone). Such a flow is
+ * never confirmed, or ends with its next packet.
+ */
 static int vpnpt_pptp_gre_help(struct sk_buff *skb, unsigned int protoff,
 			       struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
 	const struct vpnpt_pptp_gredata *gd = nfct_help_data(ct);
-	struct vpnpt_session *s;
+	struct vpnpt_session *s = NULL;
 
-	if (!gd->session_id)
-		return NF_ACCEPT;
-	s = vpnpt_session_find_rcu(nf_ct_net(ct), gd->session_id);
-	if (s)
-		vpnpt_session_seen(s, CTINFO2DIR(ctinfo) ^ gd->reversed,
-				   skb->len);
+	if (gd->session_id)
+		s = vpnpt_session_find_rcu(nf_ct_net(ct), gd->session_id);
+	if (!s) {
+		if (nf_ct_is_confirmed(ct))
+			nf_ct_kill(ct);
+		return NF_DROP;
+	}
+	vpnpt_session_seen(s, CTINFO2DIR(ctinfo) ^ gd->reversed, skb->len);
 	return NF_ACCEPT;
 }
 

@@ -19,11 +19,13 @@ Commands (words; KEY=VALUE options; ids in decimal or 0x hex):
                               brought are sent together, in one segment.
   connect NAME NS SRC DST     fake PNS: a control connection from SRC (in NS)
                               to DST:1723; waits until the PAC accepted it
-  send NAME [from=pns|pac] [cut=A,B..] [expect=N] MSG...
+  send NAME [from=pns|pac] [cut=A,B..] [burst=1] [expect=N] MSG...
                               send the messages, concatenated, cut into
                               segments at the byte offsets given (each
                               segment is sent once the previous one is
-                              acknowledged, so each is one TCP segment); then
+                              acknowledged, so each is one TCP segment;
+                              burst=1: once the previous one has left,
+                              without waiting for its ACK); then
                               wait until the other end has all of them and,
                               from the PNS, until the PAC's replies are back
                               (expect=N: wait for N replies instead)
@@ -49,6 +51,14 @@ Commands (words; KEY=VALUE options; ids in decimal or 0x hex):
                               client's sessions, sorted
   nsess [CLIENT|-] [STATE]    text: how many sessions
   perr                        text: the PPTP parse_errors counter
+  stat NAME                   text: the PPTP counter NAME (e.g.
+                              dropped_disabled)
+  subscribe                   listen to vpnpt's events group in vpnpt-r
+  events [CLIENT|-] [wait=S]  the PPTP session events received since the
+                              last "events" (waiting S seconds, default 1,
+                              after the last one); text: "EVENT STATE
+                              inside outside peer;..." in order, EVENT
+                              new or del
   scale NS CONNS CALLS [file=F]  CONNS connections from CONNS addresses of NS
                               (10.99.2.1 on, see addr()), CALLS calls in all,
                               the same inside IDs on every connection; GRE
@@ -71,6 +81,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 MAGIC = 0x1A2B3C4D
 PORT = 1723
 TIOCOUTQ = 0x5411
+SIOCOUTQNSD = 0x894B
 IP_PKTINFO = 8
 CLONE_NEWNET = 0x40000000
 
@@ -273,6 +284,8 @@ class Tool:
         self.token = 1
         self.genl = {}
         self.scale_conns = []
+        self.events = None
+        self.ev_got = []
 
     # sockets ---------------------------------------------------------------
     def raw_sock(self, ns):
@@ -389,14 +402,18 @@ class Tool:
             self.pump(min(left, 0.05))
         return True
 
-    def transmit(self, end, data, cut=None):
+    def transmit(self, end, data, cut=None, burst=False):
         """Send data, one TCP segment per piece between the cut offsets."""
         edges = [0] + sorted(cut or []) + [len(data)]
         for a, b in zip(edges, edges[1:]):
             if a == b:
                 continue
-            # Each piece leaves alone: wait until the last one is acked.
-            self.wait(lambda: self.outq(end) == 0, 5)
+            # Each piece leaves alone: wait until the last one is acked
+            # (burst: until it has left).
+            if burst:
+                self.wait(lambda: self.outq(end, SIOCOUTQNSD) == 0, 5)
+            else:
+                self.wait(lambda: self.outq(end) == 0, 5)
             self.sendall(end.sock, data[a:b])
         return self.wait(lambda: self.outq(end) == 0, 5)
 
@@ -409,9 +426,10 @@ class Tool:
                 self.pump(0.01)
 
     @staticmethod
-    def outq(end):
+    def outq(end, req=TIOCOUTQ):
+        """Bytes not yet acked (TIOCOUTQ) or not yet sent (SIOCOUTQNSD)."""
         buf = bytearray(4)
-        fcntl.ioctl(end.sock.fileno(), TIOCOUTQ, buf)
+        fcntl.ioctl(end.sock.fileno(), req, buf)
         return struct.unpack("i", buf)[0]
 
     # commands ----------------------------------------------------------------
@@ -470,7 +488,7 @@ class Tool:
         src, dst = (conn.pns, conn.pac) if frm == "pns" else (conn.pac, conn.pns)
         n_src, n_dst = len(src.got), len(dst.got)
         cut = [num(x) for x in opts["cut"].split(",")] if "cut" in opts else None
-        self.transmit(src, data, cut)
+        self.transmit(src, data, cut, opts.get("burst") == "1")
         replies = 0
         for m in msgs:
             t, kw = m.split(":")[0], dict(x.split("=", 1) for x in m.split(":")[1:])
@@ -574,6 +592,36 @@ class Tool:
 
     def c_perr(self):
         return {"text": str(self.c_stats()["stats"]["parse_errors"])}
+
+    def c_stat(self, name):
+        return {"text": str(self.c_stats()["stats"][name])}
+
+    def c_subscribe(self, ns="vpnpt-r"):
+        import vpnpt_nl
+        with InNs(ns):
+            self.events = vpnpt_nl.Events(vpnpt_nl.Genl())
+        self.ev_got = []
+        return {}
+
+    def c_events(self, client="-", *args):
+        """PPTP session events of CLIENT since the last call."""
+        opts = dict(a.split("=", 1) for a in args)
+        wait = float(opts.get("wait", "1"))
+        while True:
+            try:
+                ev = self.events.next(wait)
+            except socket.timeout:
+                break
+            s = ev.get("session")
+            if s and s.get("proto") == "pptp":
+                self.ev_got.append((ev["event"], s))
+        got, self.ev_got = self.ev_got, []
+        mine = [(e, s) for e, s in got if client in ("-", s["client"])]
+        return {"events": [dict(s, event=e) for e, s in mine],
+                "text": ";".join("%s %s %s %s %s" % (
+                    e.replace("session_", ""), STATES[s.get("state", 0)],
+                    s.get("call_id_inside"), s.get("call_id_outside"),
+                    s.get("peer_call_id")) for e, s in mine)}
 
     def c_stats(self, ns="vpnpt-r"):
         import vpnpt_nl
