@@ -699,7 +699,8 @@ static int vpnpt_esp_bind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
 	}
 	WRITE_ONCE(sa->session->public, k->public);
 	WRITE_ONCE(sa->session->ids.ipsec.spi_in, k->spi);
-	WRITE_ONCE(sa->session->state, VPNPT_SESSION_ESTABLISHED);
+	vpnpt_session_set_state(en->net, sa->session,
+				VPNPT_SESSION_ESTABLISHED);
 	return 0;
 }
 

@@ -320,7 +320,8 @@ static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 		     h.exchange == VPNPT_IKEV2_EXCH_IKE_AUTH) ||
 		    (h.version == VPNPT_IKE_V1 &&
 		     (h.flags & VPNPT_IKEV1_FLAG_ENCRYPT)))
-			WRITE_ONCE(s->state, VPNPT_SESSION_ESTABLISHED);
+			vpnpt_session_set_state(net, s,
+						VPNPT_SESSION_ESTABLISHED);
 	}
 	/*
 	 * IKEv2: the response that creates or rekeys Child SAs. IKEv1: the
@@ -477,9 +478,9 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 		break;
 	case VPNPT_NATT_ESP:
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_ESP);
-		if (f && READ_ONCE(f->session->state) == VPNPT_SESSION_NEW &&
-		    !from_client)
-			WRITE_ONCE(f->session->state, VPNPT_SESSION_ESTABLISHED);
+		if (f && !from_client)
+			vpnpt_session_set_state(net, f->session,
+						VPNPT_SESSION_ESTABLISHED);
 		break;
 	case VPNPT_NATT_IKE:
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_IKE);

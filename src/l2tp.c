@@ -403,11 +403,12 @@ static void vpnpt_l2tp_ctrl(struct net *net, struct nf_conn *ct,
 			spin_lock_bh(&ln->lock);
 			if (c->tunnel_id_present) {
 				WRITE_ONCE(t->ptid, c->assigned_tunnel_id);
-				t->s->ids.l2tp.peer_tunnel_id =
-					c->assigned_tunnel_id;
+				WRITE_ONCE(t->s->ids.l2tp.peer_tunnel_id,
+					   c->assigned_tunnel_id);
 			}
 			t->tuple = ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-			WRITE_ONCE(t->s->state, VPNPT_SESSION_ESTABLISHED);
+			vpnpt_session_set_state(net, t->s,
+						VPNPT_SESSION_ESTABLISHED);
 			spin_unlock_bh(&ln->lock);
 		}
 		return;

@@ -176,14 +176,28 @@ struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id)
 	return NULL;
 }
 
+/*
+ * Under the table lock, so that a change is announced once, and never after
+ * the session's SESSION_DEL: a session is unlinked under this lock before
+ * that is sent. (Its SESSION_NEW precedes any change: protocols publish a
+ * session to their lookups only after inserting it.) Changes are rare, one
+ * or two in a session's life, and an unchanged state returns before the
+ * lock, so no packet takes it.
+ */
 void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 			     enum vpnpt_session_state state)
 {
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+
 	if (READ_ONCE(s->state) == state)
 		return;
-	WRITE_ONCE(s->state, state);
-	if (!hlist_unhashed(&s->hnode))
-		vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+	spin_lock_bh(&t->lock);
+	if (s->state != state) {
+		WRITE_ONCE(s->state, state);
+		if (!hlist_unhashed(&s->hnode))
+			vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+	}
+	spin_unlock_bh(&t->lock);
 }
 
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)

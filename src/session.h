@@ -126,7 +126,10 @@ void vpnpt_session_seen(struct vpnpt_session *s, int dir, unsigned int len);
  */
 struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id);
 
-/* Set a session's state; announced like a new session when it changes. */
+/*
+ * Set a session's state; announced like a new session when it changes.
+ * Any context; takes the table's lock when the state changes.
+ */
 void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 			     enum vpnpt_session_state state);
 
