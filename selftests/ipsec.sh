@@ -14,7 +14,9 @@
 # Without vpnpt only the first client's tunnel works (the reply tuples of
 # the ESP flows clash). With vpnpt every tunnel works, each client's ESP is
 # in its own conntrack zone and the session dump shows the exact SPIs; a
-# rekey under traffic loses nothing; idle SAs expire; one-way SAs pass.
+# rekey under traffic loses nothing; idle SAs expire; one-way SAs pass; the
+# events announce each SA's states and end exactly; an admin's own zone is
+# respected; an SA the server uses first is bound by IKE evidence.
 # (Hostile input, caps, switches, rmmod: ipsec_hostile.sh.)
 . "$(dirname "$0")/lib.sh"
 
@@ -136,5 +138,86 @@ check "one-way SA: listed with its outbound SPI and no inbound SPI" oneway_liste
 for ((i = 1; i <= N; i++)); do
 	check "one-way SA: client $i's tunnel unaffected" tunnel_up $i
 done
+
+# --- events: each SA announced new, established, then gone --------------------------
+srv_start nl $NS_ROUTER $NL batch
+srv nl flush esp >/dev/null
+srv nl subscribe >/dev/null
+for i in 1 2; do
+	check "events: client $i's tunnel comes up again after a flush" tunnel_up $i
+done
+srv nl flush esp >/dev/null
+# "EVENT STATE CLIENT SPI_OUT SPI_IN" of the next event; fails after 5 s without.
+next_ev() {
+	srv nl next-event "${1:-5}" "|" event session.proto session.state \
+		session.client session.spi_out session.spi_in
+}
+evs=
+for k in 1 2 3 4 5 6; do evs+="$(next_ev)"$'\n'; done
+ups=$(printf '%s' "$evs" | head -4)
+dels=$(printf '%s' "$evs" | tail -2 | sort)
+ev() { echo "$1 esp $2 $(client_addr $3) $4 $5"; }
+check_eq "events: each SA new on its first packet, established when bound" \
+	"$(ev session_new 0 1 "$(spi_x 1 1)" 0x00000000)
+$(ev session_new 1 1 "$(spi_x 1 1)" "$(spi_y 1 1)")
+$(ev session_new 0 2 "$(spi_x 2 1)" 0x00000000)
+$(ev session_new 1 2 "$(spi_x 2 1)" "$(spi_y 2 1)")" "$ups"
+check_eq "events: each SA's end announced once, after it came up" \
+	"$(ev session_del 1 1 "$(spi_x 1 1)" "$(spi_y 1 1)")
+$(ev session_del 1 2 "$(spi_x 2 1)" "$(spi_y 2 1)")" "$dels"
+check_fail "events: no other event" next_ev 2
+
+# --- an admin's own zone comes first ----------------------------------------------
+# The admin puts client 1's ESP (both ways) in zone 7 in the raw table:
+# vpnpt leaves those packets alone (they carry a template already).
+nsx $NS_ROUTER nft -f - <<-END
+	table ip adminzone {
+		chain raw {
+			type filter hook prerouting priority raw; policy accept;
+			ip saddr $(client_addr 1) ip protocol esp ct zone set 7
+			ip saddr $SRV esp spi $(spi_y 1 1) ct zone set 7
+		}
+	}
+END
+on_exit "ip netns exec $NS_ROUTER nft delete table ip adminzone"
+for i in 1 2; do
+	check "admin zone: client $i's tunnel works" tunnel_up $i
+done
+check "admin zone: client 1's ESP tracked both ways in the admin's zone 7" \
+	ct_in_zone "$(client_addr 1)" 7
+check_eq "admin zone: no session for client 1, client 2's SA bound as before" \
+	"$(client_addr 2) $(spi_x 2 1) $(spi_y 2 1)" "$(esp_sessions)"
+
+# --- an SA the server uses first: bound by IKE evidence, inbound only --------------------
+# Client 2's IKE (through the helper) completes a Child SA; the server then
+# sends on a new SPI before client 2 has sent on its own new one. The SPI is
+# bound to client 2 alone, as an inbound-only SA whose parent is that IKE
+# session, and its packets reach client 2 (its zone's ESP entry).
+vpnpt_setup >/dev/null
+on_exit "ip netns exec $NS_ROUTER nft delete table ip vpnpt"
+nsx "$(client_ns 2)" nft -f - <<-END
+	table ip espin { counter c {}
+		chain input { type filter hook input priority 0; esp spi 0x0b000302 counter name c; }
+	}
+END
+nsx "$(client_ns 2)" $TOOL send-ike $SRV init --sport 500
+nsx $NS_SERVER $TOOL send-ike $PUB auth-resp --sport 500
+ike=$(srv nl dump-sessions ike "|" 0.state 0.client 0.id)
+check_eq "inbound first: client 2's IKE session established by the IKE_AUTH response" \
+	"1 $(client_addr 2)" "${ike% *}"
+nsx $NS_SERVER $TOOL send-esp $PUB --spi 0x0b000302 --count 3
+# "CLIENT SPI_OUT STATE PARENT" of each session holding the new SPI.
+inb() {
+	srv nl dump-sessions esp | python3 -c '
+import json, sys
+for s in json.load(sys.stdin):
+    if s["spi_in"] == "0x0b000302":
+        print(s["client"], s["spi_out"], s["state"], s.get("parent"))'
+}
+c2_rx() { nsx "$(client_ns 2)" nft list counter ip espin c | awk '/packets/ { print $2 }'; }
+c2_got() { [ "$(c2_rx)" = "$1" ]; }
+check "inbound first: the server's 3 packets reached client 2" wait_until 5 c2_got 3
+check_eq "inbound first: the new SPI bound to client 2 only, inbound only, under its IKE session" \
+	"$(client_addr 2) 0x00000000 1 ${ike##* }" "$(inb)"
 
 tap_done

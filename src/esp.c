@@ -446,18 +446,27 @@ static void vpnpt_esp_destroy(struct net *net, struct vpnpt_session *s)
  * Under the lock: a new SA of @client towards @server, in the session table
  * (whose caps apply) and the SA tables: outbound SPI @spi_out (0: none),
  * bound to inbound @in (NULL: not yet). NULL when refused.
+ *
+ * The session is inserted first: an SA is published to the lock-free
+ * lookups only once it is accepted, so a packet never finds a refused SA
+ * (nor its freed session). If publishing then fails, the session is in the
+ * table but no SA refers to it: it is returned in *@orphan, for the caller
+ * to remove once it dropped the lock (the session's destroy takes it), in
+ * the same RCU read-side section.
  */
 static struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 					     struct vpnpt_esp_net *en,
 					     __be32 client, __be32 server,
 					     __be32 spi_out,
 					     const struct vpnpt_esp_in_key *in,
-					     u64 parent)
+					     u64 parent,
+					     struct vpnpt_session **orphan)
 {
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct vpnpt_session *s;
 	struct vpnpt_esp_sa *sa;
 
+	*orphan = NULL;
 	sa = kzalloc(sizeof(*sa), GFP_ATOMIC);
 	if (!sa)
 		return NULL;
@@ -469,29 +478,20 @@ static struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 		/* Out of zones: refused like a full table. */
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_ESP,
 				VPNPT_STAT_SESSIONS_REFUSED);
-		goto err_session;
+		kfree(s);
+		goto err_sa;
 	}
 	sa->server = vpnpt_esp_server_get(en, server);
-	if (!sa->server)
+	if (!sa->server) {
+		kfree(s);
 		goto err_client;
+	}
 	sa->okey.client = client;
 	sa->okey.server = server;
 	sa->okey.spi = spi_out;
 	sa->created = jiffies;
 	sa->session = s;
 	INIT_LIST_HEAD(&sa->pending);
-	if (spi_out && rhashtable_insert_fast(&en->out, &sa->out_node,
-					      vpnpt_esp_out_params))
-		goto err_server;
-	if (in) {
-		sa->ikey = *in;
-		if (rhashtable_insert_fast(&en->in, &sa->in_node,
-					   vpnpt_esp_in_params))
-			goto err_out;
-		s->public = in->public;
-		s->ids.ipsec.spi_in = in->spi;
-		s->state = VPNPT_SESSION_ESTABLISHED;
-	}
 
 	s->ops = &vpnpt_esp_session_ops;
 	s->client = client;
@@ -499,16 +499,31 @@ static struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 	s->zone = sa->client->zone;
 	s->parent = parent;
 	s->ids.ipsec.spi_out = spi_out;
+	if (in) {
+		s->public = in->public;
+		s->ids.ipsec.spi_in = in->spi;
+		s->state = VPNPT_SESSION_ESTABLISHED;
+	}
 	/*
-	 * On failure the session is freed at once. On success it may be
-	 * flushed right away, but its destroy waits for the lock we hold.
+	 * Refused: the session is freed at once, nothing saw it. Accepted: it
+	 * may be flushed right away, but its destroy waits for the lock we
+	 * hold, and then finds the SA published below.
 	 */
-	if (vpnpt_session_insert(net, s)) {
-		s = NULL;
-		if (in)
-			rhashtable_remove_fast(&en->in, &sa->in_node,
-					       vpnpt_esp_in_params);
-		goto err_out;
+	if (vpnpt_session_insert(net, s))
+		goto err_server;
+
+	if (spi_out && rhashtable_insert_fast(&en->out, &sa->out_node,
+					      vpnpt_esp_out_params))
+		goto err_orphan;
+	if (in) {
+		sa->ikey = *in;
+		if (rhashtable_insert_fast(&en->in, &sa->in_node,
+					   vpnpt_esp_in_params)) {
+			if (spi_out)
+				rhashtable_remove_fast(&en->out, &sa->out_node,
+						       vpnpt_esp_out_params);
+			goto err_orphan;
+		}
 	}
 	list_add_tail_rcu(&sa->all, &en->sas);
 	en->nsas++;
@@ -516,18 +531,14 @@ static struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 		mod_delayed_work(system_wq, &en->gc, VPNPT_ESP_GC_INTERVAL);
 	return sa;
 
-err_out:
-	if (spi_out)
-		rhashtable_remove_fast(&en->out, &sa->out_node,
-				       vpnpt_esp_out_params);
+err_orphan:
+	*orphan = s;
 err_server:
 	vpnpt_esp_server_put(en, sa->server);
 err_client:
 	vpnpt_esp_client_put(en, sa->client);
-err_session:
-	kfree(s);
 err_sa:
-	/* May have been visible to lookups. */
+	/* Readers may have seen it in the out table before it left again. */
 	kfree_rcu(sa, rcu);
 	return NULL;
 }
@@ -554,6 +565,7 @@ static struct vpnpt_esp_sa *vpnpt_esp_outbound_new(struct net *net,
 						   struct vpnpt_esp_net *en,
 						   const struct vpnpt_esp_out_key *k)
 {
+	struct vpnpt_session *orphan = NULL;
 	struct vpnpt_esp_sa *sa;
 
 	spin_lock_bh(&en->lock);
@@ -561,13 +573,16 @@ static struct vpnpt_esp_sa *vpnpt_esp_outbound_new(struct net *net,
 	if (sa || en->dying)
 		goto out;
 	sa = vpnpt_esp_sa_new(net, en, k->client, k->server, k->spi, NULL,
-			      vpnpt_esp_parent(en, k->client, k->server));
+			      vpnpt_esp_parent(en, k->client, k->server),
+			      &orphan);
 	if (sa) {
 		list_add_tail(&sa->pending, &sa->server->pending);
 		WRITE_ONCE(sa->server->candidates, sa->server->candidates + 1);
 	}
 out:
 	spin_unlock_bh(&en->lock);
+	if (orphan)
+		vpnpt_session_remove(net, orphan);
 	return sa;
 }
 
@@ -684,7 +699,8 @@ static int vpnpt_esp_bind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
 	}
 	WRITE_ONCE(sa->session->public, k->public);
 	WRITE_ONCE(sa->session->ids.ipsec.spi_in, k->spi);
-	WRITE_ONCE(sa->session->state, VPNPT_SESSION_ESTABLISHED);
+	vpnpt_session_set_state(en->net, sa->session,
+				VPNPT_SESSION_ESTABLISHED);
 	return 0;
 }
 
@@ -709,6 +725,7 @@ static struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 						  const struct sk_buff *skb,
 						  const struct vpnpt_esp_in_key *k)
 {
+	struct vpnpt_session *orphan = NULL;
 	struct vpnpt_esp_server *srv;
 	struct vpnpt_esp_peer *peer;
 	struct vpnpt_esp_sa *sa;
@@ -736,7 +753,7 @@ static struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 	if (!sa && peer) {
 		/* An inbound-only SA: the client has not sent on it yet. */
 		sa = vpnpt_esp_sa_new(net, en, peer->key.client, srv->addr, 0,
-				      k, peer->ike_id);
+				      k, peer->ike_id, &orphan);
 		if (sa)
 			vpnpt_esp_peer_close(peer);
 		goto out;
@@ -756,6 +773,8 @@ static struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 	}
 out:
 	spin_unlock_bh(&en->lock);
+	if (orphan)
+		vpnpt_session_remove(net, orphan);
 	return sa;
 }
 

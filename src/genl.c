@@ -319,13 +319,16 @@ static int vpnpt_dump_one(const struct vpnpt_session *s, void *arg)
 }
 
 /*
- * Dump state in cb->args: [0] hash bucket, [1] position in the bucket,
- * [2] protocol filter (+1 so that 0 means "not parsed yet").
+ * Dump state in cb->args: [0] hash bucket, [1] and [3] the low and high 32
+ * bits of the id of the last session sent from it (0: none yet; ids are 64
+ * bits, longs may be 32), [2] protocol filter (+1 so that 0 means "not
+ * parsed yet").
  */
 static int vpnpt_get_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vpnpt_dump_ctx ctx = { .skb = skb, .cb = cb };
 	struct net *net = sock_net(skb->sk);
+	u64 last;
 	int err;
 
 	if (!cb->args[2]) {
@@ -333,8 +336,11 @@ static int vpnpt_get_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 
 		cb->args[2] = 1 + (protos ? nla_get_u32(protos) : VPNPT_PROTO_ALL);
 	}
-	err = vpnpt_sessions_walk(net, cb->args[2] - 1, &cb->args[0],
-				  &cb->args[1], vpnpt_dump_one, &ctx);
+	last = (u64)(u32)cb->args[3] << 32 | (u32)cb->args[1];
+	err = vpnpt_sessions_walk(net, cb->args[2] - 1, &cb->args[0], &last,
+				  vpnpt_dump_one, &ctx);
+	cb->args[1] = (u32)last;
+	cb->args[3] = (u32)(last >> 32);
 	if (err && err != -EMSGSIZE)
 		return err;
 	/* A session too big for an empty message would loop forever. */

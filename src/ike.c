@@ -213,6 +213,11 @@ static bool vpnpt_ike_starts_sa(const struct vpnpt_ike_hdr *h, bool from_client)
 	return from_client && !h->response;
 }
 
+/*
+ * The session is inserted (its caps checked) before the SA is published to
+ * the lock-free lookup: a packet never finds a refused SA, nor its freed
+ * session. Called in an RCU read-side section.
+ */
 static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 					     struct vpnpt_ike_net *in,
 					     const struct vpnpt_ike_key *k,
@@ -240,15 +245,17 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 	s->zone = zone;
 	s->ids.ike.spi_i = k->ispi;
 	s->ids.ike.spi_r = rspi;
-	if (rhashtable_insert_fast(&in->sas, &sa->node, vpnpt_ike_sa_params)) {
-		kfree(s);
+	/* Refused: freed at once, nothing saw it. */
+	if (vpnpt_session_insert(net, s))
 		goto err;
-	}
-	if (vpnpt_session_insert(net, s)) {
-		rhashtable_remove_fast(&in->sas, &sa->node, vpnpt_ike_sa_params);
-		kfree_rcu(sa, rcu);
-		sa = NULL;
-		goto out;
+	if (rhashtable_insert_fast(&in->sas, &sa->node, vpnpt_ike_sa_params)) {
+		/* No SA refers to the session: it goes again (its destroy
+		 * finds nothing). It stays valid until our RCU section ends.
+		 */
+		spin_unlock_bh(&in->lock);
+		kfree(sa);
+		vpnpt_session_remove(net, s);
+		return NULL;
 	}
 	list_add_tail_rcu(&sa->all, &in->sa_list);
 	vpnpt_ike_gc_kick(in);
@@ -313,7 +320,8 @@ static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 		     h.exchange == VPNPT_IKEV2_EXCH_IKE_AUTH) ||
 		    (h.version == VPNPT_IKE_V1 &&
 		     (h.flags & VPNPT_IKEV1_FLAG_ENCRYPT)))
-			WRITE_ONCE(s->state, VPNPT_SESSION_ESTABLISHED);
+			vpnpt_session_set_state(net, s,
+						VPNPT_SESSION_ESTABLISHED);
 	}
 	/*
 	 * IKEv2: the response that creates or rekeys Child SAs. IKEv1: the
@@ -371,6 +379,7 @@ static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
 
 /* ---- NAT-T --------------------------------------------------------------- */
 
+/* As vpnpt_ike_sa_new(): inserted in the session table, then published. */
 static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
 					      struct vpnpt_ike_net *in,
 					      const struct nf_conn *ct,
@@ -385,37 +394,40 @@ static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
 		goto out;
 	f = kzalloc(sizeof(*f), GFP_ATOMIC);
 	s = vpnpt_session_alloc(VPNPT_PROTO_NATT, GFP_ATOMIC);
-	if (!f || !s)
+	if (!f || !s) {
+		kfree(s);
 		goto err;
+	}
 	f->key = *k;
 	f->session = s;
 	s->ops = &vpnpt_natt_ops;
 	s->client = k->client;
 	s->server = k->server;
 	s->public = ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3.ip;
-	if (rhashtable_insert_fast(&in->natt, &f->node, vpnpt_natt_params))
+	/* Refused: freed at once, nothing saw it. */
+	if (vpnpt_session_insert(net, s))
 		goto err;
-	if (vpnpt_session_insert(net, s)) {
-		rhashtable_remove_fast(&in->natt, &f->node, vpnpt_natt_params);
-		kfree_rcu(f, rcu);
-		f = NULL;
-		goto out;
-	}
 	f->id = s->id;
 	if (rhashtable_insert_fast(&in->natt_ids, &f->id_node,
-				   vpnpt_natt_id_params)) {
-		/* Cannot be found by id: take it out again. */
-		spin_unlock_bh(&in->lock);
-		rhashtable_remove_fast(&in->natt, &f->node, vpnpt_natt_params);
-		vpnpt_session_remove(net, s);
-		kfree_rcu(f, rcu);
-		return NULL;
+				   vpnpt_natt_id_params))
+		goto err_orphan;
+	if (rhashtable_insert_fast(&in->natt, &f->node, vpnpt_natt_params)) {
+		rhashtable_remove_fast(&in->natt_ids, &f->id_node,
+				       vpnpt_natt_id_params);
+		goto err_orphan;
 	}
 	list_add_tail_rcu(&f->all, &in->natt_list);
 	vpnpt_ike_gc_kick(in);
 	goto out;
+err_orphan:
+	/* No flow refers to the session: it goes again (its destroy finds
+	 * nothing). It stays valid until our RCU section ends.
+	 */
+	spin_unlock_bh(&in->lock);
+	kfree_rcu(f, rcu);
+	vpnpt_session_remove(net, s);
+	return NULL;
 err:
-	kfree(s);
 	kfree(f);
 	f = NULL;
 out:
@@ -466,9 +478,9 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 		break;
 	case VPNPT_NATT_ESP:
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_ESP);
-		if (f && READ_ONCE(f->session->state) == VPNPT_SESSION_NEW &&
-		    !from_client)
-			WRITE_ONCE(f->session->state, VPNPT_SESSION_ESTABLISHED);
+		if (f && !from_client)
+			vpnpt_session_set_state(net, f->session,
+						VPNPT_SESSION_ESTABLISHED);
 		break;
 	case VPNPT_NATT_IKE:
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_IKE);

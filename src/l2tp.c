@@ -71,7 +71,8 @@ struct vpnpt_l2tp_ct {
  *	alone; otherwise (flush, switch off) the carrying flow is deleted too
  *
  * @client, @server, @zone and @tid never change; @tuple, @ptid and @closing
- * are written under the namespace's lock.
+ * are written under the namespace's lock, and @tuple (several words) is
+ * only read under it.
  */
 struct vpnpt_l2tp_tunnel {
 	struct hlist_node node;
@@ -210,6 +211,7 @@ static void vpnpt_l2tp_session_destroy(struct net *net, struct vpnpt_session *s)
 	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
 	struct vpnpt_l2tp_tunnel *t, *found = NULL;
 	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_tuple tuple;
 	bool kill;
 
 	spin_lock_bh(&ln->lock);
@@ -223,6 +225,9 @@ static void vpnpt_l2tp_session_destroy(struct net *net, struct vpnpt_session *s)
 		}
 	}
 	kill = found && !found->closing && !ln->dead;
+	/* An SCCRP handled on another CPU may still rewrite it. */
+	if (kill)
+		tuple = found->tuple;
 	spin_unlock_bh(&ln->lock);
 	if (!found)
 		return;
@@ -232,7 +237,7 @@ static void vpnpt_l2tp_session_destroy(struct net *net, struct vpnpt_session *s)
 	 * even when it has no well-known port that the teardown would match.
 	 */
 	if (kill) {
-		h = nf_conntrack_find_get(net, &found->zone, &found->tuple);
+		h = nf_conntrack_find_get(net, &found->zone, &tuple);
 		if (h) {
 			struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
 
@@ -403,11 +408,12 @@ static void vpnpt_l2tp_ctrl(struct net *net, struct nf_conn *ct,
 			spin_lock_bh(&ln->lock);
 			if (c->tunnel_id_present) {
 				WRITE_ONCE(t->ptid, c->assigned_tunnel_id);
-				t->s->ids.l2tp.peer_tunnel_id =
-					c->assigned_tunnel_id;
+				WRITE_ONCE(t->s->ids.l2tp.peer_tunnel_id,
+					   c->assigned_tunnel_id);
 			}
 			t->tuple = ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-			WRITE_ONCE(t->s->state, VPNPT_SESSION_ESTABLISHED);
+			vpnpt_session_set_state(net, t->s,
+						VPNPT_SESSION_ESTABLISHED);
 			spin_unlock_bh(&ln->lock);
 		}
 		return;
@@ -485,26 +491,43 @@ static int vpnpt_l2tp_help(struct sk_buff *skb, unsigned int protoff,
 	return NF_ACCEPT;
 }
 
-/* The flow that carried a tunnel is gone: so is the tunnel. */
+/*
+ * The flow that carried a tunnel is gone: so is the tunnel. @tuple is
+ * rewritten under the lock (SCCRP), so it is compared under the lock too;
+ * this runs once per flow, not per packet. Each match is marked closing
+ * there and ended after the lock is dropped (the session's destroy takes
+ * it); tunnels already closing are being ended by someone else.
+ */
 static void vpnpt_l2tp_ct_destroy(struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	struct net *net = nf_ct_net(ct);
 	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
 	u16 zone_id = nf_ct_zone(ct)->id;
-	struct vpnpt_l2tp_tunnel *t;
+	struct vpnpt_l2tp_tunnel *t, *found;
 	struct vpnpt_l2tp_flow f;
 
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4)
 		return;
 	vpnpt_l2tp_flow_of(ct, IP_CT_DIR_ORIGINAL, &f);
-	/* Called under rcu_read_lock(). */
-	hlist_for_each_entry_rcu(t, vpnpt_l2tp_bucket(ln, f.client, f.server),
-				 node) {
-		if (t->client == f.client && t->server == f.server &&
-		    t->zone.id == zone_id && nf_ct_tuple_equal(&t->tuple, o))
-			vpnpt_l2tp_end(net, t);
-	}
+	/* Called under rcu_read_lock(): a found tunnel stays valid. */
+	do {
+		found = NULL;
+		spin_lock_bh(&ln->lock);
+		hlist_for_each_entry(t, vpnpt_l2tp_bucket(ln, f.client, f.server),
+				     node) {
+			if (t->client == f.client && t->server == f.server &&
+			    t->zone.id == zone_id && !t->closing &&
+			    nf_ct_tuple_equal(&t->tuple, o)) {
+				t->closing = true;
+				found = t;
+				break;
+			}
+		}
+		spin_unlock_bh(&ln->lock);
+		if (found)
+			vpnpt_session_remove(net, found->s);
+	} while (found);
 }
 
 /* Ends the tunnels idle for longer than the namespace's L2TP timeout. */

@@ -176,14 +176,28 @@ struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id)
 	return NULL;
 }
 
+/*
+ * Under the table lock, so that a change is announced once, and never after
+ * the session's SESSION_DEL: a session is unlinked under this lock before
+ * that is sent. (Its SESSION_NEW precedes any change: protocols publish a
+ * session to their lookups only after inserting it.) Changes are rare, one
+ * or two in a session's life, and an unchanged state returns before the
+ * lock, so no packet takes it.
+ */
 void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 			     enum vpnpt_session_state state)
 {
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+
 	if (READ_ONCE(s->state) == state)
 		return;
-	WRITE_ONCE(s->state, state);
-	if (!hlist_unhashed(&s->hnode))
-		vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+	spin_lock_bh(&t->lock);
+	if (s->state != state) {
+		WRITE_ONCE(s->state, state);
+		if (!hlist_unhashed(&s->hnode))
+			vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+	}
+	spin_unlock_bh(&t->lock);
 }
 
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
@@ -216,30 +230,34 @@ void vpnpt_sessions_destroy(struct net *net)
 	vpnpt_sessions_flush(net, VPNPT_PROTO_ALL);
 }
 
+/*
+ * Sessions enter a bucket at its head and ids only grow, so every bucket
+ * lists its sessions in descending id order. A walk resumes in the bucket
+ * where it stopped, after the last session it reported (*@last): sessions
+ * with an id >= *@last were reported already or came later. Removals and
+ * insertions between the pages shift no position, so no session is
+ * reported twice or skipped for it.
+ */
 int vpnpt_sessions_walk(struct net *net, u32 protos, unsigned long *bucket,
-			unsigned long *skip,
+			u64 *last,
 			int (*fn)(const struct vpnpt_session *s, void *arg),
 			void *arg)
 {
 	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
 	struct vpnpt_session *s;
-	unsigned long i;
 	int ret = 0;
 
 	rcu_read_lock();
-	for (; *bucket < ARRAY_SIZE(t->hash); (*bucket)++, *skip = 0) {
-		i = 0;
+	for (; *bucket < ARRAY_SIZE(t->hash); (*bucket)++, *last = 0) {
 		hlist_for_each_entry_rcu(s, &t->hash[*bucket], hnode) {
-			if (i < *skip) {
-				i++;
+			if (*last && s->id >= *last)
 				continue;
-			}
-			if (protos & BIT(s->proto)) {
-				ret = fn(s, arg);
-				if (ret)
-					goto out;
-			}
-			*skip = ++i;
+			if (!(protos & BIT(s->proto)))
+				continue;
+			ret = fn(s, arg);
+			if (ret)
+				goto out;
+			*last = s->id;
 		}
 	}
 out:

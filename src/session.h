@@ -126,7 +126,10 @@ void vpnpt_session_seen(struct vpnpt_session *s, int dir, unsigned int len);
  */
 struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id);
 
-/* Set a session's state; announced like a new session when it changes. */
+/*
+ * Set a session's state; announced like a new session when it changes.
+ * Any context; takes the table's lock when the state changes.
+ */
 void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 			     enum vpnpt_session_state state);
 
@@ -135,11 +138,12 @@ unsigned int vpnpt_sessions_flush(struct net *net, u32 protos);
 
 /*
  * Dump helper: call @fn for each session of @protos under RCU, starting at
- * bucket *@bucket, skipping *@skip sessions in it; stops when @fn returns
- * non-zero and leaves the position there so the dump can resume.
+ * bucket *@bucket with the sessions whose id is below *@last (0: the whole
+ * bucket); stops when @fn returns non-zero and leaves the position there
+ * (the last session reported) so the dump can resume.
  */
 int vpnpt_sessions_walk(struct net *net, u32 protos, unsigned long *bucket,
-			unsigned long *skip,
+			u64 *last,
 			int (*fn)(const struct vpnpt_session *s, void *arg),
 			void *arg);
 

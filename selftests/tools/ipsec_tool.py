@@ -8,8 +8,9 @@
   ipsec_tool.py send-ike DST KIND [--count C] [--sport P] [--natt]
       UDP to DST port 500 (4500 with --natt, after the non-ESP marker);
       KIND: init (IKE_SA_INIT request), truncated (20 octets), liar (Length
-      field larger than the datagram), zero-ispi, badver, keepalive (natt
-      only), natt-esp (natt only: ESP in UDP), short (two octets)
+      field larger than the datagram), zero-ispi, badver, auth-resp (the
+      server's IKE_AUTH response to init), keepalive (natt only), natt-esp
+      (natt only: ESP in UDP), short (two octets)
   ipsec_tool.py reflect --map ADD [--seconds S]
       on the server: answer each ESP packet with SPI x with ESP SPI x+ADD
       (mod 2^32) to its source, until S seconds without a packet
@@ -56,6 +57,8 @@ def ike_message(kind, i):
     ispi = 0x1000000000000000 + i
     if kind == "init":
         return ike_header(ispi, 0, 34, 0x08, 0, 28)
+    if kind == "auth-resp":
+        return ike_header(ispi, 0x2000000000000000 + i, 35, 0x20, 1, 28)
     if kind == "truncated":
         return ike_header(ispi, 0, 34, 0x08, 0, 28)[:20]
     if kind == "liar":
