@@ -73,22 +73,28 @@ print([s["zone"] for s in json.load(sys.stdin) if s["client"] == sys.argv[1]][0]
 		ct_in_zone "$(client_addr $i)" "$z"
 done
 
-# --- rekey under traffic: new SPIs both ways, no tunnel lost ---------------------------
+# --- rekey under traffic: new SPIs both ways, no echo lost ---------------------------
+# One client at a time, its ping running across its rekey. Manual keys give
+# vpnpt no IKE evidence, so the server's new SPI is bound by the order of
+# first outbound ESP (docs/ipsec.md): the server's new outbound SA goes in
+# once the router has seen the client's first packet on its new SPI, as an
+# IKE responder's does after the exchange. (Installed blindly, a loaded
+# guest can let the server answer on its new SPI first, which then has no
+# owner yet: a documented limit of binding without IKE.)
+new_out_seen() { esp_sessions | grep -q "^$(client_addr $1) $(spi_x $1 1) "; } # I
 for ((i = 1; i <= N; i++)); do
-	ns_bg "$(client_ns $i)" "ping$i" ping -i 0.1 -c 50 -W 2 -I "$(inner $i)" $INNER_S
-done
-wait_until 5 grep -q 'bytes from' "$VPNPT_LOGDIR/ping$N.log"
-for ((i = 1; i <= N; i++)); do
-	tunnel_states $i 1
-done
-for ((i = 1; i <= N; i++)); do
+	ns_bg "$(client_ns $i)" "ping$i" ping -i 0.1 -c 150 -W 2 -I "$(inner $i)" $INNER_S
+	ping_pid=$!
+	wait_until 5 grep -q 'bytes from' "$VPNPT_LOGDIR/ping$i.log"
+	tunnel_states_but_server_out $i 1
+	check "rekey: the router sees client $i's new outbound SPI" wait_until 10 new_out_seen $i
+	tunnel_state_server_out $i 1
 	nsx "$(client_ns $i)" ip xfrm state del src "$(client_addr $i)" dst $SRV proto esp spi "$(spi_x $i 0)"
 	nsx $NS_SERVER ip xfrm state del src $SRV dst $PUB proto esp spi "$(spi_y $i 0)"
-done
-wait
-for ((i = 1; i <= N; i++)); do
+	check "rekey: client $i's ping outlasted its rekey" kill -0 $ping_pid
+	wait $ping_pid
 	rx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$VPNPT_LOGDIR/ping$i.log")
-	check_eq "rekey: client $i lost no echo while its SPIs changed" "50" "$rx" || {
+	check_eq "rekey: client $i lost no echo while its SPIs changed" "150" "$rx" || {
 		diag "$(grep -v 'bytes from' "$VPNPT_LOGDIR/ping$i.log")"
 		diag "$(grep -o 'icmp_seq=[0-9]*' "$VPNPT_LOGDIR/ping$i.log" | tr '\n' ' ')"
 		diag "esp stats: $(nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" -j stats | jq -c .esp)"

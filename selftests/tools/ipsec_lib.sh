@@ -38,14 +38,15 @@ state() { # NS SRC DST SPI REQID (again once: the first may race crypto module l
 # rekeys). Inbound SAs first, then the client's outbound, then the
 # server's: the newest outbound SA is used at once, and a peer must be able
 # to read it by then (make before break, as IKE does).
-tunnel_states() {
+tunnel_states() { tunnel_states_but_server_out "$@" && tunnel_state_server_out "$@"; }
+tunnel_states_but_server_out() { # I GEN
 	local i=$1 g=$2 c
 	c=$(client_addr "$i")
-	state $NS_SERVER $PUB $SRV "$(spi_x "$i" "$g")" "$i"
-	state "$(client_ns "$i")" $SRV "$c" "$(spi_y "$i" "$g")" "$i"
-	state "$(client_ns "$i")" "$c" $SRV "$(spi_x "$i" "$g")" "$i"
-	state $NS_SERVER $SRV $PUB "$(spi_y "$i" "$g")" "$i"
+	state $NS_SERVER $PUB $SRV "$(spi_x "$i" "$g")" "$i" &&
+		state "$(client_ns "$i")" $SRV "$c" "$(spi_y "$i" "$g")" "$i" &&
+		state "$(client_ns "$i")" "$c" $SRV "$(spi_x "$i" "$g")" "$i"
 }
+tunnel_state_server_out() { state $NS_SERVER $SRV $PUB "$(spi_y "$1" "$2")" "$1"; } # I GEN
 tunnel_policies() {
 	local i=$1 c ns
 	c=$(client_addr "$i")
