@@ -10,8 +10,9 @@
 # SPI 0 and truncated ESP dropped and counted; floods of unknown inbound
 # SPIs make no state; a client's flood of new SPIs stops at its cap, is
 # counted, and established tunnels keep working; malformed IKE counted and
-# passed; AH that gets translated counted; the esp switch flushes and
-# restores; rmmod and namespace deletion with live SAs and traffic.
+# passed; AH that gets translated counted; the esp, ike and natt switches end
+# their sessions and restore; rmmod and namespace deletion with live SAs and
+# traffic.
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
@@ -104,6 +105,25 @@ n = [s for s in d if s["proto"] == "natt"]
 print(len(n), all(ike[s["parent"]]["client"] == s["client"] for s in n))'
 }
 check_eq "NAT-T: the flow is a session linked to its IKE session" "1 True" "$(natt_parent)"
+
+# The ike and natt switches end their live sessions and drop their traffic
+# (bits: ike 4, natt 32); switched on again, new ones are tracked.
+natt_sessions() { nsx $NS_ROUTER $NL dump-sessions natt | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+nsx $NS_ROUTER $NL set switches=0 mask=32 >/dev/null
+check_eq "natt off: its live session ended" "0" "$(natt_sessions)"
+b_dd=$(stat natt dropped_disabled)
+nsx "$C1" $TOOL send-ike $SRV keepalive --natt --count 2 --sport 4500
+check_eq "natt off: its datagrams dropped and counted" "2" "$(($(stat natt dropped_disabled) - b_dd))"
+nsx $NS_ROUTER $NL set switches=32 mask=32 >/dev/null
+nsx $NS_ROUTER $NL set switches=0 mask=4 >/dev/null
+check_eq "ike off: its live sessions ended" "0" "$(ike_sessions)"
+b_dd=$(stat ike dropped_disabled)
+nsx "$C1" $TOOL send-ike $SRV init --count 2 --sport 500
+check_eq "ike off: its datagrams dropped and counted, no session" "2 0" \
+	"$(($(stat ike dropped_disabled) - b_dd)) $(ike_sessions)"
+nsx $NS_ROUTER $NL set switches=4 mask=4 >/dev/null
+nsx "$C1" $TOOL send-ike $SRV init --count 1 --sport 500
+check_eq "ike on again: a new IKE SA is tracked" "1" "$(ike_sessions)"
 for ((i = 1; i <= N; i++)); do
 	check "after hostile IKE: client $i's tunnel works" tunnel_up $i
 done
