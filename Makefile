@@ -11,6 +11,7 @@
 #   make selftests       selftests in a guest on KSERIES (default 6.1)
 #   make check           everything CI runs
 #   make demo            boot a guest router with vpnpt and show it working
+#   make bench           packet-path benchmark in a guest (docs/performance.md)
 #   make install         module, tool, man page, completion, uapi header
 #                        (install-module, install-tool, install-headers;
 #                        DESTDIR, PREFIX, KDIR, DEPMOD; see docs/packaging.md)
@@ -77,7 +78,7 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 		grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz/$$t.log; \
 	done
 
-.PHONY: all module tool clean matrix unit fuzz kernels selftests check check-packaging check-long demo harness-modules
+.PHONY: all module tool clean matrix unit fuzz kernels selftests check check-packaging check-long demo harness-modules bench
 .PHONY: install install-module install-tool install-headers dkms-src
 .PHONY: uninstall uninstall-module uninstall-tool uninstall-headers
 
@@ -124,6 +125,17 @@ harness-modules: kernels $(BUILD)/fault-6.1/vpnpt_fault.ko
 # Selftests in a guest booted on KSERIES: make selftests [KSERIES=5.10] [TESTS="module params"]
 selftests: $(BUILD)/$(KSERIES)/vpnpt.ko
 	VPNPT_KO=$(CURDIR)/$(BUILD)/$(KSERIES)/vpnpt.ko scripts/vm-run -k $(KSERIES) -- selftests/run.sh $(TESTS)
+
+# --- benchmark: bench/run.sh in a guest on KSERIES (docs/performance.md) --------
+# make bench [KSERIES=6.12] [VPNPT_BENCH_CLIENTS=N VPNPT_BENCH_PACKETS=N VPNPT_BENCH_ROUNDS=N]
+$(BUILD)/vpnpt-blast: bench/blast.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Werror -o $@ $<
+
+bench: $(BUILD)/$(KSERIES)/vpnpt.ko $(BUILD)/vpnpt-blast tool
+	VPNPT_KO=$(CURDIR)/$(BUILD)/$(KSERIES)/vpnpt.ko \
+		scripts/vm-run -k $(KSERIES) -m 2G -t 1800 -- bench/run.sh >$(BUILD)/bench-$(KSERIES).txt; \
+		rc=$$?; cat $(BUILD)/bench-$(KSERIES).txt; exit $$rc
 
 # --- install ------------------------------------------------------------------
 # make install [DESTDIR=DIR] [PREFIX=/usr] [KDIR=...] [DEPMOD=auto|yes|no]
