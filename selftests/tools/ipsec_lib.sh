@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Shared by selftests/ipsec*.sh (sourced after lib.sh): N LAN clients with
-# manually keyed tunnel-mode ESP SAs (ip xfrm, AES-GCM) to one server
-# through the masquerading router.
+# Shared by selftests/ipsec*.sh and vpnptctl.sh (sourced after lib.sh): N
+# LAN clients with manually keyed tunnel-mode ESP SAs (ip xfrm, AES-GCM) to
+# one server through the masquerading router.
 #
 #   client i: SA out spi_x(i, gen) c_i -> s, SA in spi_y(i, gen) s -> c_i,
 #   inner address 10.200.i.1; server inner 10.201.0.1; the server's SAs name
