@@ -211,6 +211,22 @@ nsx $NS_SERVER $TOOL send-ike $PUB auth-resp --sport 500
 ike=$(srv nl dump-sessions ike "|" 0.state 0.client 0.id)
 check_eq "inbound first: client 2's IKE session established by the IKE_AUTH response" \
 	"1 $(client_addr 2)" "${ike% *}"
+# The server's responses by exchange type: only its IKE_AUTH (35), just
+# sent (the batch client answers at once; "recent": at most 5 s, a TCG
+# guest may be slow); the client's IKE_SA_INIT request is not the server's.
+resp=$(srv nl dump-sessions ike "|" 0.client 0.ike_responses)
+check_eq "inbound first: the IKE session lists the server's IKE_AUTH response, just sent" \
+	"$(client_addr 2) 35:recent" "$(printf '%s' "$resp" | python3 -c '
+import json, sys
+client, resp = sys.stdin.read().split(" ", 1)
+print(client, " ".join("%d:%s" % (e["exchange"], "recent" if e["age"] <= 5 else e["age"])
+                       for e in json.loads(resp)))')"
+if [ -x "$CTL" ]; then
+	resp=$(nsx $NS_ROUTER "$CTL" sessions proto ike client "$(client_addr 2)" |
+		grep '^    responses ' | sed 's/^\(    responses IKE_AUTH \)[0-5]s$/\1recent/')
+	check_eq "inbound first: vpnptctl sessions shows the IKE_AUTH response, just sent" \
+		"    responses IKE_AUTH recent" "$resp"
+fi
 nsx $NS_SERVER $TOOL send-esp $PUB --spi 0x0b000302 --count 3
 # "CLIENT SPI_OUT STATE PARENT" of each session holding the new SPI.
 inb() {

@@ -288,6 +288,14 @@ static int vpnpt_fill_session(struct sk_buff *skb, const struct vpnpt_session *s
 	}
 	if (err)
 		goto fail;
+	/* The caller may not be in an RCU section (events, process context). */
+	if (s->ops && s->ops->fill) {
+		rcu_read_lock();
+		err = s->ops->fill(skb, s);
+		rcu_read_unlock();
+		if (err)
+			goto fail;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 fail:

@@ -26,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <linux/workqueue.h>
+#include <net/netlink.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_conntrack_zones.h>
@@ -55,7 +56,15 @@ struct vpnpt_ike_key {
 	u64 ispi;
 };
 
-/* One IKE SA of a client with a server. */
+/*
+ * One IKE SA of a client with a server; its session's priv. Lifetime: it
+ * is published (rhashtable, list) only after its session is in the session
+ * table, and freed only with kfree_rcu() after the session has left the
+ * table (vpnpt_ike_sa_destroy(), or the failed insert in
+ * vpnpt_ike_sa_new()); the session itself is freed with kfree_rcu() after
+ * that. So an RCU reader that holds the session (dump, event fill) may read
+ * the SA through s->priv until its rcu_read_unlock().
+ */
 struct vpnpt_ike_sa {
 	struct rhash_head node;
 	struct vpnpt_ike_key key;
@@ -141,6 +150,22 @@ static int vpnpt_ike_exch_index(u8 version, u8 exchange)
 	return VPNPT_IKE_X_V2_FIRST + exchange - VPNPT_IKEV2_EXCH_IKE_SA_INIT;
 }
 
+static_assert(VPNPT_IKE_RESP_EXCH_PRIVATE == VPNPT_IKE_EXCH_PRIVATE_MIN);
+
+/* The on-wire exchange type of index @i; the private range is its first. */
+static u8 vpnpt_ike_exch_type(int i)
+{
+	if (i == VPNPT_IKE_X_PRIVATE)
+		return VPNPT_IKE_RESP_EXCH_PRIVATE;
+	if (i >= VPNPT_IKE_X_V2_FIRST)
+		return VPNPT_IKEV2_EXCH_IKE_SA_INIT + i - VPNPT_IKE_X_V2_FIRST;
+	if (i == VPNPT_IKE_X_V1_NEW_GROUP)
+		return VPNPT_IKEV1_EXCH_NEW_GROUP;
+	if (i == VPNPT_IKE_X_V1_QUICK)
+		return VPNPT_IKEV1_EXCH_QUICK;
+	return VPNPT_IKEV1_EXCH_BASE + i - VPNPT_IKE_X_V1_BASE;
+}
+
 static void vpnpt_ike_gc_kick(struct vpnpt_ike_net *in)
 {
 	if (!in->dying && !delayed_work_pending(&in->gc))
@@ -170,8 +195,46 @@ static void vpnpt_ike_sa_destroy(struct net *net, struct vpnpt_session *s)
 		kfree_rcu(sa, rcu);
 }
 
+/*
+ * VPNPT_SA_IKE_RESPONSES: the exchange types the server has sent, with the
+ * seconds since. Under RCU (see struct vpnpt_ike_sa); at most
+ * VPNPT_IKE_X_MAX small entries.
+ */
+static int vpnpt_ike_sa_fill(struct sk_buff *skb, const struct vpnpt_session *s)
+{
+	const struct vpnpt_ike_sa *sa = s->priv;
+	unsigned long now = jiffies, t, age;
+	struct nlattr *all = NULL, *one;
+	int i;
+
+	if (!sa)
+		return 0;
+	for (i = 0; i < VPNPT_IKE_X_MAX; i++) {
+		t = READ_ONCE(sa->last_resp[i]);
+		if (!t)
+			continue;
+		/* A message that arrived after @now was read: age 0. */
+		age = time_after(t, now) ? 0 : (now - t) / HZ;
+		if (!all) {
+			all = nla_nest_start(skb, VPNPT_SA_IKE_RESPONSES);
+			if (!all)
+				return -EMSGSIZE;
+		}
+		one = nla_nest_start(skb, VPNPT_IKE_RESP_ENTRY);
+		if (!one ||
+		    nla_put_u8(skb, VPNPT_IKE_RESP_EXCHANGE, vpnpt_ike_exch_type(i)) ||
+		    nla_put_u32(skb, VPNPT_IKE_RESP_AGE, min_t(unsigned long, age, U32_MAX)))
+			return -EMSGSIZE;
+		nla_nest_end(skb, one);
+	}
+	if (all)
+		nla_nest_end(skb, all);
+	return 0;
+}
+
 static const struct vpnpt_session_ops vpnpt_ike_sa_ops = {
 	.destroy = vpnpt_ike_sa_destroy,
+	.fill = vpnpt_ike_sa_fill,
 };
 
 static void vpnpt_natt_destroy(struct net *net, struct vpnpt_session *s)
@@ -239,6 +302,7 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 	sa->key = *k;
 	sa->session = s;
 	s->ops = &vpnpt_ike_sa_ops;
+	s->priv = sa;
 	s->client = k->client;
 	s->server = k->server;
 	s->public = public;
@@ -250,11 +314,12 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 		goto err;
 	if (rhashtable_insert_fast(&in->sas, &sa->node, vpnpt_ike_sa_params)) {
 		/* No SA refers to the session: it goes again (its destroy
-		 * finds nothing). It stays valid until our RCU section ends.
+		 * finds nothing). It stays valid until our RCU section ends;
+		 * so does the SA, which dumps and events read through priv.
 		 */
 		spin_unlock_bh(&in->lock);
-		kfree(sa);
 		vpnpt_session_remove(net, s);
+		kfree_rcu(sa, rcu);
 		return NULL;
 	}
 	list_add_tail_rcu(&sa->all, &in->sa_list);
@@ -313,8 +378,9 @@ static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 	if (h.rspi && !READ_ONCE(s->ids.ike.spi_r))
 		WRITE_ONCE(s->ids.ike.spi_r, h.rspi);
 	if (!from_client) {
+		/* 0 means none: a jiffies value of 0 is kept as 1 */
 		WRITE_ONCE(sa->last_resp[vpnpt_ike_exch_index(h.version, h.exchange)],
-			   jiffies);
+			   jiffies ?: 1);
 		/* IKEv2: authenticated; IKEv1: phase 1 keys are in use. */
 		if ((h.version == VPNPT_IKE_V2 && h.response &&
 		     h.exchange == VPNPT_IKEV2_EXCH_IKE_AUTH) ||

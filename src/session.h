@@ -14,6 +14,7 @@
 #include <uapi/linux/vpnpt.h>
 
 struct net;
+struct sk_buff;
 struct vpnpt_session;
 
 /**
@@ -21,9 +22,17 @@ struct vpnpt_session;
  * @destroy: called once when the session leaves the table (flush, switch
  *	off, namespace exit, protocol end), outside the table's lock, in
  *	process or softirq context; must not sleep
+ * @fill: optional: put the protocol's own attributes (VPNPT_SA_*) into the
+ *	session's nest of a dump message or an event, after the common ones.
+ *	Called under rcu_read_lock() in any context, also for the
+ *	SESSION_DEL event (before @destroy); must not sleep. Whatever it reads
+ *	through @priv must stay valid for RCU readers as long as the session
+ *	can be found (free it with an RCU delay after @destroy). Returns 0 or
+ *	-EMSGSIZE (the whole session is then cancelled).
  */
 struct vpnpt_session_ops {
 	void (*destroy)(struct net *net, struct vpnpt_session *s);
+	int (*fill)(struct sk_buff *skb, const struct vpnpt_session *s);
 };
 
 /**

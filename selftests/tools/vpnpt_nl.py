@@ -62,7 +62,10 @@ STAT = ["unspec", "proto", "pad", "packets", "dropped_disabled", "parse_errors",
 SA = ["unspec", "pad", "id", "proto", "state", "client", "server", "public",
       "age", "idle", "packets_out", "packets_in", "bytes_out", "bytes_in",
       "call_id_inside", "call_id_outside", "peer_call_id", "spi_out", "spi_in",
-      "ike_spi_i", "ike_spi_r", "tunnel_id", "peer_tunnel_id", "parent", "zone"]
+      "ike_spi_i", "ike_spi_r", "tunnel_id", "peer_tunnel_id", "parent", "zone",
+      "ike_responses"]
+# enum vpnpt_ike_resp_attr
+IKE_RESP_ENTRY, IKE_RESP_EXCHANGE, IKE_RESP_AGE = 1, 2, 3
 
 
 def attr(atype, payload):
@@ -185,7 +188,9 @@ def decode_session(v):
         if t >= len(SA) or t == 1:
             continue
         name = SA[t]
-        if name in ("client", "server", "public"):
+        if name == "ike_responses":
+            d[name] = decode_ike_responses(x)
+        elif name in ("client", "server", "public"):
             d[name] = socket.inet_ntoa(x)
         elif len(x) == 8:
             d[name] = struct.unpack("Q", x)[0]
@@ -198,6 +203,22 @@ def decode_session(v):
     if "proto" in d:
         d["proto"] = PROTOS[d["proto"]]
     return d
+
+
+def decode_ike_responses(v):
+    """[{"exchange": N, "age": SECONDS}, ...] in the kernel's order."""
+    out = []
+    for t, x in attrs(v):
+        if t != IKE_RESP_ENTRY:
+            continue
+        e = {}
+        for tt, xx in attrs(x):
+            if tt == IKE_RESP_EXCHANGE:
+                e["exchange"] = xx[0]
+            elif tt == IKE_RESP_AGE:
+                e["age"] = u32(xx)
+        out.append(e)
+    return out
 
 
 def build(spec):

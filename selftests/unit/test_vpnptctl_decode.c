@@ -294,6 +294,18 @@ UNIT_TEST(vpnptctl_decode_session_all)
 	mb_u16(&m, VPNPT_SA_PEER_TUNNEL_ID, 9);
 	mb_u64(&m, VPNPT_SA_PARENT, 10);
 	mb_u16(&m, VPNPT_SA_ZONE, 11);
+	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
+	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_u8(&m, VPNPT_IKE_RESP_EXCHANGE, 34);
+	mb_u32(&m, VPNPT_IKE_RESP_AGE, 12);
+	mb_end(&m);
+	mb_u32(&m, __VPNPT_IKE_RESP_MAX + 1, 0);	/* newer than the tool */
+	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_u32(&m, VPNPT_IKE_RESP_AGE, 3);	/* either order */
+	mb_u8(&m, VPNPT_IKE_RESP_EXCHANGE, VPNPT_IKE_RESP_EXCH_PRIVATE);
+	mb_u64(&m, __VPNPT_IKE_RESP_MAX + 1, 0);	/* newer than the tool */
+	mb_end(&m);
+	mb_end(&m);
 	mb_u64(&m, __VPNPT_SA_MAX + 5, 1);	/* newer than the tool */
 	mb_end(&m);
 	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), 0);
@@ -325,6 +337,93 @@ UNIT_TEST(vpnptctl_decode_session_all)
 	CHECK_EQ(s.peer_tunnel_id, 9);
 	CHECK_EQ(s.parent, 10);
 	CHECK_EQ(s.zone, 11);
+	CHECK_EQ(s.n_ike_responses, 2);
+	CHECK_EQ(s.ike_responses[0].exchange, 34);
+	CHECK_EQ(s.ike_responses[0].age, 12);
+	CHECK_EQ(s.ike_responses[1].exchange, 240);
+	CHECK_EQ(s.ike_responses[1].age, 3);
+}
+
+UNIT_TEST(vpnptctl_decode_ike_responses)
+{
+	struct vpnptctl_session s;
+	unsigned int i;
+	struct mb m;
+
+	/* An empty nest: present, no entries. */
+	memset(&m, 0, sizeof(m));
+	mb_nest(&m, VPNPT_A_SESSION);
+	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
+	mb_end(&m);
+	mb_end(&m);
+	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), 0);
+	CHECK_EQ(s.present, VPNPTCTL_SA(VPNPT_SA_IKE_RESPONSES));
+	CHECK_EQ(s.n_ike_responses, 0);
+
+	/* More entries than the tool keeps: the first ones are kept. */
+	memset(&m, 0, sizeof(m));
+	mb_nest(&m, VPNPT_A_SESSION);
+	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
+	for (i = 0; i < VPNPTCTL_MAX_IKE_RESPONSES + 3; i++) {
+		mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+		mb_u8(&m, VPNPT_IKE_RESP_EXCHANGE, (uint8_t)i);
+		mb_u32(&m, VPNPT_IKE_RESP_AGE, i * 10);
+		mb_end(&m);
+	}
+	mb_end(&m);
+	mb_end(&m);
+	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), 0);
+	CHECK_EQ(s.n_ike_responses, VPNPTCTL_MAX_IKE_RESPONSES);
+	CHECK_EQ(s.ike_responses[VPNPTCTL_MAX_IKE_RESPONSES - 1].exchange,
+		 VPNPTCTL_MAX_IKE_RESPONSES - 1);
+	CHECK_EQ(s.ike_responses[VPNPTCTL_MAX_IKE_RESPONSES - 1].age,
+		 (VPNPTCTL_MAX_IKE_RESPONSES - 1) * 10);
+
+	/* The exchange type is a u8. */
+	memset(&m, 0, sizeof(m));
+	mb_nest(&m, VPNPT_A_SESSION);
+	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
+	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_u32(&m, VPNPT_IKE_RESP_EXCHANGE, 35);
+	mb_end(&m);
+	mb_end(&m);
+	mb_end(&m);
+	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), -EBADMSG);
+
+	/* The age is a u32. */
+	memset(&m, 0, sizeof(m));
+	mb_nest(&m, VPNPT_A_SESSION);
+	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
+	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_u8(&m, VPNPT_IKE_RESP_EXCHANGE, 35);
+	mb_u64(&m, VPNPT_IKE_RESP_AGE, 1);
+	mb_end(&m);
+	mb_end(&m);
+	mb_end(&m);
+	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), -EBADMSG);
+
+	/* An entry without its exchange type. */
+	memset(&m, 0, sizeof(m));
+	mb_nest(&m, VPNPT_A_SESSION);
+	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
+	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_u32(&m, VPNPT_IKE_RESP_AGE, 1);
+	mb_end(&m);
+	mb_end(&m);
+	mb_end(&m);
+	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), -EBADMSG);
+
+	/* An entry running past its nest. */
+	memset(&m, 0, sizeof(m));
+	mb_nest(&m, VPNPT_A_SESSION);
+	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
+	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_u8(&m, VPNPT_IKE_RESP_EXCHANGE, 35);
+	mb_end(&m);
+	mb_end(&m);
+	mb_end(&m);
+	m.buf[2 * NLA_HDRLEN] = 200;
+	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), -EBADMSG);
 }
 
 UNIT_TEST(vpnptctl_decode_session_bad)

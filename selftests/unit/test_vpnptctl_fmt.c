@@ -236,7 +236,9 @@ static size_t sample_sessions(struct vpnptctl_session *s)
 	s[n].spi_in = 0x00000102;
 	s[n].parent = 5;
 	n++;
-	s[n].present = BASIC | TRAFFIC | SA(IKE_SPI_I) | SA(IKE_SPI_R);
+	/* Responses: an exchange type the tool does not know shows its number. */
+	s[n].present = BASIC | TRAFFIC | SA(IKE_SPI_I) | SA(IKE_SPI_R) |
+		       SA(IKE_RESPONSES);
 	s[n].id = 5;
 	s[n].proto = VPNPT_PROTO_IKE;
 	s[n].state = VPNPT_SESSION_ESTABLISHED;
@@ -251,6 +253,17 @@ static size_t sample_sessions(struct vpnptctl_session *s)
 	s[n].idle = 59;
 	s[n].ike_spi_i = 0x0123456789abcdefULL;
 	s[n].ike_spi_r = 0;
+	s[n].n_ike_responses = 5;
+	s[n].ike_responses[0].exchange = 7;
+	s[n].ike_responses[0].age = 120;
+	s[n].ike_responses[1].exchange = 34;	/* IKE_SA_INIT */
+	s[n].ike_responses[1].age = 59;
+	s[n].ike_responses[2].exchange = 35;	/* IKE_AUTH */
+	s[n].ike_responses[2].age = 58;
+	s[n].ike_responses[3].exchange = 36;	/* CREATE_CHILD_SA */
+	s[n].ike_responses[3].age = 3;
+	s[n].ike_responses[4].exchange = VPNPT_IKE_RESP_EXCH_PRIVATE;
+	s[n].ike_responses[4].age = 0;
 	n++;
 	s[n].present = BASIC | TRAFFIC | SA(TUNNEL_ID) | SA(PEER_TUNNEL_ID) | SA(ZONE);
 	s[n].id = 9;
@@ -326,6 +339,28 @@ UNIT_TEST(vpnptctl_fmt_duration)
 	CHECK_STR(b, "1d00h00m00s");
 	vpnptctl_fmt_duration(b, sizeof(b), 4294967295U);
 	CHECK_STR(b, "49710d06h28m15s");
+}
+
+UNIT_TEST(vpnptctl_fmt_ike_exchange_name)
+{
+	CHECK(!vpnptctl_ike_exchange_name(0));
+	CHECK_STR(vpnptctl_ike_exchange_name(1), "BASE");
+	CHECK_STR(vpnptctl_ike_exchange_name(2), "MAIN_MODE");
+	CHECK_STR(vpnptctl_ike_exchange_name(6), "TRANSACTION");
+	CHECK(!vpnptctl_ike_exchange_name(7));
+	CHECK(!vpnptctl_ike_exchange_name(31));
+	CHECK_STR(vpnptctl_ike_exchange_name(32), "QUICK_MODE");
+	CHECK_STR(vpnptctl_ike_exchange_name(33), "NEW_GROUP_MODE");
+	CHECK_STR(vpnptctl_ike_exchange_name(34), "IKE_SA_INIT");
+	CHECK_STR(vpnptctl_ike_exchange_name(35), "IKE_AUTH");
+	CHECK_STR(vpnptctl_ike_exchange_name(36), "CREATE_CHILD_SA");
+	CHECK_STR(vpnptctl_ike_exchange_name(37), "INFORMATIONAL");
+	CHECK_STR(vpnptctl_ike_exchange_name(44), "IKE_FOLLOWUP_KE");
+	CHECK(!vpnptctl_ike_exchange_name(45));
+	CHECK(!vpnptctl_ike_exchange_name(239));
+	CHECK_STR(vpnptctl_ike_exchange_name(240), "PRIVATE");
+	CHECK_STR(vpnptctl_ike_exchange_name(255), "PRIVATE");
+	CHECK(!vpnptctl_ike_exchange_name(256));
 }
 
 UNIT_TEST(vpnptctl_fmt_status)
@@ -467,6 +502,10 @@ UNIT_TEST(vpnptctl_fmt_events)
 		vpnptctl_print_event(&o, &ev);
 		ev.type = VPNPTCTL_EV_SESSION_DEL;
 		ev.session = s[4];
+		vpnptctl_print_event(&o, &ev);
+		/* an IKE session with its server's responses */
+		ev.type = VPNPTCTL_EV_SESSION_NEW;
+		ev.session = s[2];
 		vpnptctl_print_event(&o, &ev);
 		ev.type = VPNPTCTL_EV_SESSION_DEL;
 		ev.session = s[6];

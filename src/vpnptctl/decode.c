@@ -255,6 +255,53 @@ int vpnptctl_decode_stats(const void *attrs, size_t len,
 	return ret;
 }
 
+/* One VPNPT_IKE_RESP_ENTRY; an entry without its exchange type is an error. */
+static int vpnptctl_decode_ike_response(const struct vpnptctl_nla *nest,
+					struct vpnptctl_ike_response *r)
+{
+	struct vpnptctl_nla_iter it;
+	struct vpnptctl_nla a;
+	bool have_exchange = false;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	vpnptctl_nla_iter_init(&it, nest->data, nest->len);
+	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
+		if (a.type == VPNPT_IKE_RESP_EXCHANGE) {
+			if (vpnptctl_nla_u8(&a, &r->exchange))
+				return -EBADMSG;
+			have_exchange = true;
+		} else if (a.type == VPNPT_IKE_RESP_AGE) {
+			if (vpnptctl_nla_u32(&a, &r->age))
+				return -EBADMSG;
+		}
+	}
+	if (ret < 0)
+		return ret;
+	return have_exchange ? 0 : -EBADMSG;
+}
+
+static int vpnptctl_decode_ike_responses(const struct vpnptctl_nla *nest,
+					 struct vpnptctl_session *s)
+{
+	struct vpnptctl_ike_response r;
+	struct vpnptctl_nla_iter it;
+	struct vpnptctl_nla a;
+	int ret;
+
+	s->n_ike_responses = 0;
+	vpnptctl_nla_iter_init(&it, nest->data, nest->len);
+	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
+		if (a.type != VPNPT_IKE_RESP_ENTRY)
+			continue;	/* newer than this tool */
+		if (vpnptctl_decode_ike_response(&a, &r))
+			return -EBADMSG;
+		if (s->n_ike_responses < VPNPTCTL_MAX_IKE_RESPONSES)
+			s->ike_responses[s->n_ike_responses++] = r;
+	}
+	return ret;
+}
+
 static int vpnptctl_decode_session(const struct vpnptctl_nla *nest,
 				   struct vpnptctl_session *s)
 {
@@ -336,6 +383,9 @@ static int vpnptctl_decode_session(const struct vpnptctl_nla *nest,
 			break;
 		case VPNPT_SA_ZONE:
 			err = vpnptctl_nla_u16(&a, &s->zone);
+			break;
+		case VPNPT_SA_IKE_RESPONSES:
+			err = vpnptctl_decode_ike_responses(&a, s);
 			break;
 		default:
 			continue;	/* VPNPT_SA_PAD, or newer than this tool */

@@ -254,6 +254,38 @@ void vpnptctl_print_stats(const struct vpnptctl_out *o,
 
 /* ---- sessions ----------------------------------------------------------- */
 
+const char *vpnptctl_ike_exchange_name(unsigned int exchange)
+{
+	static const char *const names[] = {
+		/* IKEv1 (RFC 2408, RFC 2409) */
+		[1] = "BASE", [2] = "MAIN_MODE", [3] = "AUTH_ONLY",
+		[4] = "AGGRESSIVE_MODE", [5] = "INFORMATIONAL",
+		[6] = "TRANSACTION", [32] = "QUICK_MODE", [33] = "NEW_GROUP_MODE",
+		/* IKEv2 (RFC 7296, IANA) */
+		[34] = "IKE_SA_INIT", [35] = "IKE_AUTH", [36] = "CREATE_CHILD_SA",
+		[37] = "INFORMATIONAL", [38] = "IKE_SESSION_RESUME",
+		[39] = "GSA_AUTH", [40] = "GSA_REGISTRATION", [41] = "GSA_REKEY",
+		[42] = "GSA_INBAND_REKEY", [43] = "IKE_INTERMEDIATE",
+		[44] = "IKE_FOLLOWUP_KE",
+	};
+
+	if (exchange >= VPNPT_IKE_RESP_EXCH_PRIVATE && exchange <= 255)
+		return "PRIVATE";
+	return exchange < VPNPTCTL_ARRAY_SIZE(names) ? names[exchange] : NULL;
+}
+
+/* Exchange name, or its number if this tool does not know it. */
+static const char *vpnptctl_exchange_str(char *buf, size_t len,
+					 unsigned int exchange)
+{
+	const char *name = vpnptctl_ike_exchange_name(exchange);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "%u", exchange);
+	return buf;
+}
+
 static void vpnptctl_json_session(struct vpnptctl_json *j, const char *key,
 				  const struct vpnptctl_session *s)
 {
@@ -317,6 +349,23 @@ static void vpnptctl_json_session(struct vpnptctl_json *j, const char *key,
 		vpnptctl_json_u64(j, "parent", s->parent);
 	if (vpnptctl_has(s, VPNPT_SA_ZONE))
 		vpnptctl_json_u64(j, "zone", s->zone);
+	if (vpnptctl_has(s, VPNPT_SA_IKE_RESPONSES)) {
+		unsigned int i;
+
+		vpnptctl_json_open_array(j, "responses");
+		for (i = 0; i < s->n_ike_responses; i++) {
+			const struct vpnptctl_ike_response *r = &s->ike_responses[i];
+
+			vpnptctl_json_open_object(j, NULL);
+			vpnptctl_json_string(j, "exchange",
+					     vpnptctl_exchange_str(buf, sizeof(buf),
+								   r->exchange));
+			vpnptctl_json_u64(j, "type", r->exchange);
+			vpnptctl_json_u64(j, "age", r->age);
+			vpnptctl_json_close_object(j);
+		}
+		vpnptctl_json_close_array(j);
+	}
 	vpnptctl_json_close_object(j);
 }
 
@@ -420,6 +469,24 @@ static void vpnptctl_text_traffic(FILE *f, const struct vpnptctl_session *s)
 	}
 }
 
+/* IKE: the server's last message of each exchange type, how long ago. */
+static void vpnptctl_text_responses(FILE *f, const struct vpnptctl_session *s)
+{
+	char buf[16], d[32];
+	unsigned int i;
+
+	if (!vpnptctl_has(s, VPNPT_SA_IKE_RESPONSES) || !s->n_ike_responses)
+		return;
+	fputs(" responses", f);
+	for (i = 0; i < s->n_ike_responses; i++) {
+		const struct vpnptctl_ike_response *r = &s->ike_responses[i];
+
+		vpnptctl_fmt_duration(d, sizeof(d), r->age);
+		fprintf(f, " %s %s",
+			vpnptctl_exchange_str(buf, sizeof(buf), r->exchange), d);
+	}
+}
+
 /* Write one part of a session to a line of its own, if it is not empty. */
 static void vpnptctl_text_line(FILE *f, const char *indent,
 			       const struct vpnptctl_session *s,
@@ -504,6 +571,7 @@ void vpnptctl_print_sessions(const struct vpnptctl_out *o,
 			vpnptctl_text_line(f, "  ", &s[i], vpnptctl_text_what_nc);
 			vpnptctl_text_line(f, "    ", &s[i], vpnptctl_text_ids);
 			vpnptctl_text_line(f, "    ", &s[i], vpnptctl_text_traffic);
+			vpnptctl_text_line(f, "    ", &s[i], vpnptctl_text_responses);
 		}
 	}
 }
@@ -545,6 +613,7 @@ void vpnptctl_print_event(const struct vpnptctl_out *o,
 		vpnptctl_text_what(f, &ev->session, true);
 		vpnptctl_text_ids(f, &ev->session);
 		vpnptctl_text_traffic(f, &ev->session);
+		vpnptctl_text_responses(f, &ev->session);
 		fputc('\n', f);
 		return;
 	}

@@ -213,6 +213,26 @@ struct vpnptctl_stats {
 /* Name of a counter, snake_case as in the uapi (e.g. "dropped_disabled"). */
 const char *vpnptctl_counter_name(unsigned int counter);
 
+/* Most entries of VPNPT_SA_IKE_RESPONSES kept (the module sends up to 20). */
+#define VPNPTCTL_MAX_IKE_RESPONSES	32
+
+/**
+ * struct vpnptctl_ike_response - one entry of VPNPT_SA_IKE_RESPONSES
+ * @exchange: VPNPT_IKE_RESP_EXCHANGE, the on-wire exchange type
+ * @age: VPNPT_IKE_RESP_AGE, seconds
+ */
+struct vpnptctl_ike_response {
+	uint8_t exchange;
+	uint32_t age;
+};
+
+/*
+ * Name of an IKE exchange type ("IKE_AUTH", "QUICK_MODE", "PRIVATE" for
+ * 240-255), or NULL if this tool does not know it. IKEv1 and IKEv2 types do
+ * not overlap, so the number alone names it.
+ */
+const char *vpnptctl_ike_exchange_name(unsigned int exchange);
+
 /* Bit of session attribute @a in vpnptctl_session.present. */
 #define VPNPTCTL_SA(a)		(1ULL << (a))
 
@@ -221,6 +241,8 @@ const char *vpnptctl_counter_name(unsigned int counter);
  * @present: VPNPTCTL_SA(VPNPT_SA_*) bits of the fields that are valid
  * @client, @server, @public_addr: IPv4 addresses in network byte order
  * @spi_out, @spi_in: SPIs as numbers (converted from the wire's order)
+ * @n_ike_responses, @ike_responses: VPNPT_SA_IKE_RESPONSES, in the kernel's
+ *	order (entries past VPNPTCTL_MAX_IKE_RESPONSES are dropped)
  * The other fields are the VPNPT_SA_ attributes of the same name.
  */
 struct vpnptctl_session {
@@ -248,6 +270,8 @@ struct vpnptctl_session {
 	uint16_t peer_tunnel_id;
 	uint64_t parent;
 	uint16_t zone;
+	unsigned int n_ike_responses;
+	struct vpnptctl_ike_response ike_responses[VPNPTCTL_MAX_IKE_RESPONSES];
 };
 
 static inline bool vpnptctl_has(const struct vpnptctl_session *s,

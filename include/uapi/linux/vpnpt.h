@@ -286,10 +286,14 @@ enum vpnpt_session_state {
  * @VPNPT_SA_PARENT: u64, id of the session this one belongs to (e.g. the
  *	IKE session of an ESP or NAT-T flow)
  * @VPNPT_SA_ZONE: u16, conntrack zone vpnpt placed the flow in
+ * @VPNPT_SA_IKE_RESPONSES: nested, IKE: one %VPNPT_IKE_RESP_ENTRY per
+ *	exchange type the server has answered in this IKE SA (enum
+ *	vpnpt_ike_resp_attr), in ascending exchange type
  * @__VPNPT_SA_MAX: number of attributes; not an attribute
  *
  * A session carries only the attributes that apply to its protocol;
- * %VPNPT_SA_ZONE and %VPNPT_SA_PARENT are left out when they are 0 (none).
+ * %VPNPT_SA_ZONE and %VPNPT_SA_PARENT are left out when they are 0 (none),
+ * %VPNPT_SA_IKE_RESPONSES until the server has sent a message.
  */
 enum vpnpt_session_attr {
 	VPNPT_SA_UNSPEC,
@@ -317,9 +321,42 @@ enum vpnpt_session_attr {
 	VPNPT_SA_PEER_TUNNEL_ID,
 	VPNPT_SA_PARENT,
 	VPNPT_SA_ZONE,
+	VPNPT_SA_IKE_RESPONSES,
 	__VPNPT_SA_MAX
 };
 
 #define VPNPT_SA_MAX (__VPNPT_SA_MAX - 1)
+
+/*
+ * Exchange type vpnpt reports for the private-use range (240-255), which
+ * it keeps as one.
+ */
+#define VPNPT_IKE_RESP_EXCH_PRIVATE	240
+
+/**
+ * enum vpnpt_ike_resp_attr - the server's responses, in %VPNPT_SA_IKE_RESPONSES
+ * @VPNPT_IKE_RESP_UNSPEC: not an attribute
+ * @VPNPT_IKE_RESP_ENTRY: nested, one exchange type: %VPNPT_IKE_RESP_EXCHANGE
+ *	and %VPNPT_IKE_RESP_AGE
+ * @VPNPT_IKE_RESP_EXCHANGE: u8, the exchange type as on the wire: IKEv1
+ *	1-6, 32, 33 and IKEv2 34-44 (the two versions' numbers do not
+ *	overlap); the private-use types 240-255 of both versions are one
+ *	entry, reported as %VPNPT_IKE_RESP_EXCH_PRIVATE
+ * @VPNPT_IKE_RESP_AGE: u32, seconds since the server's last message of
+ *	that exchange type in the IKE SA
+ * @__VPNPT_IKE_RESP_MAX: number of attributes; not an attribute
+ *
+ * "Response" is any message from the server (the responder of the IKE
+ * SA's exchanges, or the initiator of one it starts, such as a rekey).
+ */
+enum vpnpt_ike_resp_attr {
+	VPNPT_IKE_RESP_UNSPEC,
+	VPNPT_IKE_RESP_ENTRY,
+	VPNPT_IKE_RESP_EXCHANGE,
+	VPNPT_IKE_RESP_AGE,
+	__VPNPT_IKE_RESP_MAX
+};
+
+#define VPNPT_IKE_RESP_MAX (__VPNPT_IKE_RESP_MAX - 1)
 
 #endif /* _UAPI_LINUX_VPNPT_H */
