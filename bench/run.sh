@@ -51,16 +51,7 @@ RES=$VPNPT_LOGDIR/results
 vpnpt_unload
 on_exit vpnpt_unload
 topo_create 0 || { echo "bench: no topology" >&2; exit 1; }
-ip netns add $NS_CS
-on_exit ns_del $NS_CS
-nsx $NS_CS ip link set lo up
-ip link add lancs netns $NS_ROUTER type veth peer name eth0 netns $NS_CS
-nsx $NS_ROUTER ip link set lancs master br0 up
-nsx $NS_CS ip addr add 10.99.0.250/16 dev eth0
-nsx $NS_CS ip link set eth0 up
-nsx $NS_CS ip route add default via $ROUTER_LAN
-nsx $NS_CS ip route add local 10.100.0.0/16 dev lo
-nsx $NS_ROUTER ip route add 10.100.0.0/16 via 10.99.0.250
+topo_add_many $NS_CS || { echo "bench: no topology" >&2; exit 1; }
 ct_max=$(sysctl -n net.netfilter.nf_conntrack_max)
 on_exit sysctl -qw net.netfilter.nf_conntrack_max=$ct_max
 sysctl -qw net.netfilter.nf_conntrack_max=$((4 * K + 4096))

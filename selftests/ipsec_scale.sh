@@ -28,16 +28,7 @@ SPI_BASE=0x10000000
 vpnpt_unload
 on_exit vpnpt_unload
 topo_create 0 || { tap_not_ok "topology"; tap_done; }
-ip netns add $NS_CS
-on_exit ns_del $NS_CS
-nsx $NS_CS ip link set lo up
-ip link add lancs netns $NS_ROUTER type veth peer name eth0 netns $NS_CS
-nsx $NS_ROUTER ip link set lancs master br0 up
-nsx $NS_CS ip addr add 10.99.0.250/16 dev eth0
-nsx $NS_CS ip link set eth0 up
-nsx $NS_CS ip route add default via $ROUTER_LAN
-nsx $NS_CS ip route add local 10.100.0.0/16 dev lo
-nsx $NS_ROUTER ip route add 10.100.0.0/16 via 10.99.0.250
+topo_add_many $NS_CS || { tap_not_ok "topology"; tap_done; }
 vpnpt_load || { tap_not_ok "load"; tap_done; }
 # One conntrack entry per client: the default limit of a 1 GB guest (8192)
 # would make conntrack evict clients' entries.

@@ -322,6 +322,20 @@ _ns_add() {
 	nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 }
 
+# topo_add_many NS : after topo_create, a LAN namespace NS (10.99.0.250)
+# where all of 10.100.0.0/16 is local, routed there by the router: one
+# namespace that sends as thousands of LAN clients (scale tests, bench).
+topo_add_many() {
+	_ns_add "$1" || return 1
+	ip link add lancs netns $NS_ROUTER type veth peer name eth0 netns "$1"
+	nsx $NS_ROUTER ip link set lancs master br0 up
+	nsx "$1" ip addr add 10.99.0.250/$LAN_PREFIX dev eth0
+	nsx "$1" ip link set eth0 up
+	nsx "$1" ip route add default via $ROUTER_LAN
+	nsx "$1" ip route add local 10.100.0.0/16 dev lo
+	nsx $NS_ROUTER ip route add 10.100.0.0/16 via 10.99.0.250
+}
+
 # topo_create N : the router, the server and N LAN clients (see the diagram).
 topo_create() {
 	local n=$1 i ns

@@ -345,6 +345,18 @@ else
 	tap_not_ok "nf_conntrack_pptp cannot be loaded"
 fi
 
+# goes_on WHAT CONN CALL CLIENT : after its entry went (conntrack -D, flush),
+# the connection's next segment is picked up in mid-stream, not parsed: an
+# echo first, then a new call on it is rewritten and its GRE passes.
+goes_on() {
+	R=$(pp send "$2" echorq)
+	check_eq "$1: the connection goes on" echorp "$(jv '.pns_got[0].type')"
+	R=$(pp send "$2" "ocrq:call=$3")
+	check_eq "$1: a new call on it is rewritten" \
+		"$(($3)) $(jv .pac_got[0].call) $(jv .pns_got[0].call) established" "$(sess "$4")"
+	gre_both "$1: its call" "$2" "$3" "$4"
+}
+
 # --- the control connection's conntrack entry deleted with live calls ---------------------
 R=$(pp connect cd "$(client_ns 1)" 10.99.1.8 $PAC)
 R=$(pp send cd sccrq ocrq:call=0x0d21 ocrq:call=0x0d22)
@@ -361,12 +373,7 @@ check_eq "... and their GRE flow" 0 "$(gre_flows 10.99.1.8)"
 check_eq "... a session_del event for each call" "$dels" "$(sorted_events 10.99.1.8)"
 # The connection goes on: its next segment makes a new entry (picked up
 # mid-stream, not parsed); the helper follows the stream from there on.
-R=$(pp send cd echorq)
-check_eq "... the connection goes on" echorp "$(jv '.pns_got[0].type')"
-R=$(pp send cd ocrq:call=0x0d23)
-check_eq "... and a new call on it is rewritten" \
-	"3363 $(jv .pac_got[0].call) $(jv .pns_got[0].call) established" "$(sess 10.99.1.8)"
-gre_both "call after conntrack -D" cd 0x0d23 10.99.1.8
+goes_on "after conntrack -D" cd 0x0d23 10.99.1.8
 
 # --- everything ends --------------------------------------------------------------------------
 for c in a d g f rhead rtail k1 k2 n s rb cd; do pp close $c >/dev/null; done
@@ -395,12 +402,7 @@ check "... no vpnpt GRE flow left" wait_until 5 sh -c \
 check_eq "... a session_del event for each call" "$dels" "$(sorted_events 10.99.1.12)"
 # A flush also deletes the PPTP conntrack entries: as after conntrack -D,
 # the connection's next segment is picked up in mid-stream.
-R=$(pp send fl echorq)
-check_eq "... the connection goes on" echorp "$(jv '.pns_got[0].type')"
-R=$(pp send fl ocrq:call=0x0f11)
-check_eq "after the flush, a new call on the same connection is rewritten" \
-	"3857 $(jv .pac_got[0].call) $(jv .pns_got[0].call) established" "$(sess 10.99.1.12)"
-gre_both "call after the flush" fl 0x0f11 10.99.1.12
+goes_on "after the flush" fl 0x0f11 10.99.1.12
 R=$(pp close fl)
 check "... which ends with its connection" wait_until 10 nsess_is - 0
 
