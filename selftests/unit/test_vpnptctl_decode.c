@@ -74,6 +74,21 @@ static void mb_end(struct mb *m)
 	memcpy(m->buf + start, &len, sizeof(len));
 }
 
+/* A session message with one IKE response entry open (three nests). */
+static void mb_ike_entry(struct mb *m)
+{
+	memset(m, 0, sizeof(*m));
+	mb_nest(m, VPNPT_A_SESSION);
+	mb_nest(m, VPNPT_SA_IKE_RESPONSES);
+	mb_nest(m, VPNPT_IKE_RESP_ENTRY);
+}
+
+static void mb_end_n(struct mb *m, int n)
+{
+	while (n--)
+		mb_end(m);
+}
+
 static void mb_config(struct mb *m)
 {
 	unsigned int p;
@@ -380,48 +395,28 @@ UNIT_TEST(vpnptctl_decode_ike_responses)
 		 (VPNPTCTL_MAX_IKE_RESPONSES - 1) * 10);
 
 	/* The exchange type is a u8. */
-	memset(&m, 0, sizeof(m));
-	mb_nest(&m, VPNPT_A_SESSION);
-	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
-	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_ike_entry(&m);
 	mb_u32(&m, VPNPT_IKE_RESP_EXCHANGE, 35);
-	mb_end(&m);
-	mb_end(&m);
-	mb_end(&m);
+	mb_end_n(&m, 3);
 	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), -EBADMSG);
 
 	/* The age is a u32. */
-	memset(&m, 0, sizeof(m));
-	mb_nest(&m, VPNPT_A_SESSION);
-	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
-	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_ike_entry(&m);
 	mb_u8(&m, VPNPT_IKE_RESP_EXCHANGE, 35);
 	mb_u64(&m, VPNPT_IKE_RESP_AGE, 1);
-	mb_end(&m);
-	mb_end(&m);
-	mb_end(&m);
+	mb_end_n(&m, 3);
 	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), -EBADMSG);
 
 	/* An entry without its exchange type. */
-	memset(&m, 0, sizeof(m));
-	mb_nest(&m, VPNPT_A_SESSION);
-	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
-	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_ike_entry(&m);
 	mb_u32(&m, VPNPT_IKE_RESP_AGE, 1);
-	mb_end(&m);
-	mb_end(&m);
-	mb_end(&m);
+	mb_end_n(&m, 3);
 	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), -EBADMSG);
 
 	/* An entry running past its nest. */
-	memset(&m, 0, sizeof(m));
-	mb_nest(&m, VPNPT_A_SESSION);
-	mb_nest(&m, VPNPT_SA_IKE_RESPONSES);
-	mb_nest(&m, VPNPT_IKE_RESP_ENTRY);
+	mb_ike_entry(&m);
 	mb_u8(&m, VPNPT_IKE_RESP_EXCHANGE, 35);
-	mb_end(&m);
-	mb_end(&m);
-	mb_end(&m);
+	mb_end_n(&m, 3);
 	m.buf[2 * NLA_HDRLEN] = 200;
 	CHECK_EQ(vpnptctl_decode_session_msg(m.buf, m.len, &s), -EBADMSG);
 }
