@@ -226,16 +226,22 @@ check_eq "... leaves no session" 0 "$(nsess 10.99.1.4)"
 # --- a TCP retransmission and a repeated OCRQ -----------------------------------------------
 # The server drops the first OCRQ segment (after the router handled it); the
 # client's TCP sends the same bytes again.
-nsx $NS_SERVER nft -f - <<END
-table ip pptp_drop {
-	chain input {
-		type filter hook input priority 0; policy accept;
-		tcp dport 1723 ip length 200-260 quota until 300 bytes counter drop
-	}
+# drop_once LENGTHS BYTES : the server drops control segments of IP length
+# LENGTHS until BYTES have gone (after the router has handled them), so the
+# client's TCP sends them again; table ip pptp_drop counts them.
+drop_once() {
+	nsx $NS_SERVER nft -f - <<-END
+		table ip pptp_drop {
+			chain input {
+				type filter hook input priority 0; policy accept;
+				tcp dport 1723 ip length $1 quota until $2 bytes counter drop
+			}
+		}
+	END
 }
-END
-R=$(pp send g ocrq:call=0x0909)
 dropped_once() { nsx $NS_SERVER nft list table ip pptp_drop | grep -q 'counter packets 1 '; }
+drop_once 200-260 300
+R=$(pp send g ocrq:call=0x0909)
 check "server dropped the first copy" dropped_once
 check_eq "retransmitted OCRQ: the PAC gets one OCRQ, the PNS the OCRP" "1 2313" \
 	"$(jv '"\([.pac_got[] | select(.type == "ocrq")] | length) \(.pns_got[0].peer)"')"
@@ -255,14 +261,7 @@ for v in "head 20 60-100 100 0x0a0a 10.99.1.6" "tail 5 200-230 300 0x0b0b 10.99.
 	set -- $v
 	R=$(pp connect "r$1" "$(client_ns 1)" "$6" $PAC)
 	R=$(pp send "r$1" sccrq)
-	nsx $NS_SERVER nft -f - <<-END
-		table ip pptp_drop {
-			chain input {
-				type filter hook input priority 0; policy accept;
-				tcp dport 1723 ip length $3 quota until $4 bytes counter drop
-			}
-		}
-	END
+	drop_once "$3" "$4"
 	R=$(pp send "r$1" cut="$2" ocrq:call="$5")
 	check "split OCRQ, its $1 segment lost after the router: dropped once" dropped_once
 	nsx $NS_SERVER nft delete table ip pptp_drop
@@ -279,14 +278,7 @@ done
 # all its calls.
 R=$(pp connect rb "$(client_ns 1)" 10.99.1.11 $PAC)
 R=$(pp send rb sccrq)
-nsx $NS_SERVER nft -f - <<END
-table ip pptp_drop {
-	chain input {
-		type filter hook input priority 0; policy accept;
-		tcp dport 1723 ip length 1300-1450 quota until 1500 bytes counter drop
-	}
-}
-END
+drop_once 1300-1450 1500
 msgs=()
 for ((i = 1; i <= 20; i++)); do msgs+=("ocrq:call=$((0x3000 + i))"); done
 R=$(pp send rb cut=1344 burst=1 "${msgs[@]}")
