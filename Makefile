@@ -8,6 +8,7 @@
 #   make matrix          the module against every cached kernel, W=1, no warnings allowed
 #   make unit            userspace unit tests
 #   make kernels         fetch the supported Debian kernels into the cache
+#   make debug-kernel    build the debug kernel (6.1-debug: KASAN, lockdep, kmemleak)
 #   make selftests       selftests in a guest on KSERIES (default 6.1)
 #   make check           everything CI runs
 #   make demo            boot a guest router with vpnpt and show it working
@@ -19,6 +20,9 @@
 #   make dkms-src        module source for DKMS in $(DESTDIR)/usr/src/vpnpt-VERSION
 
 SERIES      := 5.10 6.1 6.12
+# Built from Debian's linux-source-6.1 with the kernel's checkers on
+# (scripts/debug-kernel/build); the guests of `make check` run on it.
+DEBUG_SERIES := 6.1-debug
 KSERIES     ?= 6.1
 VPNPT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vpnpt
 export VPNPT_CACHE
@@ -78,7 +82,7 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 		grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz/$$t.log; \
 	done
 
-.PHONY: all module tool clean matrix unit fuzz kernels selftests check check-packaging check-long demo harness-modules bench
+.PHONY: all module tool clean matrix unit fuzz kernels debug-kernel selftests check check-packaging check-long demo harness-modules bench
 .PHONY: install install-module install-tool install-headers dkms-src
 .PHONY: uninstall uninstall-module uninstall-tool uninstall-headers
 
@@ -101,6 +105,9 @@ module:
 kernels:
 	scripts/kernels
 
+debug-kernel:
+	scripts/debug-kernel/build
+
 # Build out of tree per kernel: a copy of the sources per series under
 # build/SERIES, so the builds do not share object files.
 $(BUILD)/%/vpnpt.ko: FORCE
@@ -111,7 +118,7 @@ $(BUILD)/%/vpnpt.ko: FORCE
 		echo "matrix: $*: warnings are errors here"; exit 1; fi
 	@echo "matrix: $*: ok ($$(scripts/kernels --path $* kver))"
 
-matrix: kernels $(foreach s,$(SERIES),$(BUILD)/$(s)/vpnpt.ko)
+matrix: kernels debug-kernel $(foreach s,$(SERIES) $(DEBUG_SERIES),$(BUILD)/$(s)/vpnpt.ko)
 
 FORCE:
 
@@ -120,7 +127,7 @@ $(BUILD)/fault-%/vpnpt_fault.ko: selftests/fault/vpnpt_fault.c selftests/fault/K
 	@mkdir -p $(@D) && cp -p $^ $(@D)/
 	@scripts/kmake $* $(@D) modules >$(@D)/build.log 2>&1 || { cat $(@D)/build.log; exit 1; }
 
-harness-modules: kernels $(BUILD)/fault-6.1/vpnpt_fault.ko
+harness-modules: kernels debug-kernel $(BUILD)/fault-6.1/vpnpt_fault.ko $(BUILD)/fault-$(DEBUG_SERIES)/vpnpt_fault.ko
 
 # Selftests in a guest booted on KSERIES: make selftests [KSERIES=5.10] [TESTS="module params"]
 selftests: $(BUILD)/$(KSERIES)/vpnpt.ko

@@ -3,7 +3,11 @@
 #
 # Tests of the guest harness itself, run on the host: scripts/vm-run must
 # return the command's status, fail runs whose kernel log shows a WARNING or
-# a refcount_t error, and kill a guest that hangs at its timeout.
+# a refcount_t error, and kill a guest that hangs at its timeout. On the
+# debug kernel (SERIES 6.1-debug) it must also fail a use-after-free
+# (KASAN), a lock-order inversion (lockdep), a leak (kmemleak) and an RCU
+# pointer read outside its read section (PROVE_RCU), each named in what it
+# prints.
 #
 # Usage: selftests/harness.sh [SERIES]   (needs build/fault-SERIES/vpnpt_fault.ko)
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +16,8 @@ series=${1:-6.1}
 vm=$VPNPT_TOP/scripts/vm-run
 fault=$VPNPT_TOP/build/fault-$series/vpnpt_fault.ko
 [ -f "$fault" ] || skip "no $fault (make harness-modules)"
-log=$VPNPT_LOGDIR/harness
+log=$VPNPT_LOGDIR/harness-$series
+scripts_kver() { "$VPNPT_TOP/scripts/kernels" --path "$series" kver; }
 
 run_vm() { # EXPECTED-STATUS LOGNAME ARGS...
 	local want=$1 name=$2 rc
@@ -31,6 +36,21 @@ check "a WARNING fails the run" run_vm 1 warn -- insmod "$fault" mode=warn
 check "the WARNING is reported" grep -q 'kernel log .* has errors' "$log-warn.err"
 check "a refcount_t error fails the run" run_vm 1 refcount -- insmod "$fault" mode=refcount
 check "the refcount_t line is reported" grep -q 'refcount_t' "$log-refcount.err"
+case $series in
+*-debug)
+	check_eq "the debug kernel runs" "$(scripts_kver)" \
+		"$("$vm" -k "$series" -- uname -r 2>/dev/null | tail -1)"
+	check "kmemleak is on in the debug kernel" run_vm 0 kml -- test -w /sys/kernel/debug/kmemleak
+	for c in "uaf:KASAN: use-after-free" \
+		"lockorder:possible circular locking dependency" \
+		"leak:unreferenced object" \
+		"rcu:suspicious RCU usage"; do
+		m=${c%%:*}
+		check "mode=$m fails the run" run_vm 1 "$m" -- insmod "$fault" mode="$m"
+		check "mode=$m: the report names '${c#*:}'" grep -q "${c#*:}" "$log-$m.err"
+	done
+	;;
+esac
 start=$SECONDS
 check "a hung guest is killed at the timeout" run_vm 124 hang -t 25 -- sleep 3600
 check "the timeout is reported" grep -q 'timed out after 25s' "$log-hang.err"

@@ -27,6 +27,23 @@ else
 fi
 [ $list = 1 ] && { echo "${tests[*]}"; exit 0; }
 
+# Debug kernel: a kmemleak scan after each test; a leak it reports fails
+# that test (objects younger than 5 s wait for the next scan, and the
+# harness scans once more after the last test).
+kml=/sys/kernel/debug/kmemleak
+leaks() {
+	local r
+	[ -w $kml ] || return 0
+	echo scan >$kml
+	echo scan >$kml
+	r=$(cat $kml)
+	echo clear >$kml
+	[ -z "$r" ] && return 0
+	echo "$r" | head -80 | sed 's/^/    # kmemleak: /'
+	return 1
+}
+[ -w $kml ] && { echo scan >$kml; echo clear >$kml; }
+
 echo "TAP version 13"
 echo "1..${#tests[@]}"
 pass=0 fail=0 skipped=0 n=0
@@ -36,6 +53,7 @@ for t in "${tests[@]}"; do
 	echo "# $t"
 	bash "./${t%.sh}.sh" 2>&1 | sed 's/^/    /'
 	rc=${PIPESTATUS[0]}
+	leaks || rc=1
 	took=$((SECONDS - start))
 	case $rc in
 	0) pass=$((pass + 1)); echo "ok $n $t # ${took}s" ;;
