@@ -5,6 +5,7 @@
  * include/uapi/linux/vpnpt.h and docs/netlink.md.
  */
 #include <linux/jiffies.h>
+#include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -414,6 +415,9 @@ static struct genl_family vpnpt_genl_family __ro_after_init = {
 	.resv_start_op = __VPNPT_CMD_MAX,
 #endif
 };
+
+/* vpnptctl's lookup of the family by name loads the module on demand. */
+MODULE_ALIAS_GENL_FAMILY(VPNPT_GENL_NAME);
 
 /* Build one event with @fill and send it to the events group of @net. */
 static void vpnpt_event(struct net *net, u8 cmd, gfp_t gfp,

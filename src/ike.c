@@ -606,6 +606,9 @@ static struct nf_conntrack_helper vpnpt_ike_helpers[] __read_mostly = {
 	},
 };
 
+MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_IKE);
+MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_NATT);
+
 /* ---- expiry and namespaces ------------------------------------------------- */
 
 static void vpnpt_ike_gc(struct work_struct *work)

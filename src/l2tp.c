@@ -595,6 +595,8 @@ static struct pernet_operations vpnpt_l2tp_net_ops = {
 	.size = sizeof(struct vpnpt_l2tp_net),
 };
 
+MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_L2TP);
+
 static const struct nf_conntrack_expect_policy vpnpt_l2tp_exp_policy = {
 	.max_expected = 1,
 	.timeout = VPNPT_L2TP_EXPECT_TIMEOUT,

@@ -1274,6 +1274,10 @@ static struct nf_conntrack_helper vpnpt_pptp_gre_helper = {
 	.data_len = sizeof(struct vpnpt_pptp_gredata),
 };
 
+/* `ct helper ... type "vpnpt-pptp"` loads the module on demand. */
+MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_PPTP);
+MODULE_ALIAS_NFCT_HELPER(VPNPT_PPTP_GRE_HELPER);
+
 static int __net_init vpnpt_pptp_net_init(struct net *net)
 {
 	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(net);
