@@ -380,7 +380,7 @@ static void vpnpt_l2tp_expect(struct nf_conn *ct)
 	exp->expectfn = vpnpt_l2tp_expected;
 	err = nf_ct_expect_related(exp, 0);
 	if (err)
-		net_dbg_ratelimited("vpnpt: l2tp: expectation refused: %d\n", err);
+		net_dbg_ratelimited("l2tp: expectation refused: %d\n", err);
 	nf_ct_expect_put(exp);
 }
 
@@ -438,7 +438,7 @@ static void vpnpt_l2tp_ctrl(struct net *net, struct nf_conn *ct,
 static void vpnpt_l2tp_malformed(struct vpnpt_net *vn, int err)
 {
 	vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_L2TP, VPNPT_STAT_PARSE_ERRORS);
-	net_dbg_ratelimited("vpnpt: l2tp: malformed message passed: %s\n",
+	net_dbg_ratelimited("l2tp: malformed message passed: %s\n",
 			    vpnpt_l2tp_strerror(err));
 }
 

@@ -487,7 +487,7 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 	if (conn->ncalls >= VPNPT_PPTP_MAX_CALLS) {
 		vpnpt_stats_inc(&x->vn->stats, VPNPT_PROTO_PPTP,
 				VPNPT_STAT_SESSIONS_REFUSED);
-		net_info_ratelimited("vpnpt: PPTP: %pI4 has %u calls on one control connection, refusing more\n",
+		net_info_ratelimited("PPTP: %pI4 has %u calls on one control connection, refusing more\n",
 				     &conn->tuple[IP_CT_DIR_ORIGINAL].src.u3.ip,
 				     conn->ncalls);
 		return NULL;
@@ -539,7 +539,7 @@ static int vpnpt_pptp_call_inside(struct vpnpt_pptp_call *call, u16 inside,
 	if (!call->conn->nat) {
 		call->outside = inside;
 	} else if (vpnpt_pptp_id_alloc(call, hi)) {
-		net_info_ratelimited("vpnpt: PPTP: no free Call ID towards %pI4\n",
+		net_info_ratelimited("PPTP: no free Call ID towards %pI4\n",
 				     &call->conn->tuple[IP_CT_DIR_REPLY].src.u3.ip);
 		return -EBUSY;
 	}
@@ -676,7 +676,7 @@ static void vpnpt_pptp_call_up(struct vpnpt_pptp_ctx *x,
 	vpnpt_pptp_call_ids(call);
 	err = vpnpt_pptp_arm(x, call);
 	if (err) {
-		net_info_ratelimited("vpnpt: PPTP: cannot expect GRE of call %u from %pI4 (%d)\n",
+		net_info_ratelimited("PPTP: cannot expect GRE of call %u from %pI4 (%d)\n",
 				     call->inside,
 				     &x->conn->tuple[IP_CT_DIR_ORIGINAL].src.u3.ip,
 				     err);
@@ -1108,13 +1108,13 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	if (ret < 0) {
 		vpnpt_stats_inc(&x.vn->stats, VPNPT_PROTO_PPTP,
 				VPNPT_STAT_PARSE_ERRORS);
-		net_dbg_ratelimited("vpnpt: PPTP: malformed control message from %pI4: %s\n",
+		net_dbg_ratelimited("PPTP: malformed control message from %pI4: %s\n",
 				    &ip_hdr(skb)->saddr, vpnpt_pptp_err_name(ret));
 	}
 	if (x.unmapped) {
 		vpnpt_stats_add(&x.vn->stats, VPNPT_PROTO_PPTP,
 				VPNPT_STAT_PARSE_ERRORS, x.unmapped);
-		net_dbg_ratelimited("vpnpt: PPTP: Call ID for an unknown call from %pI4 passed unchanged\n",
+		net_dbg_ratelimited("PPTP: Call ID for an unknown call from %pI4 passed unchanged\n",
 				    &ip_hdr(skb)->saddr);
 	}
 	/* Bytes are missing before this segment: let TCP send them again. */
