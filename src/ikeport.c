@@ -50,7 +50,6 @@
 #include "ikeport.h"
 #include "netns.h"
 
-#define VPNPT_IKEPORT_PORT	500
 /* SPIs remembered per client and server, the oldest forgotten first. */
 #define VPNPT_IKEPORT_SPIS	16
 #define VPNPT_IKEPORT_GC_INTERVAL	(2 * HZ)
@@ -354,9 +353,9 @@ static bool vpnpt_ikeport_dflt_flow(struct net *net, const struct iphdr *iph)
 
 	t.src.l3num = NFPROTO_IPV4;
 	t.src.u3.ip = iph->saddr;
-	t.src.u.udp.port = htons(VPNPT_IKEPORT_PORT);
+	t.src.u.udp.port = htons(VPNPT_PORT_IKE);
 	t.dst.u3.ip = iph->daddr;
-	t.dst.u.udp.port = htons(VPNPT_IKEPORT_PORT);
+	t.dst.u.udp.port = htons(VPNPT_PORT_IKE);
 	t.dst.protonum = IPPROTO_UDP;
 	th = nf_conntrack_find_get(net, &nf_ct_zone_dflt, &t);
 	if (!th)
@@ -422,8 +421,8 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 	if (!buf)
 		return NF_ACCEPT;
 	uh = (const struct udphdr *)buf;
-	if (uh->source != htons(VPNPT_IKEPORT_PORT) ||
-	    uh->dest != htons(VPNPT_IKEPORT_PORT))
+	if (uh->source != htons(VPNPT_PORT_IKE) ||
+	    uh->dest != htons(VPNPT_PORT_IKE))
 		return NF_ACCEPT;
 	/* Malformed IKE is the helper's to count; it keeps its zone. */
 	err = vpnpt_ike_parse(buf + sizeof(*uh), skb->len - off - sizeof(*uh),
