@@ -139,11 +139,12 @@ static struct vpnpt_ikeport_net *vpnpt_ikeport_net(const struct net *net)
 	return net_generic(net, vpnpt_ikeport_net_id);
 }
 
-/* ---- the tables, under the lock ---------------------------------------- */
+/* ---- the tables (writers hold the lock) -------------------------------- */
 
 static void vpnpt_ikeport_spi_free(struct vpnpt_ikeport_net *in,
 				   struct vpnpt_ikeport_spi *e)
 {
+	lockdep_assert_held(&in->lock);
 	rhashtable_remove_fast(&in->spis, &e->node, vpnpt_ikeport_spi_params);
 	list_del(&e->list);
 	e->peer->nspis--;
@@ -153,6 +154,7 @@ static void vpnpt_ikeport_spi_free(struct vpnpt_ikeport_net *in,
 static void vpnpt_ikeport_server_put(struct vpnpt_ikeport_net *in,
 				     struct vpnpt_ikeport_server *srv)
 {
+	lockdep_assert_held(&in->lock);
 	if (--srv->users)
 		return;
 	rhashtable_remove_fast(&in->servers, &srv->node,
@@ -165,6 +167,7 @@ static void vpnpt_ikeport_peer_free(struct vpnpt_ikeport_net *in,
 {
 	struct vpnpt_ikeport_spi *e, *tmp;
 
+	lockdep_assert_held(&in->lock);
 	list_for_each_entry_safe(e, tmp, &p->spis, list)
 		vpnpt_ikeport_spi_free(in, e);
 	rhashtable_remove_fast(&in->peers, &p->node, vpnpt_ikeport_peer_params);
@@ -184,6 +187,7 @@ vpnpt_ikeport_server_get(struct vpnpt_ikeport_net *in, __be32 addr)
 {
 	struct vpnpt_ikeport_server *srv;
 
+	lockdep_assert_held(&in->lock);
 	srv = rhashtable_lookup_fast(&in->servers, &addr,
 				     vpnpt_ikeport_server_params);
 	if (srv) {
@@ -211,6 +215,7 @@ vpnpt_ikeport_peer_new(struct vpnpt_ikeport_net *in,
 	struct vpnpt_net *vn = vpnpt_net(in->net);
 	struct vpnpt_ikeport_peer *p;
 
+	lockdep_assert_held(&in->lock);
 	if (in->npeers >= READ_ONCE(vn->max_sessions))
 		goto refused;
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
@@ -256,6 +261,7 @@ static void vpnpt_ikeport_learn(struct vpnpt_ikeport_net *in,
 	struct vpnpt_ikeport_spi_key k = { .server = p->key.server, .spi = spi };
 	struct vpnpt_ikeport_spi *e;
 
+	lockdep_assert_held(&in->lock);
 	e = rhashtable_lookup_fast(&in->spis, &k, vpnpt_ikeport_spi_params);
 	if (e) {
 		if (e->peer != p)

@@ -61,12 +61,12 @@ struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp)
 	return s;
 }
 
-/* Called with the table lock held. */
 static struct vpnpt_client *vpnpt_client_find(struct vpnpt_sessions *t,
 					      __be32 addr)
 {
 	struct vpnpt_client *c;
 
+	lockdep_assert_held(&t->lock);
 	hlist_for_each_entry(c, vpnpt_client_bucket(t, addr), hnode)
 		if (c->addr == addr)
 			return c;
@@ -113,12 +113,14 @@ refuse:
 	return -ENOSPC;
 }
 
-/* Unlink from the table; called with the lock held. */
+/* Unlink from the table. */
 static void vpnpt_session_unlink(struct vpnpt_sessions *t,
 				 struct vpnpt_session *s)
 {
-	struct vpnpt_client *c = vpnpt_client_find(t, s->client);
+	struct vpnpt_client *c;
 
+	lockdep_assert_held(&t->lock);
+	c = vpnpt_client_find(t, s->client);
 	hlist_del_init_rcu(&s->hnode);
 	t->count--;
 	if (c && !--c->count) {
