@@ -43,6 +43,7 @@ int vpnpt_sessions_init(struct vpnpt_sessions *t)
 		INIT_HLIST_HEAD(&t->clients[i]);
 	t->count = 0;
 	t->next_id = 1;
+	t->gen = 1;
 	return 0;
 }
 
@@ -73,6 +74,18 @@ static struct vpnpt_client *vpnpt_client_find(struct vpnpt_sessions *t,
 	return NULL;
 }
 
+/* Netlink takes a zero dump sequence for "none yet": skip it. */
+static void vpnpt_sessions_changed(struct vpnpt_sessions *t)
+{
+	lockdep_assert_held(&t->lock);
+	WRITE_ONCE(t->gen, t->gen + 1 ?: 1);
+}
+
+unsigned int vpnpt_sessions_gen(struct net *net)
+{
+	return READ_ONCE(vpnpt_net(net)->sessions.gen);
+}
+
 int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 {
 	struct vpnpt_net *vn = vpnpt_net(net);
@@ -99,6 +112,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	s->id = t->next_id++;
 	t->count++;
 	hlist_add_head_rcu(&s->hnode, vpnpt_id_bucket(t, s->id));
+	vpnpt_sessions_changed(t);
 	spin_unlock_bh(&t->lock);
 
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_CREATED);
@@ -123,6 +137,7 @@ static void vpnpt_session_unlink(struct vpnpt_sessions *t,
 	c = vpnpt_client_find(t, s->client);
 	hlist_del_init_rcu(&s->hnode);
 	t->count--;
+	vpnpt_sessions_changed(t);
 	if (c && !--c->count) {
 		hlist_del(&c->hnode);
 		kfree(c);
