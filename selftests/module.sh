@@ -43,4 +43,56 @@ check "load with an extra namespace alive" vpnpt_load
 ip netns del $ns
 check "unload after the namespace is gone" rmmod vpnpt
 
+# --- autoload ------------------------------------------------------------------
+# The module as `make install` puts it (updates/, depmod) loads on demand:
+# vpnptctl's lookup of the generic netlink family and an nft ct helper of
+# one of its types make the kernel run modprobe for the module's aliases.
+check_eq "modinfo aliases: the genetlink family and each conntrack helper" \
+	"net-pf-16-proto-16-family-vpnpt nfct-helper-vpnpt-ike nfct-helper-vpnpt-l2tp nfct-helper-vpnpt-natt nfct-helper-vpnpt-pptp nfct-helper-vpnpt-pptp-gre" \
+	"$(modinfo -F alias "$ko" | sort | xargs)"
+
+# The guest's module tree is read-only: a writable overlay over it, for this
+# test only (the EXIT trap takes it away again).
+require_cmd depmod modprobe nft
+ctl=$VPNPT_TOP/build/vpnptctl
+moddir=/lib/modules/$(uname -r)
+ovl=$(mktemp -d /tmp/vpnpt-modtree.XXXXXX)
+mkdir "$ovl/upper" "$ovl/work"
+on_exit rm -rf "$ovl"
+check "writable overlay over $moddir" mount -t overlay vpnpt-modtree \
+	-o "lowerdir=$moddir,upperdir=$ovl/upper,workdir=$ovl/work" "$moddir" &&
+	on_exit umount "$moddir"
+on_exit vpnpt_unload
+check "vpnpt.ko installed in updates/, depmod" \
+	sh -c "mkdir -p '$moddir/updates' && cp '$ko' '$moddir/updates/vpnpt.ko' && depmod -a '$(uname -r)'"
+
+check_fail "not loaded before vpnptctl runs" vpnpt_loaded
+check "vpnptctl status loads the module on demand" "$ctl" status
+check "module loaded by vpnptctl" vpnpt_loaded
+check_eq "and it is the installed one" "$moddir/updates/vpnpt.ko" \
+	"$(modinfo -n vpnpt)"
+check "unload" rmmod vpnpt
+
+ns=vpnpt-modtest
+ip netns add $ns && on_exit ns_del $ns
+check "nft ct helper of type \"vpnpt-pptp\" loads the module on demand" \
+	ip netns exec $ns nft 'table ip vpnpt_autoload { ct helper pptp { type "vpnpt-pptp" protocol tcp; }; }'
+check "module loaded by nft" vpnpt_loaded
+check "helper object in place" ip netns exec $ns nft list ct helper ip vpnpt_autoload pptp
+ip netns exec $ns nft delete table ip vpnpt_autoload 2>/dev/null
+ip netns del $ns
+check "unload after the helper is gone" vpnpt_unload
+
+# Not installed: vpnptctl's autoload finds nothing and says so in one line.
+rm -f "$moddir/updates/vpnpt.ko"
+depmod -a "$(uname -r)"
+err=$("$ctl" status 2>&1)
+rc=$?
+check_eq "module absent: one line, exit 1" \
+	'1 1: vpnptctl: vpnpt module not loaded (generic netlink family "vpnpt" not found)' \
+	"$rc $(printf '%s\n' "$err" | grep -c .): $(printf '%s\n' "$err" | head -1)"
+check_fail "nft ct helper of a type nobody provides is refused" \
+	nft 'table ip vpnpt_autoload { ct helper pptp { type "vpnpt-pptp" protocol tcp; }; }'
+nft delete table ip vpnpt_autoload 2>/dev/null
+
 tap_done

@@ -168,4 +168,16 @@ check_eq "router namespace: its flush removes both" "2" "$(srv r flush "|" flush
 check_eq "router namespace: nothing left" "[] 0" \
 	"$(srv r dump-sessions) $(srv r get-stats "|" stats.esp.sessions_active)"
 
+# --- dumps changed under them --------------------------------------------------
+# The session dump's first part is made when the request is sent; a flush
+# (from another socket) before the rest is read changes the table, and the
+# kernel marks the rest, at least its NLMSG_DONE, NLM_F_DUMP_INTR.
+nsx "$(client_ns 1)" $PKT $SERVER_WAN esp:2
+check_eq "a dump of an unchanged table is not marked interrupted" "2 false" \
+	"$(srv r dump-intr "|" sessions intr)"
+check_eq "a dump the table changed under is marked NLM_F_DUMP_INTR" "2 2 true" \
+	"$(srv r dump-intr flush "|" sessions flushed intr)"
+check_eq "the next dump is consistent again" "0 false" \
+	"$(srv r dump-intr "|" sessions intr)"
+
 tap_done

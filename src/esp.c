@@ -213,7 +213,6 @@ static void vpnpt_esp_client_free_rcu(struct rcu_head *head)
 	kfree(c);
 }
 
-/* Under the lock. */
 static struct vpnpt_esp_client *vpnpt_esp_client_get(struct vpnpt_esp_net *en,
 						     __be32 addr)
 {
@@ -221,6 +220,7 @@ static struct vpnpt_esp_client *vpnpt_esp_client_get(struct vpnpt_esp_net *en,
 	struct vpnpt_esp_client *c;
 	unsigned int bit;
 
+	lockdep_assert_held(&en->lock);
 	c = rhashtable_lookup_fast(&en->clients, &addr, vpnpt_esp_client_params);
 	if (c) {
 		c->users++;
@@ -260,12 +260,13 @@ err_free:
 }
 
 /*
- * Under the lock. A client without SAs leaves the table now; its zone is
- * given back by the worker, once its conntrack entries are gone.
+ * A client without SAs leaves the table now; its zone is given back by the
+ * worker, once its conntrack entries are gone.
  */
 static void vpnpt_esp_client_put(struct vpnpt_esp_net *en,
 				 struct vpnpt_esp_client *c)
 {
+	lockdep_assert_held(&en->lock);
 	if (--c->users)
 		return;
 	rhashtable_remove_fast(&en->clients, &c->node, vpnpt_esp_client_params);
@@ -302,6 +303,7 @@ static struct vpnpt_esp_server *vpnpt_esp_server_get(struct vpnpt_esp_net *en,
 {
 	struct vpnpt_esp_server *srv;
 
+	lockdep_assert_held(&en->lock);
 	srv = rhashtable_lookup_fast(&en->servers, &addr, vpnpt_esp_server_params);
 	if (srv) {
 		srv->users++;
@@ -324,15 +326,18 @@ static struct vpnpt_esp_server *vpnpt_esp_server_get(struct vpnpt_esp_net *en,
 static void vpnpt_esp_server_put(struct vpnpt_esp_net *en,
 				 struct vpnpt_esp_server *srv)
 {
+	lockdep_assert_held(&en->lock);
 	if (--srv->users)
 		return;
 	rhashtable_remove_fast(&en->servers, &srv->node, vpnpt_esp_server_params);
 	kfree_rcu(srv, rcu);
 }
 
-/* Under the lock: close a peer's open evidence. */
-static void vpnpt_esp_peer_close(struct vpnpt_esp_peer *p)
+/* Close a peer's open evidence. */
+static void vpnpt_esp_peer_close(struct vpnpt_esp_net *en,
+				 struct vpnpt_esp_peer *p)
 {
+	lockdep_assert_held(&en->lock);
 	if (list_empty(&p->expect))
 		return;
 	list_del_init(&p->expect);
@@ -342,7 +347,8 @@ static void vpnpt_esp_peer_close(struct vpnpt_esp_peer *p)
 static void vpnpt_esp_peer_free(struct vpnpt_esp_net *en,
 				struct vpnpt_esp_peer *p)
 {
-	vpnpt_esp_peer_close(p);
+	lockdep_assert_held(&en->lock);
+	vpnpt_esp_peer_close(en, p);
 	list_del(&p->all);
 	rhashtable_remove_fast(&en->peers, &p->node, vpnpt_esp_peer_params);
 	vpnpt_esp_server_put(en, p->server);
@@ -394,9 +400,10 @@ out:
 
 /* ---- SAs --------------------------------------------------------------- */
 
-/* Under the lock: take an SA out of everything; the caller frees it. */
+/* Take an SA out of everything; the caller frees it. */
 static void vpnpt_esp_sa_unlink(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
 {
+	lockdep_assert_held(&en->lock);
 	if (sa->okey.spi)
 		rhashtable_remove_fast(&en->out, &sa->out_node, vpnpt_esp_out_params);
 	if (sa->ikey.spi)
@@ -443,7 +450,7 @@ static void vpnpt_esp_destroy(struct net *net, struct vpnpt_session *s)
 }
 
 /*
- * Under the lock: a new SA of @client towards @server, in the session table
+ * A new SA of @client towards @server, in the session table
  * (whose caps apply) and the SA tables: outbound SPI @spi_out (0: none),
  * bound to inbound @in (NULL: not yet). NULL when refused.
  *
@@ -466,6 +473,7 @@ static struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 	struct vpnpt_session *s;
 	struct vpnpt_esp_sa *sa;
 
+	lockdep_assert_held(&en->lock);
 	*orphan = NULL;
 	sa = kzalloc(sizeof(*sa), GFP_ATOMIC);
 	if (!sa)
@@ -560,7 +568,7 @@ static u64 vpnpt_esp_parent(struct vpnpt_esp_net *en, __be32 client,
 	return p ? READ_ONCE(p->ike_id) : 0;
 }
 
-/* First packet of an outbound SPI: a new, unbound SA. RCU held. */
+/* First packet of an outbound SPI: a new, unbound SA. */
 static struct vpnpt_esp_sa *vpnpt_esp_outbound_new(struct net *net,
 						   struct vpnpt_esp_net *en,
 						   const struct vpnpt_esp_out_key *k)
@@ -568,6 +576,8 @@ static struct vpnpt_esp_sa *vpnpt_esp_outbound_new(struct net *net,
 	struct vpnpt_session *orphan = NULL;
 	struct vpnpt_esp_sa *sa;
 
+	/* Its SA and an orphan stay valid until the caller's RCU section ends. */
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "ESP packet path outside RCU");
 	spin_lock_bh(&en->lock);
 	sa = rhashtable_lookup_fast(&en->out, k, vpnpt_esp_out_params);
 	if (sa || en->dying)
@@ -600,7 +610,7 @@ static struct vpnpt_esp_peer *vpnpt_esp_peer_of(struct vpnpt_esp_net *en,
 }
 
 /*
- * Under the lock: choose whose SA an unknown inbound SPI from @srv is.
+ * Choose whose SA an unknown inbound SPI from @srv is.
  *
  * 1. IKE evidence: clients whose IKE exchange with the server completed a
  *    Child SA in the last VPNPT_ESP_FRESH and got no inbound SA since. Of
@@ -625,12 +635,13 @@ static void vpnpt_esp_pick(struct vpnpt_esp_net *en,
 	struct vpnpt_esp_sa *s;
 	int n = 0;
 
+	lockdep_assert_held(&en->lock);
 	*peer = NULL;
 	*sa = NULL;
 	/* Stale evidence first goes away. */
 	list_for_each_entry_safe(p, ptmp, &srv->expects, expect)
 		if (!vpnpt_esp_fresh(p->when, now))
-			vpnpt_esp_peer_close(p);
+			vpnpt_esp_peer_close(en, p);
 
 	if (!list_empty(&srv->expects)) {
 		list_for_each_entry(s, &srv->pending, pending) {
@@ -663,15 +674,17 @@ static void vpnpt_esp_pick(struct vpnpt_esp_net *en,
 }
 
 /*
- * Under the lock: the oldest unbound SA of @client towards @srv, to pair
- * with an inbound SPI found by IKE evidence alone.
+ * The oldest unbound SA of @client towards @srv, to pair with an inbound
+ * SPI found by IKE evidence alone.
  */
-static struct vpnpt_esp_sa *vpnpt_esp_pending_of(struct vpnpt_esp_server *srv,
+static struct vpnpt_esp_sa *vpnpt_esp_pending_of(struct vpnpt_esp_net *en,
+						 struct vpnpt_esp_server *srv,
 						 __be32 client)
 {
 	struct vpnpt_esp_sa *s;
 	int n = 0;
 
+	lockdep_assert_held(&en->lock);
 	list_for_each_entry(s, &srv->pending, pending) {
 		if (++n > VPNPT_ESP_PICK_MAX)
 			break;
@@ -681,12 +694,13 @@ static struct vpnpt_esp_sa *vpnpt_esp_pending_of(struct vpnpt_esp_server *srv,
 	return NULL;
 }
 
-/* Under the lock: make @sa the owner of inbound @k. */
+/* Make @sa the owner of inbound @k. */
 static int vpnpt_esp_bind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
 			  const struct vpnpt_esp_in_key *k)
 {
 	int err;
 
+	lockdep_assert_held(&en->lock);
 	sa->ikey = *k;
 	err = rhashtable_insert_fast(&en->in, &sa->in_node, vpnpt_esp_in_params);
 	if (err) {
@@ -719,7 +733,7 @@ static bool vpnpt_esp_own(struct net *net, const struct sk_buff *skb,
 	return true;
 }
 
-/* First packet of an unknown inbound SPI: bind it, if anyone's. RCU held. */
+/* First packet of an unknown inbound SPI: bind it, if anyone's. */
 static struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 						  struct vpnpt_esp_net *en,
 						  const struct sk_buff *skb,
@@ -730,6 +744,8 @@ static struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 	struct vpnpt_esp_peer *peer;
 	struct vpnpt_esp_sa *sa;
 
+	/* As above; and @srv is looked at before the lock is taken. */
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "ESP packet path outside RCU");
 	srv = rhashtable_lookup_fast(&en->servers, &k->server,
 				     vpnpt_esp_server_params);
 	/* Nothing to bind to: no lock taken (floods of unknown SPIs). */
@@ -749,13 +765,13 @@ static struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 		goto out;
 	vpnpt_esp_pick(en, srv, &peer, &sa);
 	if (peer && !sa)
-		sa = vpnpt_esp_pending_of(srv, peer->key.client);
+		sa = vpnpt_esp_pending_of(en, srv, peer->key.client);
 	if (!sa && peer) {
 		/* An inbound-only SA: the client has not sent on it yet. */
 		sa = vpnpt_esp_sa_new(net, en, peer->key.client, srv->addr, 0,
 				      k, peer->ike_id, &orphan);
 		if (sa)
-			vpnpt_esp_peer_close(peer);
+			vpnpt_esp_peer_close(en, peer);
 		goto out;
 	}
 	if (!sa)
@@ -767,7 +783,7 @@ static struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 	if (!peer)
 		peer = vpnpt_esp_peer_of(en, sa->okey.client, srv->addr);
 	if (peer) {
-		vpnpt_esp_peer_close(peer);
+		vpnpt_esp_peer_close(en, peer);
 		if (!sa->session->parent)
 			WRITE_ONCE(sa->session->parent, peer->ike_id);
 	}

@@ -5,6 +5,7 @@
  * include/uapi/linux/vpnpt.h and docs/netlink.md.
  */
 #include <linux/jiffies.h>
+#include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -318,6 +319,7 @@ static int vpnpt_dump_one(const struct vpnpt_session *s, void *arg)
 			  NLM_F_MULTI, VPNPT_CMD_GET_SESSIONS);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(ctx->cb, hdr);
 	if (vpnpt_fill_session(ctx->skb, s)) {
 		genlmsg_cancel(ctx->skb, hdr);
 		return -EMSGSIZE;
@@ -330,7 +332,9 @@ static int vpnpt_dump_one(const struct vpnpt_session *s, void *arg)
  * Dump state in cb->args: [0] hash bucket, [1] and [3] the low and high 32
  * bits of the id of the last session sent from it (0: none yet; ids are 64
  * bits, longs may be 32), [2] protocol filter (+1 so that 0 means "not
- * parsed yet").
+ * parsed yet"). cb->seq is the table's generation when each part of the
+ * dump starts: a part that finds it changed since the previous one marks
+ * its messages (and NLMSG_DONE) NLM_F_DUMP_INTR, and the tool starts over.
  */
 static int vpnpt_get_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -344,6 +348,7 @@ static int vpnpt_get_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 
 		cb->args[2] = 1 + (protos ? nla_get_u32(protos) : VPNPT_PROTO_ALL);
 	}
+	cb->seq = vpnpt_sessions_gen(net);
 	last = (u64)(u32)cb->args[3] << 32 | (u32)cb->args[1];
 	err = vpnpt_sessions_walk(net, cb->args[2] - 1, &cb->args[0], &last,
 				  vpnpt_dump_one, &ctx);
@@ -414,6 +419,9 @@ static struct genl_family vpnpt_genl_family __ro_after_init = {
 	.resv_start_op = __VPNPT_CMD_MAX,
 #endif
 };
+
+/* vpnptctl's lookup of the family by name loads the module on demand. */
+MODULE_ALIAS_GENL_FAMILY(VPNPT_GENL_NAME);
 
 /* Build one event with @fill and send it to the events group of @net. */
 static void vpnpt_event(struct net *net, u8 cmd, gfp_t gfp,

@@ -197,8 +197,7 @@ static void vpnpt_ike_sa_destroy(struct net *net, struct vpnpt_session *s)
 
 /*
  * VPNPT_SA_IKE_RESPONSES: the exchange types the server has sent, with the
- * seconds since. Under RCU (see struct vpnpt_ike_sa); at most
- * VPNPT_IKE_X_MAX small entries.
+ * seconds since. At most VPNPT_IKE_X_MAX small entries.
  */
 static int vpnpt_ike_sa_fill(struct sk_buff *skb, const struct vpnpt_session *s)
 {
@@ -207,6 +206,8 @@ static int vpnpt_ike_sa_fill(struct sk_buff *skb, const struct vpnpt_session *s)
 	struct nlattr *all = NULL, *one;
 	int i;
 
+	/* @sa stays valid for RCU readers only (see struct vpnpt_ike_sa). */
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "IKE SA filled outside RCU");
 	if (!sa)
 		return 0;
 	for (i = 0; i < VPNPT_IKE_X_MAX; i++) {
@@ -279,7 +280,7 @@ static bool vpnpt_ike_starts_sa(const struct vpnpt_ike_hdr *h, bool from_client)
 /*
  * The session is inserted (its caps checked) before the SA is published to
  * the lock-free lookup: a packet never finds a refused SA, nor its freed
- * session. Called in an RCU read-side section.
+ * session.
  */
 static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 					     struct vpnpt_ike_net *in,
@@ -289,6 +290,8 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 	struct vpnpt_session *s;
 	struct vpnpt_ike_sa *sa;
 
+	/* The SA returned, or a session that failed to publish, outlives the lock. */
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "IKE SA created outside RCU");
 	spin_lock_bh(&in->lock);
 	sa = rhashtable_lookup_fast(&in->sas, k, vpnpt_ike_sa_params);
 	if (sa || in->dying)
@@ -335,7 +338,7 @@ out:
 
 /*
  * One IKE message of the flow of @ct, on UDP 4500 if @natt. Returns the IKE
- * SA's session id, 0 if the message belongs to none. RCU held (hook).
+ * SA's session id, 0 if the message belongs to none. From the helper.
  */
 static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 			     bool from_client, const u8 *hdr, size_t len,
@@ -352,6 +355,8 @@ static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 	struct vpnpt_session *s;
 	int err;
 
+	/* The SAs and sessions it finds stay valid until the helper returns. */
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "IKE message outside RCU");
 	err = vpnpt_ike_parse(hdr, len, &h);
 	/* Padding after a valid message is tolerated (counted). */
 	if (err) {
@@ -605,6 +610,9 @@ static struct nf_conntrack_helper vpnpt_ike_helpers[] __read_mostly = {
 		.expect_policy = &vpnpt_ike_exp_policy,
 	},
 };
+
+MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_IKE);
+MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_NATT);
 
 /* ---- expiry and namespaces ------------------------------------------------- */
 

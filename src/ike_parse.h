@@ -13,9 +13,6 @@
 
 #include "wire.h"
 
-#define VPNPT_IKE_PORT		500
-#define VPNPT_NATT_PORT		4500
-
 /* Fixed ISAKMP header: two 8-octet SPIs and 12 octets of fields. */
 #define VPNPT_IKE_HDR_LEN	28
 /* ESP header: SPI and sequence number. */

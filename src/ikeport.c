@@ -50,7 +50,6 @@
 #include "ikeport.h"
 #include "netns.h"
 
-#define VPNPT_IKEPORT_PORT	500
 /* SPIs remembered per client and server, the oldest forgotten first. */
 #define VPNPT_IKEPORT_SPIS	16
 #define VPNPT_IKEPORT_GC_INTERVAL	(2 * HZ)
@@ -140,11 +139,12 @@ static struct vpnpt_ikeport_net *vpnpt_ikeport_net(const struct net *net)
 	return net_generic(net, vpnpt_ikeport_net_id);
 }
 
-/* ---- the tables, under the lock ---------------------------------------- */
+/* ---- the tables (writers hold the lock) -------------------------------- */
 
 static void vpnpt_ikeport_spi_free(struct vpnpt_ikeport_net *in,
 				   struct vpnpt_ikeport_spi *e)
 {
+	lockdep_assert_held(&in->lock);
 	rhashtable_remove_fast(&in->spis, &e->node, vpnpt_ikeport_spi_params);
 	list_del(&e->list);
 	e->peer->nspis--;
@@ -154,6 +154,7 @@ static void vpnpt_ikeport_spi_free(struct vpnpt_ikeport_net *in,
 static void vpnpt_ikeport_server_put(struct vpnpt_ikeport_net *in,
 				     struct vpnpt_ikeport_server *srv)
 {
+	lockdep_assert_held(&in->lock);
 	if (--srv->users)
 		return;
 	rhashtable_remove_fast(&in->servers, &srv->node,
@@ -166,6 +167,7 @@ static void vpnpt_ikeport_peer_free(struct vpnpt_ikeport_net *in,
 {
 	struct vpnpt_ikeport_spi *e, *tmp;
 
+	lockdep_assert_held(&in->lock);
 	list_for_each_entry_safe(e, tmp, &p->spis, list)
 		vpnpt_ikeport_spi_free(in, e);
 	rhashtable_remove_fast(&in->peers, &p->node, vpnpt_ikeport_peer_params);
@@ -185,6 +187,7 @@ vpnpt_ikeport_server_get(struct vpnpt_ikeport_net *in, __be32 addr)
 {
 	struct vpnpt_ikeport_server *srv;
 
+	lockdep_assert_held(&in->lock);
 	srv = rhashtable_lookup_fast(&in->servers, &addr,
 				     vpnpt_ikeport_server_params);
 	if (srv) {
@@ -212,6 +215,7 @@ vpnpt_ikeport_peer_new(struct vpnpt_ikeport_net *in,
 	struct vpnpt_net *vn = vpnpt_net(in->net);
 	struct vpnpt_ikeport_peer *p;
 
+	lockdep_assert_held(&in->lock);
 	if (in->npeers >= READ_ONCE(vn->max_sessions))
 		goto refused;
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
@@ -257,6 +261,7 @@ static void vpnpt_ikeport_learn(struct vpnpt_ikeport_net *in,
 	struct vpnpt_ikeport_spi_key k = { .server = p->key.server, .spi = spi };
 	struct vpnpt_ikeport_spi *e;
 
+	lockdep_assert_held(&in->lock);
 	e = rhashtable_lookup_fast(&in->spis, &k, vpnpt_ikeport_spi_params);
 	if (e) {
 		if (e->peer != p)
@@ -354,9 +359,9 @@ static bool vpnpt_ikeport_dflt_flow(struct net *net, const struct iphdr *iph)
 
 	t.src.l3num = NFPROTO_IPV4;
 	t.src.u3.ip = iph->saddr;
-	t.src.u.udp.port = htons(VPNPT_IKEPORT_PORT);
+	t.src.u.udp.port = htons(VPNPT_PORT_IKE);
 	t.dst.u3.ip = iph->daddr;
-	t.dst.u.udp.port = htons(VPNPT_IKEPORT_PORT);
+	t.dst.u.udp.port = htons(VPNPT_PORT_IKE);
 	t.dst.protonum = IPPROTO_UDP;
 	th = nf_conntrack_find_get(net, &nf_ct_zone_dflt, &t);
 	if (!th)
@@ -422,8 +427,8 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 	if (!buf)
 		return NF_ACCEPT;
 	uh = (const struct udphdr *)buf;
-	if (uh->source != htons(VPNPT_IKEPORT_PORT) ||
-	    uh->dest != htons(VPNPT_IKEPORT_PORT))
+	if (uh->source != htons(VPNPT_PORT_IKE) ||
+	    uh->dest != htons(VPNPT_PORT_IKE))
 		return NF_ACCEPT;
 	/* Malformed IKE is the helper's to count; it keeps its zone. */
 	err = vpnpt_ike_parse(buf + sizeof(*uh), skb->len - off - sizeof(*uh),

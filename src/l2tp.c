@@ -165,7 +165,7 @@ static void vpnpt_l2tp_flow_of(const struct nf_conn *ct,
 
 /*
  * The tunnel of (client, server, zone) with the client's tunnel ID @tid, or
- * if @tid is 0 the server's tunnel ID @ptid. Under RCU or the lock.
+ * if @tid is 0 the server's tunnel ID @ptid.
  */
 static struct vpnpt_l2tp_tunnel *
 vpnpt_l2tp_find(struct vpnpt_l2tp_net *ln, const struct vpnpt_l2tp_flow *f,
@@ -173,6 +173,8 @@ vpnpt_l2tp_find(struct vpnpt_l2tp_net *ln, const struct vpnpt_l2tp_flow *f,
 {
 	struct vpnpt_l2tp_tunnel *t;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held() && !lockdep_is_held(&ln->lock),
+			 "L2TP tunnel looked up outside RCU and the lock");
 	hlist_for_each_entry_rcu(t, vpnpt_l2tp_bucket(ln, f->client, f->server),
 				 node, lockdep_is_held(&ln->lock)) {
 		if (t->client != f->client || t->server != f->server ||
@@ -252,11 +254,12 @@ static const struct vpnpt_session_ops vpnpt_l2tp_session_ops = {
 	.destroy = vpnpt_l2tp_session_destroy,
 };
 
-/* End a tunnel from here; the caller is in an RCU read-side section. */
+/* End a tunnel from here; RCU keeps @t valid after its session went. */
 static void vpnpt_l2tp_end(struct net *net, struct vpnpt_l2tp_tunnel *t)
 {
 	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "L2TP tunnel ended outside RCU");
 	spin_lock_bh(&ln->lock);
 	t->closing = true;
 	spin_unlock_bh(&ln->lock);
@@ -380,7 +383,7 @@ static void vpnpt_l2tp_expect(struct nf_conn *ct)
 	exp->expectfn = vpnpt_l2tp_expected;
 	err = nf_ct_expect_related(exp, 0);
 	if (err)
-		net_dbg_ratelimited("vpnpt: l2tp: expectation refused: %d\n", err);
+		net_dbg_ratelimited("l2tp: expectation refused: %d\n", err);
 	nf_ct_expect_put(exp);
 }
 
@@ -438,7 +441,7 @@ static void vpnpt_l2tp_ctrl(struct net *net, struct nf_conn *ct,
 static void vpnpt_l2tp_malformed(struct vpnpt_net *vn, int err)
 {
 	vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_L2TP, VPNPT_STAT_PARSE_ERRORS);
-	net_dbg_ratelimited("vpnpt: l2tp: malformed message passed: %s\n",
+	net_dbg_ratelimited("l2tp: malformed message passed: %s\n",
 			    vpnpt_l2tp_strerror(err));
 }
 
@@ -510,7 +513,8 @@ static void vpnpt_l2tp_ct_destroy(struct nf_conn *ct)
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4)
 		return;
 	vpnpt_l2tp_flow_of(ct, IP_CT_DIR_ORIGINAL, &f);
-	/* Called under rcu_read_lock(): a found tunnel stays valid. */
+	/* The conntrack core calls this under RCU: a found tunnel stays valid. */
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "L2TP conntrack destroy outside RCU");
 	do {
 		found = NULL;
 		spin_lock_bh(&ln->lock);
@@ -594,6 +598,8 @@ static struct pernet_operations vpnpt_l2tp_net_ops = {
 	.id = &vpnpt_l2tp_net_id,
 	.size = sizeof(struct vpnpt_l2tp_net),
 };
+
+MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_L2TP);
 
 static const struct nf_conntrack_expect_policy vpnpt_l2tp_exp_policy = {
 	.max_expected = 1,

@@ -11,8 +11,6 @@
 
 #include "wire.h"
 
-#define VPNPT_L2TP_PORT		1701
-
 /* First header word: flags and version (RFC 2661 3.1). */
 #define VPNPT_L2TP_FLAG_TYPE	0x8000	/* T: control message */
 #define VPNPT_L2TP_FLAG_LENGTH	0x4000	/* L: Length field present */

@@ -292,12 +292,12 @@ static struct hlist_head *vpnpt_pptp_id_bucket(struct vpnpt_pptp_net *pn,
 	return &pn->ids[hash_32(h, VPNPT_PPTP_ID_BITS)];
 }
 
-/* Called with pn->lock held. */
 static bool vpnpt_pptp_id_used(struct vpnpt_pptp_net *pn, __be32 server,
 			       __be32 public, u16 id)
 {
 	struct vpnpt_pptp_call *c;
 
+	lockdep_assert_held(&pn->lock);
 	hlist_for_each_entry(c, vpnpt_pptp_id_bucket(pn, server, public, id),
 			     id_node)
 		if (c->outside == id && vpnpt_pptp_server(c->conn) == server &&
@@ -365,13 +365,17 @@ static void vpnpt_pptp_conn_put(struct vpnpt_pptp_conn *conn)
 	kfree_rcu(conn, rcu);
 }
 
-/* The connection of a control conntrack entry; under RCU. */
+/*
+ * The connection of a control conntrack entry; it stays valid until the
+ * caller's RCU read-side section ends.
+ */
 static struct vpnpt_pptp_conn *vpnpt_pptp_conn_of(const struct nf_conn *ct)
 {
 	struct vpnpt_pptp_ctdata *d;
 	struct nf_conn_help *help = nfct_help(ct);
 	struct vpnpt_pptp_conn *conn;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "PPTP connection looked up outside RCU");
 	if (!help)
 		return NULL;
 	d = (struct vpnpt_pptp_ctdata *)help->data;
@@ -425,12 +429,12 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
 
 static const struct vpnpt_session_ops vpnpt_pptp_session_ops;
 
-/* Called with conn->lock held. */
 static struct vpnpt_pptp_call *
 vpnpt_pptp_find(struct vpnpt_pptp_conn *conn, int which, u16 id)
 {
 	struct vpnpt_pptp_call *c;
 
+	lockdep_assert_held(&conn->lock);
 	list_for_each_entry(c, &conn->calls, node) {
 		if (c->end)
 			continue;
@@ -456,11 +460,12 @@ vpnpt_pptp_find(struct vpnpt_pptp_conn *conn, int which, u16 id)
 #define vpnpt_pptp_by_outside(conn, id)	vpnpt_pptp_find(conn, 1, id)
 #define vpnpt_pptp_by_peer(conn, id)	vpnpt_pptp_find(conn, 2, id)
 
-/* The session's identifiers follow the call's; called with conn->lock. */
+/* The session's identifiers follow the call's. */
 static void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call)
 {
 	struct vpnpt_session *s = call->session;
 
+	lockdep_assert_held(&call->conn->lock);
 	if (!s)
 		return;
 	s->ids.pptp.call_id_inside = call->inside;
@@ -471,9 +476,9 @@ static void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call)
 /*
  * A new call with its session. @id is the client's Call ID of an outgoing
  * call, the server's of an incoming one: the session's start is announced
- * with it. Called with conn->lock held; the call is in the connection's list
- * before its session is in the table, where a flush could destroy it at
- * once (waiting for the lock).
+ * with it. The call is in the connection's list before its session is in
+ * the table, where a flush could destroy it at once (waiting for the
+ * connection's lock, held here).
  */
 static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 						   u8 state, u16 id)
@@ -482,12 +487,13 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 	struct vpnpt_pptp_call *call;
 	struct vpnpt_session *s;
 
+	lockdep_assert_held(&conn->lock);
 	if (conn->dead)
 		return NULL;
 	if (conn->ncalls >= VPNPT_PPTP_MAX_CALLS) {
 		vpnpt_stats_inc(&x->vn->stats, VPNPT_PROTO_PPTP,
 				VPNPT_STAT_SESSIONS_REFUSED);
-		net_info_ratelimited("vpnpt: PPTP: %pI4 has %u calls on one control connection, refusing more\n",
+		net_info_ratelimited("PPTP: %pI4 has %u calls on one control connection, refusing more\n",
 				     &conn->tuple[IP_CT_DIR_ORIGINAL].src.u3.ip,
 				     conn->ncalls);
 		return NULL;
@@ -539,7 +545,7 @@ static int vpnpt_pptp_call_inside(struct vpnpt_pptp_call *call, u16 inside,
 	if (!call->conn->nat) {
 		call->outside = inside;
 	} else if (vpnpt_pptp_id_alloc(call, hi)) {
-		net_info_ratelimited("vpnpt: PPTP: no free Call ID towards %pI4\n",
+		net_info_ratelimited("PPTP: no free Call ID towards %pI4\n",
 				     &call->conn->tuple[IP_CT_DIR_REPLY].src.u3.ip);
 		return -EBUSY;
 	}
@@ -557,14 +563,16 @@ static void vpnpt_pptp_call_end(struct vpnpt_pptp_ctx *x,
 
 /*
  * Hand the ended calls (or all of them) to the session table, which calls
- * back vpnpt_pptp_session_destroy(). Called without conn->lock, under RCU
- * (which keeps a session found under the lock valid).
+ * back vpnpt_pptp_session_destroy(). Called without conn->lock (which the
+ * destroy takes); the caller's RCU read-side section keeps a session found
+ * under the lock valid.
  */
 static void vpnpt_pptp_reap(struct vpnpt_pptp_conn *conn, bool all)
 {
 	struct vpnpt_pptp_call *call;
 	struct vpnpt_session *s;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "PPTP calls reaped outside RCU");
 	for (;;) {
 		s = NULL;
 		spin_lock_bh(&conn->lock);
@@ -612,8 +620,8 @@ static void vpnpt_pptp_gre_tuples(const struct vpnpt_pptp_call *call,
 
 /*
  * Expect the call's GRE: keymap entries first (they give GRE packets the
- * tuples the expectations match), then both expectations. Called with
- * conn->lock held, from the control connection's packet.
+ * tuples the expectations match), then both expectations. From the control
+ * connection's packet.
  */
 static int vpnpt_pptp_arm(struct vpnpt_pptp_ctx *x, struct vpnpt_pptp_call *call)
 {
@@ -622,6 +630,7 @@ static int vpnpt_pptp_arm(struct vpnpt_pptp_ctx *x, struct vpnpt_pptp_call *call
 	struct nf_conn *km;
 	int dir, err = -ENOMEM;
 
+	lockdep_assert_held(&x->conn->lock);
 	vpnpt_pptp_gre_tuples(call, t);
 	km = nf_ct_tmpl_alloc(x->net, &x->conn->zone, GFP_ATOMIC);
 	if (!km)
@@ -676,7 +685,7 @@ static void vpnpt_pptp_call_up(struct vpnpt_pptp_ctx *x,
 	vpnpt_pptp_call_ids(call);
 	err = vpnpt_pptp_arm(x, call);
 	if (err) {
-		net_info_ratelimited("vpnpt: PPTP: cannot expect GRE of call %u from %pI4 (%d)\n",
+		net_info_ratelimited("PPTP: cannot expect GRE of call %u from %pI4 (%d)\n",
 				     call->inside,
 				     &x->conn->tuple[IP_CT_DIR_ORIGINAL].src.u3.ip,
 				     err);
@@ -1108,13 +1117,13 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	if (ret < 0) {
 		vpnpt_stats_inc(&x.vn->stats, VPNPT_PROTO_PPTP,
 				VPNPT_STAT_PARSE_ERRORS);
-		net_dbg_ratelimited("vpnpt: PPTP: malformed control message from %pI4: %s\n",
+		net_dbg_ratelimited("PPTP: malformed control message from %pI4: %s\n",
 				    &ip_hdr(skb)->saddr, vpnpt_pptp_err_name(ret));
 	}
 	if (x.unmapped) {
 		vpnpt_stats_add(&x.vn->stats, VPNPT_PROTO_PPTP,
 				VPNPT_STAT_PARSE_ERRORS, x.unmapped);
-		net_dbg_ratelimited("vpnpt: PPTP: Call ID for an unknown call from %pI4 passed unchanged\n",
+		net_dbg_ratelimited("PPTP: Call ID for an unknown call from %pI4 passed unchanged\n",
 				    &ip_hdr(skb)->saddr);
 	}
 	/* Bytes are missing before this segment: let TCP send them again. */
@@ -1162,7 +1171,7 @@ static void vpnpt_pptp_nat(struct nf_conn *ct, enum nf_nat_manip_type manip,
 /*
  * A GRE flow starts from one of a call's expectations: tag it with the
  * call's session and translate it so its reply is the other expectation.
- * Runs on the packet path, under RCU.
+ * Runs on the packet path.
  */
 static void vpnpt_pptp_expected(struct nf_conn *ct,
 				struct nf_conntrack_expect *exp)
@@ -1175,6 +1184,7 @@ static void vpnpt_pptp_expected(struct nf_conn *ct,
 	u16 inside = 0, outside = 0;
 	u64 id = 0;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "PPTP expectation outside RCU");
 	if (!conn)
 		return;
 	spin_lock_bh(&conn->lock);
@@ -1273,6 +1283,10 @@ static struct nf_conntrack_helper vpnpt_pptp_gre_helper = {
 	.expect_policy = &vpnpt_pptp_gre_policy,
 	.data_len = sizeof(struct vpnpt_pptp_gredata),
 };
+
+/* `ct helper ... type "vpnpt-pptp"` loads the module on demand. */
+MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_PPTP);
+MODULE_ALIAS_NFCT_HELPER(VPNPT_PPTP_GRE_HELPER);
 
 static int __net_init vpnpt_pptp_net_init(struct net *net)
 {

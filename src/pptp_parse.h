@@ -54,9 +54,7 @@
 
 #include "wire.h"
 
-#define VPNPT_PPTP_PORT		1723
 #define VPNPT_PPTP_MAGIC	0x1A2B3C4Du
-#define VPNPT_PPTP_MSG_CONTROL	1	/* PPTP Message Type of control msgs */
 #define VPNPT_PPTP_HDR_LEN	12
 
 /*

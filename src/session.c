@@ -43,6 +43,7 @@ int vpnpt_sessions_init(struct vpnpt_sessions *t)
 		INIT_HLIST_HEAD(&t->clients[i]);
 	t->count = 0;
 	t->next_id = 1;
+	t->gen = 1;
 	return 0;
 }
 
@@ -61,16 +62,28 @@ struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp)
 	return s;
 }
 
-/* Called with the table lock held. */
 static struct vpnpt_client *vpnpt_client_find(struct vpnpt_sessions *t,
 					      __be32 addr)
 {
 	struct vpnpt_client *c;
 
+	lockdep_assert_held(&t->lock);
 	hlist_for_each_entry(c, vpnpt_client_bucket(t, addr), hnode)
 		if (c->addr == addr)
 			return c;
 	return NULL;
+}
+
+/* Netlink takes a zero dump sequence for "none yet": skip it. */
+static void vpnpt_sessions_changed(struct vpnpt_sessions *t)
+{
+	lockdep_assert_held(&t->lock);
+	WRITE_ONCE(t->gen, t->gen + 1 ?: 1);
+}
+
+unsigned int vpnpt_sessions_gen(struct net *net)
+{
+	return READ_ONCE(vpnpt_net(net)->sessions.gen);
 }
 
 int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
@@ -99,6 +112,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	s->id = t->next_id++;
 	t->count++;
 	hlist_add_head_rcu(&s->hnode, vpnpt_id_bucket(t, s->id));
+	vpnpt_sessions_changed(t);
 	spin_unlock_bh(&t->lock);
 
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_CREATED);
@@ -113,14 +127,17 @@ refuse:
 	return -ENOSPC;
 }
 
-/* Unlink from the table; called with the lock held. */
+/* Unlink from the table. */
 static void vpnpt_session_unlink(struct vpnpt_sessions *t,
 				 struct vpnpt_session *s)
 {
-	struct vpnpt_client *c = vpnpt_client_find(t, s->client);
+	struct vpnpt_client *c;
 
+	lockdep_assert_held(&t->lock);
+	c = vpnpt_client_find(t, s->client);
 	hlist_del_init_rcu(&s->hnode);
 	t->count--;
+	vpnpt_sessions_changed(t);
 	if (c && !--c->count) {
 		hlist_del(&c->hnode);
 		kfree(c);

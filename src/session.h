@@ -104,6 +104,8 @@ struct vpnpt_session {
  * @clients: per-client session counts, by client address
  * @count: sessions in the table
  * @next_id: the next session id
+ * @gen: changes with every insertion and removal, never 0; a dump that
+ *	sees it change between its messages is marked NLM_F_DUMP_INTR
  */
 struct vpnpt_sessions {
 	spinlock_t lock; /* writers; readers use RCU */
@@ -111,6 +113,7 @@ struct vpnpt_sessions {
 	struct hlist_head clients[1 << VPNPT_SESSION_HASH_BITS];
 	unsigned int count;
 	u64 next_id;
+	unsigned int gen;
 };
 
 int vpnpt_sessions_init(struct vpnpt_sessions *t);
@@ -141,6 +144,9 @@ struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id);
  */
 void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 			     enum vpnpt_session_state state);
+
+/* The table's generation (struct vpnpt_sessions @gen), read locklessly. */
+unsigned int vpnpt_sessions_gen(struct net *net);
 
 /* Remove the sessions of the protocols in @protos; returns how many. */
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos);

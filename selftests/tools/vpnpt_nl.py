@@ -7,6 +7,10 @@ the requests they mean, including malformed ones, and check the errno and
 the extended ACK message the module answers with.
 
   vpnpt_nl.py get-config | get-stats | dump-sessions [PROTOS] | flush [PROTOS]
+  vpnpt_nl.py dump-intr [flush]   dump sessions, flushing all of them from
+                                  another socket after the first part if
+                                  asked; says whether the kernel marked the
+                                  dump NLM_F_DUMP_INTR
   vpnpt_nl.py set ATTR=VALUE...   ATTR: switches, mask, max_sessions,
                                   max_client_sessions, timeout_PROTO,
                                   ike_keep_port (u8)
@@ -37,6 +41,7 @@ import time
 
 NETLINK_GENERIC = 16
 NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_DUMP = 1, 2, 4, 0x300
+NLM_F_DUMP_INTR = 0x10
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 GENL_ID_CTRL = 16
 CTRL_CMD_GETFAMILY = 3
@@ -90,14 +95,22 @@ class Genl:
         self.s.bind((0, 0))
         self.s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
         self.seq = int(time.time())
+        # Called once after the request is sent (the first part of a dump
+        # is made then), before the rest of the answer is read.
+        self.after_send = None
+        self.flags_seen = 0
         self.family, self.groups = self.resolve("vpnpt")
 
     def request(self, family, cmd, payload=b"", flags=NLM_F_ACK, version=1):
         self.seq += 1
+        self.flags_seen = 0
         msg = struct.pack("BBH", cmd, version, 0) + payload
         hdr = struct.pack("IHHII", 16 + len(msg), family,
                           NLM_F_REQUEST | flags, self.seq, 0)
         self.s.send(hdr + msg)
+        if self.after_send:
+            hook, self.after_send = self.after_send, None
+            hook()
         replies = []
         while True:
             data = self.s.recv(1 << 20)
@@ -105,6 +118,7 @@ class Genl:
                 n, t, f, seq, _ = struct.unpack_from("IHHII", data)
                 body = data[16:n]
                 data = data[(n + 3) & ~3:]
+                self.flags_seen |= f
                 if t == NLMSG_ERROR:
                     err = struct.unpack_from("i", body)[0]
                     if err == 0:
@@ -280,6 +294,19 @@ def run(g, op, args):
                           flags=NLM_F_DUMP)
             return 0, json.dumps([decode_top(*x)["session"] for x in r],
                                  sort_keys=True)
+        if op == "dump-intr":
+            out = {}
+            if args == ["flush"]:
+                other = Genl()
+
+                def flush():
+                    r = other.request(other.family, CMD["flush"], flags=0)
+                    out["flushed"] = decode_top(*r[0])["flushed"]
+                g.after_send = flush
+            r = g.request(g.family, CMD["get_sessions"], flags=NLM_F_DUMP)
+            out["sessions"] = len(r)
+            out["intr"] = bool(g.flags_seen & NLM_F_DUMP_INTR)
+            return 0, json.dumps(out, sort_keys=True)
         if op == "raw":
             cmd = int(args[0], 0)
             flags = NLM_F_DUMP if cmd == CMD["get_sessions"] else NLM_F_ACK
