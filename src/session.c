@@ -61,12 +61,12 @@ struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp)
 	return s;
 }
 
-/* Called with the table lock held. */
 static struct vpnpt_client *vpnpt_client_find(struct vpnpt_sessions *t,
 					      __be32 addr)
 {
 	struct vpnpt_client *c;
 
+	lockdep_assert_held(&t->lock);
 	hlist_for_each_entry(c, vpnpt_client_bucket(t, addr), hnode)
 		if (c->addr == addr)
 			return c;
@@ -98,12 +98,18 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	c->count++;
 	s->id = t->next_id++;
 	t->count++;
-	hlist_add_head_rcu(&s->hnode, vpnpt_id_bucket(t, s->id));
-	spin_unlock_bh(&t->lock);
-
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_CREATED);
 	vpnpt_stats_active(&vn->stats, s->proto, 1);
+	hlist_add_head_rcu(&s->hnode, vpnpt_id_bucket(t, s->id));
+	/*
+	 * Announced before the lock goes: from then on a flush can unlink
+	 * the session and send its SESSION_DEL (which it does only after
+	 * taking this lock), and a listener must never get the end of a
+	 * session before its start. Once unlocked, @s may be freed by such
+	 * a flush as soon as the caller leaves its RCU read-side section.
+	 */
 	vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+	spin_unlock_bh(&t->lock);
 	return 0;
 
 refuse:
@@ -113,11 +119,14 @@ refuse:
 	return -ENOSPC;
 }
 
-/* Unlink from the table; called with the lock held. */
+/* Unlink from the table. */
 static void vpnpt_session_unlink(struct vpnpt_sessions *t,
 				 struct vpnpt_session *s)
 {
-	struct vpnpt_client *c = vpnpt_client_find(t, s->client);
+	struct vpnpt_client *c;
+
+	lockdep_assert_held(&t->lock);
+	c = vpnpt_client_find(t, s->client);
 
 	hlist_del_init_rcu(&s->hnode);
 	t->count--;
