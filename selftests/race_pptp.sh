@@ -85,11 +85,11 @@ taskset -pc 0 "$(pgrep -f 'vpnpt_pptp.py drive')" >/dev/null
 nsx $NS_ROUTER taskset -c 1 python3 "$VPNPT_LOGDIR/ctflush.py" $D/waiting \
 	>"$VPNPT_LOGDIR/ctflush.out" 2>&1 &
 flusher=$!
-check "the flusher is ready" wait_until 30 grep -qx ready "$VPNPT_LOGDIR/ctflush.out"
+check "the flusher is ready" wait_until 120 grep -qx ready "$VPNPT_LOGDIR/ctflush.out"
 # The first data segment; the tool waits for the PAC's answer.
 (PP_TIMEOUT=30 pp send k1 sccrq >"$VPNPT_LOGDIR/send.json") &
 send=$!
-check "the segment is held after the cmpxchg" wait_until 30 grep -qx 1 $D/hits
+check "the segment is held after the cmpxchg" wait_until 60 grep -qx 1 $D/hits
 wait $flusher
 check_eq "the conntrack table is flushed" "flushed 0" "$(tail -1 "$VPNPT_LOGDIR/ctflush.out")"
 diag "$(cat "$VPNPT_LOGDIR/ctflush.out")"
