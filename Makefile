@@ -129,6 +129,11 @@ $(BUILD)/fault-%/vpnpt_fault.ko: selftests/fault/vpnpt_fault.c selftests/fault/K
 
 harness-modules: kernels debug-kernel $(BUILD)/fault-6.1/vpnpt_fault.ko $(BUILD)/fault-$(DEBUG_SERIES)/vpnpt_fault.ko
 
+# The race tests' delay injector (a kprobe that waits; never shipped).
+$(BUILD)/delay-%/vpnpt_delay.ko: selftests/delay/vpnpt_delay.c selftests/delay/Kbuild
+	@mkdir -p $(@D) && cp -p $^ $(@D)/
+	@scripts/kmake $* $(@D) modules >$(@D)/build.log 2>&1 || { cat $(@D)/build.log; exit 1; }
+
 # Selftests in a guest booted on KSERIES: make selftests [KSERIES=5.10] [TESTS="module params"]
 selftests: $(BUILD)/$(KSERIES)/vpnpt.ko
 	VPNPT_KO=$(CURDIR)/$(BUILD)/$(KSERIES)/vpnpt.ko scripts/vm-run -k $(KSERIES) -- selftests/run.sh $(TESTS)

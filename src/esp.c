@@ -926,7 +926,10 @@ static int vpnpt_esp_zone_ct(struct nf_conn *ct, void *data)
 	return test_bit(id - ctx->base, ctx->zones);
 }
 
-/* Give back the zones of released clients, their conntrack entries first. */
+/*
+ * Give back the zones of released clients, their conntrack entries first.
+ * Process context; sleeps.
+ */
 static void vpnpt_esp_release_zones(struct vpnpt_esp_net *en, bool flush_ct)
 {
 	struct vpnpt_esp_client *c, *tmp;
@@ -940,6 +943,21 @@ static void vpnpt_esp_release_zones(struct vpnpt_esp_net *en, bool flush_ct)
 	if (list_empty(&gone))
 		return;
 
+	/*
+	 * A packet that found one of these clients (through an SA or an
+	 * ike-keep-port peer, all unpublished before the release) before
+	 * it left may still be on its way with the client's template: its
+	 * conntrack entry in the zone is not in the table until the packet
+	 * is confirmed, and the sweep below cannot see it. Such packets run
+	 * in RCU read-side sections (the hooks, with BH off from prerouting
+	 * to their confirmation), so after a grace period every entry in the
+	 * zone is in the table, and after the sweep none is left when the
+	 * zone goes to another client. (A packet parked in a userspace queue
+	 * keeps its entry unconfirmed longer; as for the kernel's own
+	 * conntrack cleanups, that is not covered.)
+	 */
+	if (flush_ct)
+		synchronize_rcu();
 	zones = flush_ct ? bitmap_zalloc(en->zone_count, GFP_KERNEL) : NULL;
 	if (zones) {
 		list_for_each_entry(c, &gone, release)

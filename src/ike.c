@@ -59,11 +59,13 @@ struct vpnpt_ike_key {
 /*
  * One IKE SA of a client with a server; its session's priv. Lifetime: it
  * is published (rhashtable, list) only after its session is in the session
- * table, and freed only with kfree_rcu() after the session has left the
- * table (vpnpt_ike_sa_destroy(), or the failed insert in
- * vpnpt_ike_sa_new()); the session itself is freed with kfree_rcu() after
- * that. So an RCU reader that holds the session (dump, event fill) may read
- * the SA through s->priv until its rcu_read_unlock().
+ * table, and it belongs to the session from the session's insertion on:
+ * only the session's destroy callback frees it, with kfree_rcu(), also when
+ * publishing it failed. The session table calls destroy after the session's
+ * last event (SESSION_DEL, whose fill reads the SA), whoever removed it;
+ * the session itself is freed with kfree_rcu() after that. So an RCU reader
+ * that holds the session (dump, event fill) may read the SA through s->priv
+ * until its rcu_read_unlock().
  */
 struct vpnpt_ike_sa {
 	struct rhash_head node;
@@ -75,6 +77,7 @@ struct vpnpt_ike_sa {
 	/* IKEv1: Message ID of the server's last Quick Mode answer */
 	u32 v1_quick_id;
 	bool v1_quick_open;
+	bool published;	/* in the rhashtable and the list; under in->lock */
 	struct rcu_head rcu;
 };
 
@@ -177,22 +180,20 @@ static void vpnpt_ike_gc_kick(struct vpnpt_ike_net *in)
 static void vpnpt_ike_sa_destroy(struct net *net, struct vpnpt_session *s)
 {
 	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
-	struct vpnpt_ike_key k = {
-		.client = s->client, .server = s->server, .ispi = s->ids.ike.spi_i,
-	};
-	struct vpnpt_ike_sa *sa;
+	struct vpnpt_ike_sa *sa = s->priv;
 
+	/*
+	 * vpnpt_ike_sa_new() holds the lock from the session's insertion
+	 * until the SA is published or known not to be.
+	 */
 	spin_lock_bh(&in->lock);
-	sa = rhashtable_lookup_fast(&in->sas, &k, vpnpt_ike_sa_params);
-	if (sa && sa->session == s) {
+	if (sa->published) {
 		rhashtable_remove_fast(&in->sas, &sa->node, vpnpt_ike_sa_params);
 		list_del_rcu(&sa->all);
-	} else {
-		sa = NULL;
+		sa->published = false;
 	}
 	spin_unlock_bh(&in->lock);
-	if (sa)
-		kfree_rcu(sa, rcu);
+	kfree_rcu(sa, rcu);
 }
 
 /*
@@ -315,16 +316,21 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 	/* Refused: freed at once, nothing saw it. */
 	if (vpnpt_session_insert(net, s))
 		goto err;
+	/* From here on the SA is the session's: its destroy frees it. */
 	if (rhashtable_insert_fast(&in->sas, &sa->node, vpnpt_ike_sa_params)) {
-		/* No SA refers to the session: it goes again (its destroy
-		 * finds nothing). It stays valid until our RCU section ends;
-		 * so does the SA, which dumps and events read through priv.
+		/*
+		 * Not published: the session goes again, and its destroy
+		 * frees the SA. A flush may have taken the session from the
+		 * table meanwhile; then that flush sends its SESSION_DEL
+		 * (whose fill reads the SA) and calls its destroy, and the
+		 * remove below finds nothing to do. The session stays valid
+		 * until our RCU section ends.
 		 */
 		spin_unlock_bh(&in->lock);
 		vpnpt_session_remove(net, s);
-		kfree_rcu(sa, rcu);
 		return NULL;
 	}
+	sa->published = true;
 	list_add_tail_rcu(&sa->all, &in->sa_list);
 	vpnpt_ike_gc_kick(in);
 	goto out;

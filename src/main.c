@@ -13,6 +13,7 @@
 #include "ikeport.h"
 #include "l2tp.h"
 #include "netns.h"
+#include "params.h"
 #include "pptp.h"
 #include "version.h"
 
@@ -22,7 +23,8 @@
  * netlink is gone (waiting for requests in flight) before the state goes.
  * Each protocol registers its conntrack helpers and its own per-namespace
  * state after the core; events raised while namespaces are torn down after
- * netlink is gone find no listeners and are dropped.
+ * netlink is gone find no listeners and are dropped. The module parameters
+ * reach the initial namespace only while all parts are up (params.c).
  */
 static const struct {
 	int (*init)(void);
@@ -55,12 +57,14 @@ static int __init vpnpt_init(void)
 			return err;
 		}
 	}
+	vpnpt_params_attach();
 	pr_info("version %s loaded\n", VPNPT_VERSION);
 	return 0;
 }
 
 static void __exit vpnpt_exit(void)
 {
+	vpnpt_params_detach();
 	vpnpt_parts_exit(ARRAY_SIZE(vpnpt_parts));
 	pr_info("unloaded\n");
 }

@@ -16,7 +16,6 @@
 #include "teardown.h"
 
 static unsigned int vpnpt_net_id __read_mostly;
-static bool vpnpt_pernet_registered;
 
 /* Default idle timeouts (seconds), by protocol. */
 static const u32 vpnpt_default_timeouts[__VPNPT_PROTO_MAX] = {
@@ -31,11 +30,6 @@ static const u32 vpnpt_default_timeouts[__VPNPT_PROTO_MAX] = {
 struct vpnpt_net *vpnpt_net(const struct net *net)
 {
 	return net_generic(net, vpnpt_net_id);
-}
-
-bool vpnpt_netns_ready(void)
-{
-	return READ_ONCE(vpnpt_pernet_registered);
 }
 
 bool vpnpt_set_switches(struct net *net, u32 mask, u32 value)
@@ -125,17 +119,10 @@ static struct pernet_operations vpnpt_net_ops = {
 
 int vpnpt_netns_init(void)
 {
-	int err;
-
-	err = register_pernet_subsys(&vpnpt_net_ops);
-	if (err)
-		return err;
-	WRITE_ONCE(vpnpt_pernet_registered, true);
-	return 0;
+	return register_pernet_subsys(&vpnpt_net_ops);
 }
 
 void vpnpt_netns_exit(void)
 {
-	WRITE_ONCE(vpnpt_pernet_registered, false);
 	unregister_pernet_subsys(&vpnpt_net_ops);
 }

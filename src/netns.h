@@ -59,7 +59,4 @@ bool vpnpt_set_switches(struct net *net, u32 mask, u32 value);
 int vpnpt_netns_init(void);
 void vpnpt_netns_exit(void);
 
-/* True between vpnpt_netns_init() and vpnpt_netns_exit(). */
-bool vpnpt_netns_ready(void);
-
 #endif /* _VPNPT_NETNS_H */

@@ -8,13 +8,24 @@
  * without a trailing newline); anything else is refused with -EINVAL and the
  * switch keeps its old value. (kstrtobool() is not used: it looks at the
  * first characters only and would take "0x1" as off.)
- * Before the module has registered its per-namespace state (parameters given
- * to insmod or modprobe), the value is kept in a static bitmap that becomes
- * the initial namespace's switches.
+ *
+ * The files exist from before the module's init runs until after its exit
+ * has returned, and sysfs holds no reference on the module while it calls
+ * us. A write may only reach the initial namespace's state while every part
+ * of the module is registered: switching a protocol off tears down state of
+ * all of them (IKE: the ike-keep-port tables, the last part to be set up and
+ * the first to go). So the parameters are "attached" to the namespace at the
+ * end of vpnpt_init() and detached at the start of vpnpt_exit(), both under
+ * the module's parameter lock, which sysfs (and the load-time parser) holds
+ * around every get and set. Outside that span the value lives in a static
+ * bitmap: at load it becomes the initial namespace's switches, at unload it
+ * keeps the last value for a read that comes late.
  */
 
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
@@ -23,12 +34,48 @@
 #include "params.h"
 
 static unsigned long vpnpt_initial_switches = VPNPT_PROTO_ALL;
+/* The parameters are the initial namespace's switches; under param_lock. */
+static bool vpnpt_params_attached;
 
 static const char *const vpnpt_proto_names[] = VPNPT_PROTO_NAMES;
 
 unsigned long vpnpt_params_initial(void)
 {
 	return READ_ONCE(vpnpt_initial_switches);
+}
+
+/* sysfs and the load-time parser call the parameter ops under this lock. */
+static void vpnpt_params_assert_locked(void)
+{
+#ifdef CONFIG_SYSFS
+	lockdep_assert_held(&THIS_MODULE->param_lock);
+#endif
+}
+
+void vpnpt_params_attach(void)
+{
+	u32 want;
+
+	kernel_param_lock(THIS_MODULE);
+	/*
+	 * Writes since the namespace copied the bitmap went to the bitmap:
+	 * apply them now, as a write would have (a protocol switched off
+	 * loses what it set up meanwhile).
+	 */
+	want = vpnpt_params_initial() & VPNPT_PROTO_ALL;
+	if (vpnpt_set_switches(&init_net, VPNPT_PROTO_ALL, want))
+		vpnpt_genl_notify_config(&init_net);
+	vpnpt_params_attached = true;
+	kernel_param_unlock(THIS_MODULE);
+}
+
+void vpnpt_params_detach(void)
+{
+	kernel_param_lock(THIS_MODULE);
+	vpnpt_params_attached = false;
+	WRITE_ONCE(vpnpt_initial_switches,
+		   vpnpt_switches(vpnpt_net(&init_net)));
+	kernel_param_unlock(THIS_MODULE);
 }
 
 static int vpnpt_parse_switch(const char *val, bool *on)
@@ -77,7 +124,8 @@ static int vpnpt_param_set(const char *val, const struct kernel_param *kp)
 		return err;
 	}
 
-	if (vpnpt_netns_ready()) {
+	vpnpt_params_assert_locked();
+	if (vpnpt_params_attached) {
 		if (vpnpt_set_switches(&init_net, BIT(proto), on ? BIT(proto) : 0))
 			vpnpt_genl_notify_config(&init_net);
 	} else if (on) {
@@ -93,7 +141,8 @@ static int vpnpt_param_get(char *buffer, const struct kernel_param *kp)
 	enum vpnpt_proto proto = vpnpt_param_proto(kp);
 	bool on;
 
-	if (vpnpt_netns_ready())
+	vpnpt_params_assert_locked();
+	if (vpnpt_params_attached)
 		on = vpnpt_proto_enabled(vpnpt_net(&init_net), proto);
 	else
 		on = test_bit(proto, &vpnpt_initial_switches);

@@ -6,4 +6,12 @@
 /* Switches given on the insmod/modprobe command line (bitmap). */
 unsigned long vpnpt_params_initial(void);
 
+/*
+ * From attach to detach the parameters read and write the initial
+ * namespace's switches; called once every part of the module is set up, and
+ * before any is taken down. May sleep.
+ */
+void vpnpt_params_attach(void);
+void vpnpt_params_detach(void);
+
 #endif /* _VPNPT_PARAMS_H */

@@ -413,15 +413,26 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
 	}
 	conn->nat = !!(ct->status & IPS_SRC_NAT);
 
-	old = cmpxchg(&d->conn, NULL, conn);
-	if (old) {
-		/* The other direction's first segment won, or the entry died. */
-		kfree(conn);
-		return old == VPNPT_PPTP_CONN_GONE ? NULL : old;
-	}
+	/*
+	 * Complete, list membership included, before it is published: from
+	 * the cmpxchg on, the entry's destroy callback (nf_ct_delete() calls
+	 * it at once, on any CPU) may take it and drop the last reference,
+	 * which takes it off the list. The list is only walked at namespace
+	 * exit, so a connection that loses the race below leaves it unseen.
+	 */
 	spin_lock_bh(&pn->lock);
 	list_add(&conn->node, &pn->conns);
 	spin_unlock_bh(&pn->lock);
+
+	old = cmpxchg(&d->conn, NULL, conn);
+	if (old) {
+		/* The other direction's first segment won, or the entry died. */
+		spin_lock_bh(&pn->lock);
+		list_del(&conn->node);
+		spin_unlock_bh(&pn->lock);
+		kfree(conn);
+		return old == VPNPT_PPTP_CONN_GONE ? NULL : old;
+	}
 	return conn;
 }
 

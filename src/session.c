@@ -111,13 +111,19 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	c->count++;
 	s->id = t->next_id++;
 	t->count++;
-	hlist_add_head_rcu(&s->hnode, vpnpt_id_bucket(t, s->id));
-	vpnpt_sessions_changed(t);
-	spin_unlock_bh(&t->lock);
-
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_CREATED);
 	vpnpt_stats_active(&vn->stats, s->proto, 1);
+	hlist_add_head_rcu(&s->hnode, vpnpt_id_bucket(t, s->id));
+	vpnpt_sessions_changed(t);
+	/*
+	 * Announced before the lock goes: from then on a flush can unlink
+	 * the session and send its SESSION_DEL (which it does only after
+	 * taking this lock), and a listener must never get the end of a
+	 * session before its start. Once unlocked, @s may be freed by such
+	 * a flush as soon as the caller leaves its RCU read-side section.
+	 */
 	vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+	spin_unlock_bh(&t->lock);
 	return 0;
 
 refuse:
