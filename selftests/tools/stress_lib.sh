@@ -17,6 +17,21 @@ FLOOD="python3 $SELFTESTS_DIR/tools/vpnpt_flood.py"
 NL=${NL:-"python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"}
 [ -x "$CTL" ] || skip "vpnptctl not built (make tool)"
 
+# nsx NS COMMAND... : as lib.sh's, and "-" is the namespace the test runs in
+# (the initial one, a router too in stress_switches).
+nsx() {
+	local ns=$1
+	shift
+	if [ "$ns" = - ]; then "$@"; else ip netns exec "$ns" "$@"; fi
+}
+
+# nap SECONDS : sleep without starting a program (sleep(1) is one, and
+# starting programs is what costs under TCG): a read that times out on a FIFO
+# nobody writes.
+mkfifo "$VPNPT_LOGDIR/nap.fifo"
+exec {_nap_fd}<>"$VPNPT_LOGDIR/nap.fifo"
+nap() { read -r -t "$1" -u $_nap_fd; true; }
+
 # --- the kernel log ------------------------------------------------------------
 # Lines the harness (scripts/vm-run) fails a run on.
 _KREPORT='Oops|BUG|WARNING:|refcount_t|lockdep|KASAN|UBSAN|Kernel panic|general protection fault|soft lockup|hard LOCKUP|hung_task|blocked for more than|Call Trace|kmemleak'

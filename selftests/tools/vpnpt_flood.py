@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Steady traffic of every VPN protocol, for vpnpt's stress tests.
 
-  vpnpt_flood.py DST [--kinds K,K...] [--flows N] [--pause S] [--sport-base P]
+  vpnpt_flood.py DST [--kinds K,K...] [--flows N] [--pause S] [--fresh]
                      [--stop-when FILE] [--seconds S]
 
 Sends round after round, one packet of each kind per round, until FILE
@@ -19,6 +19,10 @@ or rmmod removed is made again by the next round:
   gre1  enhanced GRE (PPTP's), key by flow
   ah    AH (IP 51), SPI by flow
   udp   UDP to 7777 (not VPN)
+
+IKE, NAT-T and L2TP are sent from UDP 500, 4500 and 1701; with --fresh from
+a new ephemeral port every round instead, so every round is a new conntrack
+entry (one that gets a helper even after a module reload).
 
 Errors (no route while a namespace is being rebuilt, a full socket buffer)
 are counted, never fatal. At the end it prints one JSON line:
@@ -68,8 +72,7 @@ def main():
     p.add_argument("--kinds", default=",".join(KINDS))
     p.add_argument("--flows", type=int, default=4)
     p.add_argument("--pause", type=float, default=0.01)
-    p.add_argument("--sport-base", type=int, default=0,
-                   help="add to the UDP source ports 500, 4500, 1701")
+    p.add_argument("--fresh", action="store_true")
     p.add_argument("--stop-when")
     p.add_argument("--seconds", type=float)
     a = p.parse_args()
@@ -84,9 +87,7 @@ def main():
     for proto in (47, 50, 51):
         raw[proto] = socket.socket(socket.AF_INET, socket.SOCK_RAW, proto)
         raw[proto].setblocking(False)
-    ike = udp_sock(500 + a.sport_base)
-    natt = udp_sock(4500 + a.sport_base)
-    l2tp = udp_sock(1701 + a.sport_base)
+    ike, natt, l2tp = udp_sock(500), udp_sock(4500), udp_sock(1701)
     other = udp_sock(0)
     dst = a.dst
     sent = {k: 0 for k in kinds}
@@ -130,6 +131,10 @@ def main():
         if end and time.monotonic() >= end:
             break
         flow = rounds % a.flows
+        if a.fresh:
+            for sk in (ike, natt, l2tp):
+                sk.close()
+            ike, natt, l2tp = udp_sock(0), udp_sock(0), udp_sock(0)
         for k in kinds:
             try:
                 one(k, flow, rounds + 1)
