@@ -20,7 +20,8 @@
       ADDR on are local (AnyIP route): client k sends ESP SPI X+k from
       address ADDR+k and must get back exactly SPI X+k+ADD, at its own
       address; prints a JSON summary, exit 1 if any client missed or got
-      another's reply
+      another's reply. --generations G: G rekeys, generation g with SPIs
+      from X + g * --gen-step on (all clients replace their SA at once)
 """
 import argparse
 import ipaddress
@@ -111,6 +112,26 @@ def cmd_reflect(a):
 
 
 def cmd_scale(a):
+    if a.generations > 1:
+        total = {"generations": a.generations, "clients": a.count,
+                 "n_missing": 0, "n_wrong": 0, "failed": []}
+        base = a.spi_base
+        for g in range(a.generations):
+            a.spi_base = base + g * a.gen_step
+            r = scale_once(a)
+            total["n_missing"] += r["n_missing"]
+            total["n_wrong"] += r["n_wrong"]
+            if r["n_missing"] or r["n_wrong"]:
+                total["failed"].append(dict(r, generation=g))
+        total["failed"] = total["failed"][:3]
+        print(json.dumps(total))
+        sys.exit(1 if total["n_missing"] or total["n_wrong"] else 0)
+    r = scale_once(a)
+    print(json.dumps(r))
+    sys.exit(1 if r["n_missing"] or r["n_wrong"] else 0)
+
+
+def scale_once(a):
     first = int(ipaddress.IPv4Address(a.first))
     addr = [str(ipaddress.IPv4Address(first + k)) for k in range(a.count)]
     by_addr = {x: k for k, x in enumerate(addr)}
@@ -176,8 +197,7 @@ def cmd_scale(a):
                                                if got[k] >= a.rounds),
            "missing": missing[:10], "n_missing": len(missing),
            "wrong": wrong[:10], "n_wrong": len(wrong)}
-    print(json.dumps(out))
-    sys.exit(1 if missing or wrong else 0)
+    return out
 
 
 def main():
@@ -209,6 +229,8 @@ def main():
     s.add_argument("--step", type=float, default=0.5)
     s.add_argument("--timeout", type=float, default=2.0)
     s.add_argument("--rounds", type=int, default=2)
+    s.add_argument("--generations", type=int, default=1)
+    s.add_argument("--gen-step", type=lambda x: int(x, 0), default=0x10000)
     a = p.parse_args()
     {"send-esp": cmd_send_esp, "send-ike": cmd_send_ike,
      "reflect": cmd_reflect, "scale": cmd_scale}[a.cmd](a)

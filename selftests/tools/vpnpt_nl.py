@@ -18,6 +18,10 @@ the extended ACK message the module answers with.
   vpnpt_nl.py monitor SECONDS [COUNT]   print events as JSON lines, until
                                   none came for SECONDS (or COUNT were seen)
   vpnpt_nl.py batch               requests from stdin, one per line
+  vpnpt_nl.py dump-loop STOP-FILE session dumps one after another until
+                                  STOP-FILE exists; prints a JSON summary
+                                  (dumps, sessions seen, largest dump,
+                                  sessions twice in one dump, errors)
 
 Output is one JSON document (or line per event). A request the kernel
 refuses prints {"error": errno-name, "errno": N, "extack": "..."} and exits 1.
@@ -396,6 +400,32 @@ def batch(g):
         print(rc, text.replace("\n", " "), flush=True)
 
 
+def dump_loop(g, stop):
+    """Dump sessions until the stop file exists (stress tests: dumps racing
+    removals). Each dump is checked: every session has an id, a protocol and
+    a client."""
+    out = {"dumps": 0, "sessions": 0, "max": 0, "dup": 0, "bad": 0,
+           "errors": {}}
+    while not os.path.exists(stop):
+        try:
+            r = g.request(g.family, CMD["get_sessions"], flags=NLM_F_DUMP)
+        except NlError as e:
+            name = errno.errorcode.get(e.err, str(e.err))
+            out["errors"][name] = out["errors"].get(name, 0) + 1
+            continue
+        ids = []
+        for x in r:
+            ss = decode_top(*x).get("session", {})
+            if not {"id", "proto", "client"} <= set(ss):
+                out["bad"] += 1
+            ids.append(ss.get("id"))
+        out["dumps"] += 1
+        out["sessions"] += len(ids)
+        out["max"] = max(out["max"], len(ids))
+        out["dup"] += len(ids) - len(set(ids))
+    print(json.dumps(out, sort_keys=True), flush=True)
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -404,6 +434,8 @@ def main():
     op, args = sys.argv[1], sys.argv[2:]
     if op == "batch":
         batch(g)
+    elif op == "dump-loop":
+        dump_loop(g, args[0])
     elif op == "monitor":
         events = Events(g)
         print(json.dumps({"listening": True}), flush=True)

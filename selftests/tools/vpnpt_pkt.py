@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send one or more packets of a VPN protocol, for selftests.
 
-  vpnpt_pkt.py DST KIND[:COUNT] ...
+  vpnpt_pkt.py DST KIND[:COUNT[:FIRST]] ...
   vpnpt_pkt.py batch      the same arguments from stdin, one send per line
 
 Batch mode saves starting python for every send, which in a TCG guest takes
@@ -12,6 +12,7 @@ seconds: each line is answered, once its packets are sent, with one line
 KIND: pptp (TCP SYN to 1723; no listener needed), gre1 (enhanced GRE, as
 PPTP uses), gre0 (plain GRE), l2tp (UDP to 1701), ike (UDP to 500), natt
 (UDP to 4500), esp (IP 50), ah (IP 51), udp (UDP to 7777, not VPN).
+FIRST (esp only): the first packet's SPI (default 0x1000), one more each.
 """
 import socket
 import struct
@@ -40,7 +41,7 @@ def tcp_syn(dst, port):
     s.close()
 
 
-def send(dst, kind, i):
+def send(dst, kind, i, first=None):
     if kind == "pptp":
         tcp_syn(dst, 1723)
     elif kind == "gre1":
@@ -57,7 +58,8 @@ def send(dst, kind, i):
     elif kind == "natt":
         udp(dst, 4500, b"\xff")
     elif kind == "esp":
-        raw(dst, 50, struct.pack(">II", 0x1000 + i, i + 1) + b"\0" * 16)
+        raw(dst, 50, struct.pack(">II", (0x1000 if first is None else first) + i,
+                                 i + 1) + b"\0" * 16)
     elif kind == "ah":
         raw(dst, 51, struct.pack(">BBHII", 59, 4, 0, 0x2000 + i, i + 1) + b"\0" * 12)
     elif kind == "udp":
@@ -71,8 +73,9 @@ def send_all(dst, specs):
     n = 0
     for spec in specs:
         kind, _, count = spec.partition(":")
+        count, _, first = count.partition(":")
         for i in range(int(count or 1)):
-            send(dst, kind, i)
+            send(dst, kind, i, int(first, 0) if first else None)
             n += 1
     return n
 

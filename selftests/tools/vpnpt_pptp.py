@@ -28,7 +28,8 @@ Commands (words; KEY=VALUE options; ids in decimal or 0x hex):
                               without waiting for its ACK); then
                               wait until the other end has all of them and,
                               from the PNS, until the PAC's replies are back
-                              (expect=N: wait for N replies instead)
+                              (expect=N: wait for N replies instead; wait=S:
+                              at most S seconds, default 8)
      MSG: TYPE[:KEY=VAL]...   TYPE sccrq sccrp stopccrq stopccrp echorq
                               echorp ocrq ocrp icrq icrp iccn ccrq cdn wen
                               sli; KEY call peer result phone; hostile:
@@ -44,7 +45,8 @@ Commands (words; KEY=VALUE options; ids in decimal or 0x hex):
                               KEY-OK DST-AT-PNS KEY-AT-PNS"
   calls NAME                  the calls of a connection as both ends know
                               them; text: as sess, sorted
-  close NAME                  the PNS closes; waits until the PAC saw it
+  close NAME [wait=S]         the PNS closes; waits until the PAC saw it
+                              (at most S seconds, default 5)
   sessions / stats            vpnpt's PPTP sessions / stats in vpnpt-r,
                               read over generic netlink (vpnpt_nl.py's code)
   sess CLIENT                 text: "inside outside peer state;..." of the
@@ -504,7 +506,8 @@ class Tool:
             replies += 1
         replies = num(opts.get("expect", str(replies)))
         ok = self.wait(lambda: len(dst.got) >= n_dst + len(msgs) and
-                       len(src.got) >= n_src + replies, 8)
+                       len(src.got) >= n_src + replies,
+                       float(opts.get("wait", "8")))
         return {"ok": ok, "pac_got" if frm == "pns" else "pns_got":
                 dst.got[n_dst:], "pns_got" if frm == "pns" else "pac_got":
                 src.got[n_src:]}
@@ -554,11 +557,12 @@ class Tool:
                           for i, o, p in calls],
                 "text": ";".join("%d %s %d established" % c for c in calls)}
 
-    def c_close(self, name):
+    def c_close(self, name, *args):
         conn = self.conns[name]
+        opts = dict(a.split("=", 1) for a in args)
         self.sel.unregister(conn.pns.sock)
         conn.pns.sock.close()
-        return {"ok": self.wait(lambda: conn.pac.eof, 5)}
+        return {"ok": self.wait(lambda: conn.pac.eof, float(opts.get("wait", "5")))}
 
     def nl(self, ns):
         if ns not in self.genl:
