@@ -19,7 +19,11 @@
 enum vpnpt_mcgrp { VPNPT_MCGRP_EVENTS_ID };
 
 static const struct genl_multicast_group vpnpt_mcgrps[] = {
-	[VPNPT_MCGRP_EVENTS_ID] = { .name = VPNPT_GENL_MCGRP_EVENTS },
+	/* Session events name LAN clients: for the namespace's admin only. */
+	[VPNPT_MCGRP_EVENTS_ID] = {
+		.name = VPNPT_GENL_MCGRP_EVENTS,
+		VPNPT_MCGRP_ADMIN_ONLY
+	},
 };
 
 /* Not const: 5.10's struct nla_policy points at non-const ranges. */
@@ -390,6 +394,8 @@ static const struct genl_ops vpnpt_genl_ops[] = {
 	{
 		.cmd = VPNPT_CMD_GET_SESSIONS,
 		.dumpit = vpnpt_get_sessions,
+		/* Clients, servers and SPIs are not for every local user. */
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = VPNPT_CMD_FLUSH,
@@ -445,6 +451,9 @@ static int vpnpt_fill_session_cb(struct sk_buff *skb, void *arg)
 void vpnpt_genl_notify_session(struct net *net, const struct vpnpt_session *s,
 			       enum vpnpt_cmd cmd)
 {
+	/* Anyone could listen on a kernel that cannot restrict the group. */
+	if (!VPNPT_MCGRP_RESTRICTED)
+		return;
 	vpnpt_event(net, cmd, GFP_ATOMIC, vpnpt_fill_session_cb, (void *)s);
 }
 

@@ -350,8 +350,12 @@ def batch(g):
             op, args = words[0], words[1:]
             if op == "subscribe":
                 # Its own socket: events must not mix with answers.
-                events = Events(Genl())
-                rc, text = 0, json.dumps({"ok": True})
+                try:
+                    events = Events(Genl())
+                    rc, text = 0, json.dumps({"ok": True})
+                except OSError as e:
+                    rc, text = 1, json.dumps({"error": errno.errorcode.get(e.errno, str(e.errno)),
+                                              "errno": e.errno})
             elif op == "next-event":
                 try:
                     ev = events.next(float(args[0]))

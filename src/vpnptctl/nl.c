@@ -59,6 +59,9 @@ static int vpnptctl_nl_fail(const struct vpnptctl_nl *nl, int error)
 {
 	if (error == -EBADMSG)
 		vpnptctl_err("%s: malformed reply from the vpnpt module", nl->op);
+	else if (error == -EPERM && !nl->ext_msg[0])
+		vpnptctl_err("%s: permission denied (needs CAP_NET_ADMIN in the network namespace, e.g. root)",
+			     nl->op);
 	else if (nl->ext_msg[0])
 		vpnptctl_err("%s: %s: %s", nl->op, strerror(-error), nl->ext_msg);
 	else
