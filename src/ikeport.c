@@ -212,7 +212,7 @@ vpnpt_ikeport_peer_new(struct vpnpt_ikeport_net *in,
 	struct vpnpt_net *vn = vpnpt_net(in->net);
 	struct vpnpt_ikeport_peer *p;
 
-	if (in->npeers >= READ_ONCE(vn->max_sessions))
+	if (in->npeers >= vpnpt_max_sessions(vn))
 		goto refused;
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)

@@ -33,6 +33,24 @@ struct vpnpt_net *vpnpt_net(const struct net *net)
 	return net_generic(net, vpnpt_net_id);
 }
 
+u32 vpnpt_max_sessions(const struct vpnpt_net *vn)
+{
+	u32 own = READ_ONCE(vn->max_sessions);
+
+	if (vn->initial)
+		return own;
+	return min(own, READ_ONCE(vpnpt_net(&init_net)->ceil_max_sessions));
+}
+
+u32 vpnpt_max_client_sessions(const struct vpnpt_net *vn)
+{
+	u32 own = READ_ONCE(vn->max_client_sessions);
+
+	if (vn->initial)
+		return own;
+	return min(own, READ_ONCE(vpnpt_net(&init_net)->ceil_max_client_sessions));
+}
+
 bool vpnpt_netns_ready(void)
 {
 	return READ_ONCE(vpnpt_pernet_registered);
@@ -73,17 +91,21 @@ static int __net_init vpnpt_net_init(struct net *net)
 
 	mutex_init(&vn->config_lock);
 	if (net_eq(net, &init_net)) {
+		vn->initial = true;
 		vn->switches = vpnpt_params_initial();
 		vn->max_sessions = VPNPT_MAX_SESSIONS_DEFAULT;
 		vn->max_client_sessions = VPNPT_MAX_CLIENT_SESSIONS_DEFAULT;
+		vn->ceil_max_sessions = VPNPT_MAX_SESSIONS_DEFAULT;
+		vn->ceil_max_client_sessions = VPNPT_MAX_CLIENT_SESSIONS_DEFAULT;
 		memcpy(vn->timeouts, vpnpt_default_timeouts, sizeof(vn->timeouts));
 	} else {
 		struct vpnpt_net *init = vpnpt_net(&init_net);
 
 		mutex_lock(&init->config_lock);
 		vn->switches = vpnpt_switches(init);
-		vn->max_sessions = init->max_sessions;
-		vn->max_client_sessions = init->max_client_sessions;
+		vn->max_sessions = min(init->max_sessions, init->ceil_max_sessions);
+		vn->max_client_sessions = min(init->max_client_sessions,
+					      init->ceil_max_client_sessions);
 		vn->ike_keep_port = init->ike_keep_port;
 		memcpy(vn->timeouts, init->timeouts, sizeof(vn->timeouts));
 		mutex_unlock(&init->config_lock);

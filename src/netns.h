@@ -21,6 +21,11 @@
  * @max_client_sessions: cap of sessions of one LAN client
  * @timeouts: idle timeout of each protocol's sessions, in seconds
  * @ike_keep_port: option: clients' IKE keeps source port 500 (ikeport.c)
+ * @initial: this is the initial namespace's state
+ * @ceil_max_sessions: initial namespace only: the ceiling of every other
+ *                     namespace's @max_sessions
+ * @ceil_max_client_sessions: initial namespace only: the ceiling of every
+ *                            other namespace's @max_client_sessions
  * @config_lock: serialises configuration changes (sysfs and netlink)
  * @stats: counters
  * @sessions: the session table
@@ -31,6 +36,9 @@ struct vpnpt_net {
 	u32 max_client_sessions;
 	u32 timeouts[__VPNPT_PROTO_MAX];
 	bool ike_keep_port;
+	bool initial;
+	u32 ceil_max_sessions;
+	u32 ceil_max_client_sessions;
 	struct mutex config_lock; /* serialises configuration changes */
 	struct vpnpt_stats stats;
 	struct vpnpt_sessions sessions;
@@ -43,6 +51,13 @@ static inline bool vpnpt_proto_enabled(const struct vpnpt_net *vn,
 {
 	return test_bit(proto, &vn->switches);
 }
+
+/*
+ * The caps in force in @vn: its own, and outside the initial namespace no
+ * more than the ceiling the initial namespace's admin set.
+ */
+u32 vpnpt_max_sessions(const struct vpnpt_net *vn);
+u32 vpnpt_max_client_sessions(const struct vpnpt_net *vn);
 
 static inline u32 vpnpt_switches(const struct vpnpt_net *vn)
 {

@@ -80,10 +80,10 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	struct vpnpt_client *c;
 
 	spin_lock_bh(&t->lock);
-	if (t->count >= READ_ONCE(vn->max_sessions))
+	if (t->count >= vpnpt_max_sessions(vn))
 		goto refuse;
 	c = vpnpt_client_find(t, s->client);
-	if (c && c->count >= READ_ONCE(vn->max_client_sessions))
+	if (c && c->count >= vpnpt_max_client_sessions(vn))
 		goto refuse;
 	if (!c) {
 		c = kzalloc(sizeof(*c), GFP_ATOMIC);

@@ -365,6 +365,12 @@ static int vpnptctl_cmd_set(struct vpnptctl_nl *nl,
 				 args->max_client_sessions);
 	if (args->set & VPNPTCTL_SET_IKE_KEEP_PORT)
 		mnl_attr_put_u8(nlh, VPNPT_A_IKE_KEEP_PORT, args->ike_keep_port);
+	if (args->set & VPNPTCTL_SET_CEIL_MAX_SESSIONS)
+		mnl_attr_put_u32(nlh, VPNPT_A_CEIL_MAX_SESSIONS,
+				 args->ceil_max_sessions);
+	if (args->set & VPNPTCTL_SET_CEIL_MAX_CLIENT_SESSIONS)
+		mnl_attr_put_u32(nlh, VPNPT_A_CEIL_MAX_CLIENT_SESSIONS,
+				 args->ceil_max_client_sessions);
 	if (args->timeouts_set) {
 		nest = mnl_attr_nest_start(nlh, VPNPT_A_TIMEOUTS);
 		for (p = 0; p < VPNPTCTL_NPROTO; p++)
