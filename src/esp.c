@@ -48,6 +48,7 @@
 #include <net/xfrm.h>
 
 #include "esp.h"
+#include "filter.h"
 #include "ike_parse.h"
 #include "netns.h"
 
@@ -841,7 +842,8 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 			if (inet_addr_type(net, iph->daddr) == RTN_LOCAL) {
 				dir = 1;
 				sa = vpnpt_esp_inbound_new(net, en, skb, &ik);
-			} else {
+			} else if (vpnpt_lan_client(net, state->in->ifindex,
+						    iph->saddr, iph->daddr)) {
 				sa = vpnpt_esp_outbound_new(net, en, &ok);
 				/* Refused (caps): its packets do not pass. */
 				if (!sa)

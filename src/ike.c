@@ -33,6 +33,7 @@
 #include <net/netns/generic.h>
 
 #include "esp.h"
+#include "filter.h"
 #include "ike.h"
 #include "ike_parse.h"
 #include "netns.h"
@@ -433,6 +434,9 @@ static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
 	    !vpnpt_proto_enabled(vpnpt_net(net), VPNPT_PROTO_IKE))
 		return NF_ACCEPT;
+	/* IKE to or from the router itself, or spoofed: none of ours. */
+	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
+		return NF_ACCEPT;
 	len = skb->len - off;
 	/* The parser reads the fixed header only; @len is the datagram's. */
 	hdr = skb_header_pointer(skb, off, min_t(size_t, len, sizeof(buf)), buf);
@@ -532,8 +536,13 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 	k.port = orig->src.u.udp.port;
 	k.pad = 0;
 	f = rhashtable_lookup(&in->natt, &k, vpnpt_natt_params);
-	if (!f && kind != VPNPT_NATT_MALFORMED)
-		f = vpnpt_natt_new(net, in, ct, &k);
+	if (!f) {
+		/* Known flows were checked when they began. */
+		if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
+			return NF_ACCEPT;
+		if (kind != VPNPT_NATT_MALFORMED)
+			f = vpnpt_natt_new(net, in, ct, &k);
+	}
 	if (f)
 		vpnpt_session_seen(f->session, from_client ? 0 : 1, len);
 

@@ -46,6 +46,7 @@
 #include <net/route.h>
 
 #include "esp.h"
+#include "filter.h"
 #include "ike_parse.h"
 #include "ikeport.h"
 #include "netns.h"
@@ -434,7 +435,8 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 	in = vpnpt_ikeport_net(state->net);
 	if (inet_addr_type(state->net, iph->daddr) == RTN_LOCAL)
 		p = vpnpt_ikeport_inbound(in, iph, &h);
-	else if (inet_addr_type(state->net, iph->saddr) != RTN_LOCAL)
+	else if (vpnpt_lan_client(state->net, state->in->ifindex, iph->saddr,
+				  iph->daddr))
 		p = vpnpt_ikeport_outbound(in, iph->saddr, iph->daddr, &h);
 	else
 		p = NULL;

@@ -38,6 +38,7 @@
 #include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/nf_nat.h>
 
+#include "filter.h"
 #include "l2tp.h"
 #include "l2tp_parse.h"
 #include "netns.h"
@@ -487,6 +488,9 @@ static int vpnpt_l2tp_help(struct sk_buff *skb, unsigned int protoff,
 		vpnpt_l2tp_malformed(vn, err);
 		return NF_ACCEPT;
 	}
+	/* Tunnels are for LAN clients, not for the router's own L2TP. */
+	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
+		return NF_ACCEPT;
 	vpnpt_l2tp_ctrl(net, ct, &f, &h, &c, skb->len);
 	return NF_ACCEPT;
 }

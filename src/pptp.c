@@ -64,6 +64,7 @@
 #include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/nf_nat.h>
 
+#include "filter.h"
 #include "netns.h"
 #include "pptp.h"
 #include "pptp_parse.h"
@@ -1059,6 +1060,9 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	if (doff > skb->len || (doff == skb->len && !th->fin && !th->rst))
 		return NF_ACCEPT;
 
+	/* PPTP to or from the router itself, or spoofed: none of ours. */
+	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
+		return NF_ACCEPT;
 	x.net = nf_ct_net(ct);
 	x.vn = vpnpt_net(x.net);
 	x.ct = ct;
