@@ -228,9 +228,11 @@ struct vpnpt_pptp_gredata {
  * @lock: protects @ids and @conns
  * @conns: control connections vpnpt follows
  * @ids: calls by (server, public address, outside ID), for choosing IDs
+ * @seed: of @ids, whose keys outsiders choose (a server's address)
  */
 struct vpnpt_pptp_net {
 	spinlock_t lock; /* see above */
+	u32 seed;
 	struct list_head conns;
 	struct hlist_head ids[1 << VPNPT_PPTP_ID_BITS];
 };
@@ -288,7 +290,8 @@ static struct hlist_head *vpnpt_pptp_id_bucket(struct vpnpt_pptp_net *pn,
 					       __be32 server, __be32 public,
 					       u16 id)
 {
-	u32 h = jhash_3words((__force u32)server, (__force u32)public, id, 0);
+	u32 h = jhash_3words((__force u32)server, (__force u32)public, id,
+			     pn->seed);
 
 	return &pn->ids[hash_32(h, VPNPT_PPTP_ID_BITS)];
 }
@@ -308,9 +311,18 @@ static bool vpnpt_pptp_id_used(struct vpnpt_pptp_net *pn, __be32 server,
 }
 
 /*
+ * Random IDs tried for a call before giving up. Each try is one lookup in a
+ * keyed hash, so the lock is held for a bounded time however many calls
+ * there are; with half of the 65,535 IDs of a (server, public address) in
+ * use, 64 tries all fail with probability 2^-64.
+ */
+#define VPNPT_PPTP_ID_TRIES	64
+
+/*
  * Choose the call's outside ID: unique for (server, public address), never
- * 0, starting from a random point. @hi >= 0 restricts the choice to IDs
- * with that high byte (a field whose first byte has already left).
+ * 0, at random. @hi >= 0 restricts the choice to IDs with that high byte
+ * (a field whose first byte has already left): then the 256 IDs are tried
+ * in turn from a random point.
  */
 static int vpnpt_pptp_id_alloc(struct vpnpt_pptp_call *call, int hi)
 {
@@ -320,11 +332,13 @@ static int vpnpt_pptp_id_alloc(struct vpnpt_pptp_call *call, int hi)
 	__be32 public = vpnpt_pptp_public(conn);
 	u32 base = hi >= 0 ? (u32)hi << 8 : 0;
 	u32 range = hi >= 0 ? 256 : 65536;
+	u32 tries = hi >= 0 ? 256 : VPNPT_PPTP_ID_TRIES;
 	u32 start = get_random_u32_below(range), i;
 
 	spin_lock_bh(&pn->lock);
-	for (i = 0; i < range; i++) {
-		u16 id = base + (start + i) % range;
+	for (i = 0; i < tries; i++) {
+		u16 id = hi >= 0 ? base + (start + i) % range :
+				   get_random_u32_below(range);
 
 		if (!id || vpnpt_pptp_id_used(pn, server, public, id))
 			continue;
@@ -1284,6 +1298,7 @@ static int __net_init vpnpt_pptp_net_init(struct net *net)
 	unsigned int i;
 
 	spin_lock_init(&pn->lock);
+	pn->seed = get_random_u32();
 	INIT_LIST_HEAD(&pn->conns);
 	for (i = 0; i < ARRAY_SIZE(pn->ids); i++)
 		INIT_HLIST_HEAD(&pn->ids[i]);
