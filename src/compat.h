@@ -100,4 +100,20 @@ static inline u32 get_random_u32_below(u32 ceil)
 #define VPNPT_MCGRP_RESTRICTED false
 #endif
 
+/*
+ * Charging what the packet path allocates for a namespace to a memory
+ * cgroup chosen beforehand: set_active_memcg() works in softirq through the
+ * per-CPU int_active_memcg, which modules can use since 5.11. Before, the
+ * allocations stay uncharged (softirq has no task to charge).
+ */
+#ifdef VPNPT_HAVE_INT_ACTIVE_MEMCG
+#define vpnpt_set_active_memcg(memcg) set_active_memcg(memcg)
+#else
+struct mem_cgroup;
+static inline struct mem_cgroup *vpnpt_set_active_memcg(struct mem_cgroup *memcg)
+{
+	return NULL;
+}
+#endif
+
 #endif /* _VPNPT_COMPAT_H */

@@ -285,8 +285,8 @@ vpnpt_l2tp_open(struct net *net, const struct nf_conn *ct,
 		goto out;
 	}
 	*err = -ENOMEM;
-	t = kzalloc(sizeof(*t), GFP_ATOMIC);
-	s = vpnpt_session_alloc(VPNPT_PROTO_L2TP, GFP_ATOMIC);
+	t = kzalloc(sizeof(*t), VPNPT_GFP_STATE);
+	s = vpnpt_session_alloc(VPNPT_PROTO_L2TP, VPNPT_GFP_STATE);
 	if (!t || !s) {
 		kfree(t);
 		kfree(s);
@@ -453,6 +453,7 @@ static int vpnpt_l2tp_help(struct sk_buff *skb, unsigned int protoff,
 	struct vpnpt_l2tp_tunnel *t;
 	struct vpnpt_l2tp_hdr h;
 	struct vpnpt_l2tp_ctrl c;
+	struct mem_cgroup *old;
 	const u8 *buf;
 	size_t len;
 	int err;
@@ -491,7 +492,9 @@ static int vpnpt_l2tp_help(struct sk_buff *skb, unsigned int protoff,
 	/* Tunnels are for LAN clients, not for the router's own L2TP. */
 	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
 		return NF_ACCEPT;
+	old = vpnpt_charge_begin(net);
 	vpnpt_l2tp_ctrl(net, ct, &f, &h, &c, skb->len);
+	vpnpt_charge_end(old);
 	return NF_ACCEPT;
 }
 

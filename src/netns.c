@@ -90,6 +90,13 @@ static int __net_init vpnpt_net_init(struct net *net)
 	int err;
 
 	mutex_init(&vn->config_lock);
+	/*
+	 * Who creates a namespace pays for what its traffic makes vpnpt
+	 * keep; namespaces that exist when the module loads are charged to
+	 * nobody (the module's loader is not their owner).
+	 */
+	if (!net_eq(net, &init_net) && vpnpt_netns_ready() && current->mm)
+		vn->memcg = get_mem_cgroup_from_mm(current->mm);
 	if (net_eq(net, &init_net)) {
 		vn->initial = true;
 		vn->switches = vpnpt_params_initial();
@@ -126,6 +133,7 @@ err_sessions:
 	vpnpt_sessions_destroy(net);
 err_stats:
 	vpnpt_stats_free(&vn->stats);
+	mem_cgroup_put(vn->memcg);
 	return err;
 }
 
@@ -136,6 +144,7 @@ static void __net_exit vpnpt_net_exit(struct net *net)
 	vpnpt_filter_unregister(net);
 	vpnpt_sessions_destroy(net);
 	vpnpt_stats_free(&vn->stats);
+	mem_cgroup_put(vn->memcg);
 }
 
 static struct pernet_operations vpnpt_net_ops = {

@@ -5,7 +5,9 @@
 
 #include <linux/types.h>
 #include <linux/bitops.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
+#include <linux/sched/mm.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/vpnpt.h>
 
@@ -26,6 +28,8 @@
  *                     namespace's @max_sessions
  * @ceil_max_client_sessions: initial namespace only: the ceiling of every
  *                            other namespace's @max_client_sessions
+ * @memcg: memory cgroup the namespace's packet-path allocations are charged
+ *         to (that of the task that created the namespace; NULL: none)
  * @config_lock: serialises configuration changes (sysfs and netlink)
  * @stats: counters
  * @sessions: the session table
@@ -39,6 +43,7 @@ struct vpnpt_net {
 	bool initial;
 	u32 ceil_max_sessions;
 	u32 ceil_max_client_sessions;
+	struct mem_cgroup *memcg;
 	struct mutex config_lock; /* serialises configuration changes */
 	struct vpnpt_stats stats;
 	struct vpnpt_sessions sessions;
@@ -58,6 +63,23 @@ static inline bool vpnpt_proto_enabled(const struct vpnpt_net *vn,
  */
 u32 vpnpt_max_sessions(const struct vpnpt_net *vn);
 u32 vpnpt_max_client_sessions(const struct vpnpt_net *vn);
+
+/*
+ * Allocations of state that outsiders cause, in softirq: GFP_ATOMIC, and
+ * charged to the memory cgroup between vpnpt_charge_begin() and
+ * vpnpt_charge_end() (docs/security.md).
+ */
+#define VPNPT_GFP_STATE	(GFP_ATOMIC | __GFP_ACCOUNT)
+
+static inline struct mem_cgroup *vpnpt_charge_begin(const struct net *net)
+{
+	return vpnpt_set_active_memcg(vpnpt_net(net)->memcg);
+}
+
+static inline void vpnpt_charge_end(struct mem_cgroup *old)
+{
+	vpnpt_set_active_memcg(old);
+}
 
 static inline u32 vpnpt_switches(const struct vpnpt_net *vn)
 {

@@ -410,7 +410,7 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
 	/* Only entries in the table get a destroy callback that frees it. */
 	if (!nf_ct_is_confirmed(ct))
 		return NULL;
-	conn = kzalloc(sizeof(*conn), GFP_ATOMIC);
+	conn = kzalloc(sizeof(*conn), VPNPT_GFP_STATE);
 	if (!conn)
 		return NULL;
 	spin_lock_init(&conn->lock);
@@ -507,8 +507,8 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 				     conn->ncalls);
 		return NULL;
 	}
-	call = kzalloc(sizeof(*call), GFP_ATOMIC);
-	s = vpnpt_session_alloc(VPNPT_PROTO_PPTP, GFP_ATOMIC);
+	call = kzalloc(sizeof(*call), VPNPT_GFP_STATE);
+	s = vpnpt_session_alloc(VPNPT_PROTO_PPTP, VPNPT_GFP_STATE);
 	if (!call || !s) {
 		kfree(call);
 		kfree(s);
@@ -1058,6 +1058,7 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 {
 	struct vpnpt_pptp_ctx x = {};
 	struct vpnpt_pptp_call *call;
+	struct mem_cgroup *old;
 	struct tcphdr _th;
 	const struct tcphdr *th;
 	unsigned int doff;
@@ -1082,7 +1083,9 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	x.ct = ct;
 	x.skb = skb;
 	x.dir = CTINFO2DIR(ctinfo);
+	old = vpnpt_charge_begin(x.net);
 	x.conn = vpnpt_pptp_conn_get(ct);
+	vpnpt_charge_end(old);
 	if (!x.conn)
 		return NF_ACCEPT;
 	/*
@@ -1104,6 +1107,8 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 		return NF_ACCEPT;
 	}
 	ret = VPNPT_PPTP_FEED_OK;
+	/* New calls are charged to the namespace's memory cgroup. */
+	old = vpnpt_charge_begin(x.net);
 	if (x.conn->nat)
 		vpnpt_pptp_replay(&x);
 	if (x.len)
@@ -1117,6 +1122,7 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 		list_for_each_entry(call, &x.conn->calls, node)
 			vpnpt_pptp_call_end(&x, call);
 	}
+	vpnpt_charge_end(old);
 	spin_unlock_bh(&x.conn->lock);
 
 	if (x.reap)

@@ -92,7 +92,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	if (c && c->count >= vpnpt_max_client_sessions(vn))
 		goto refuse;
 	if (!c) {
-		c = kzalloc(sizeof(*c), GFP_ATOMIC);
+		c = kzalloc(sizeof(*c), VPNPT_GFP_STATE);
 		if (!c) {
 			spin_unlock_bh(&t->lock);
 			kfree(s);
