@@ -48,6 +48,8 @@ victim_pings() { # how many of 3 echoes come back through c1's tunnel
 for ((a = 100; a < 110; a++)); do
 	nsx $NS_SERVER ip addr add 203.0.113.$a/$WAN_PREFIX dev wan
 done
+# Unanswered UDP entries would expire (30 s) while a slow guest sends.
+nsx $R sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
 for ((a = 100; a < 110; a++)); do
 	nsx $NS_SERVER $TOOL send-ike $PUB init --count 20 --new-socket --src 203.0.113.$a
 done
