@@ -844,7 +844,7 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 			if (inet_addr_type(net, iph->daddr) == RTN_LOCAL) {
 				dir = 1;
 				sa = vpnpt_esp_inbound_new(net, en, skb, &ik);
-			} else if (vpnpt_lan_client(net, state->in->ifindex,
+			} else if (vpnpt_lan_client(net, vpnpt_in_ifindex(state->in),
 						    iph->saddr, iph->daddr)) {
 				sa = vpnpt_esp_outbound_new(net, en, &ok);
 				/* Refused (caps): its packets do not pass. */

@@ -58,6 +58,18 @@ bool vpnpt_lan_client(struct net *net, int iif, __be32 saddr, __be32 daddr)
 	return ok;
 }
 
+int vpnpt_in_ifindex(const struct net_device *in)
+{
+	struct net_device *master;
+
+	if (netif_is_bridge_port(in)) {
+		master = netdev_master_upper_dev_get_rcu((struct net_device *)in);
+		if (master)
+			return master->ifindex;
+	}
+	return in->ifindex;
+}
+
 bool vpnpt_ct_lan_client(const struct sk_buff *skb, const struct nf_conn *ct,
 			 int ctinfo)
 {

@@ -26,6 +26,13 @@ int vpnpt_classify_l4(u8 l4proto, u16 sport, u16 dport);
  */
 bool vpnpt_lan_client(struct net *net, int iif, __be32 saddr, __be32 daddr);
 
+/*
+ * The interface a packet came in on as routing sees it: with br_netfilter,
+ * IPv4 hooks see a bridge port where routing sees the bridge. RCU held.
+ */
+struct net_device;
+int vpnpt_in_ifindex(const struct net_device *in);
+
 struct nf_conn;
 /* The same for the IPv4 flow @ct, seen in a packet @skb of it. */
 bool vpnpt_ct_lan_client(const struct sk_buff *skb, const struct nf_conn *ct,

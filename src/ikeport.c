@@ -437,8 +437,8 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 	old = vpnpt_charge_begin(state->net);
 	if (inet_addr_type(state->net, iph->daddr) == RTN_LOCAL)
 		p = vpnpt_ikeport_inbound(in, iph, &h);
-	else if (vpnpt_lan_client(state->net, state->in->ifindex, iph->saddr,
-				  iph->daddr))
+	else if (vpnpt_lan_client(state->net, vpnpt_in_ifindex(state->in),
+				  iph->saddr, iph->daddr))
 		p = vpnpt_ikeport_outbound(in, iph->saddr, iph->daddr, &h);
 	else
 		p = NULL;
