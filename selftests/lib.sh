@@ -125,8 +125,18 @@ trap _run_cleanups EXIT
 # --- polling -----------------------------------------------------------------
 # wait_until TIMEOUT_SECONDS COMMAND... : poll every 0.1 s until the command
 # succeeds; fails after the timeout.
+# A debug kernel (KASAN, lockdep, kmemleak) under TCG runs several times
+# slower than a stock one: polling deadlines, and the tests' own timings
+# that must outlast an operation, stretch by this factor there.
+case $(uname -r) in
+*-debug) VPNPT_TIME_SCALE=${VPNPT_TIME_SCALE:-4} ;;
+*) VPNPT_TIME_SCALE=${VPNPT_TIME_SCALE:-1} ;;
+esac
+
+# wait_until SECONDS COMMAND... : poll until the command succeeds; SECONDS
+# is for a stock kernel (times VPNPT_TIME_SCALE).
 wait_until() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * VPNPT_TIME_SCALE))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
 		[ $SECONDS -ge $deadline ] && return 1
