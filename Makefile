@@ -82,7 +82,7 @@ fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 		grep -E '^stat::number_of_executed_units' $(BUILD)/fuzz/$$t.log; \
 	done
 
-.PHONY: all module tool clean matrix unit fuzz kernels debug-kernel selftests check check-packaging check-long demo harness-modules bench
+.PHONY: all module tool clean matrix unit fuzz kernels debug-kernel selftests check check-packaging check-long check-stress demo harness-modules bench
 .PHONY: install install-module install-tool install-headers dkms-src
 .PHONY: uninstall uninstall-module uninstall-tool uninstall-headers
 
@@ -240,6 +240,15 @@ check-long: $(BUILD)/6.1/vpnpt.ko tool
 
 # The Debian packages installed in a guest (DKMS build there): ~14 minutes,
 # so a step of its own; CI runs it after `make check`.
+# The concurrency stress tests at full length (100 iterations each) on the
+# debug kernel, one guest each at a time (make check runs 10 iterations).
+STRESS_TESTS := stress_pptp stress_switches stress_module stress_netns stress_sessions
+check-stress: debug-kernel $(BUILD)/$(DEBUG_SERIES)/vpnpt.ko tool
+	@set -e; for t in $(STRESS_TESTS); do \
+		VPNPT_STRESS_ITER=100 VPNPT_KO=$(CURDIR)/$(BUILD)/$(DEBUG_SERIES)/vpnpt.ko \
+			scripts/vm-run -k $(DEBUG_SERIES) -t 10800 -- selftests/run.sh $$t; \
+	done
+
 check-packaging:
 	scripts/deps
 	scripts/check debian
