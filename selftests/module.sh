@@ -52,10 +52,19 @@ check_eq "modinfo aliases: the genetlink family and each conntrack helper" \
 	"$(modinfo -F alias "$ko" | sort | xargs)"
 
 # The guest's module tree is read-only: a writable overlay over it, for this
-# test only (the EXIT trap takes it away again).
+# test only (the EXIT trap takes it away again). depmod reads every module
+# of the tree: on Debian's kernels (thousands, compressed) that takes many
+# minutes under TCG, so the on-demand loading is checked where the tree is
+# small (the debug kernel's, which make check runs this test on) or with
+# VPNPT_LONG=1.
 require_cmd depmod modprobe nft
 ctl=$VPNPT_TOP/build/vpnptctl
 moddir=/lib/modules/$(uname -r)
+nmods=$(find "$moddir/" -name '*.ko*' | wc -l)
+if [ "$nmods" -gt 500 ] && [ "${VPNPT_LONG:-0}" != 1 ]; then
+	diag "on-demand loading not checked here: $nmods modules for depmod (the debug kernel's tree, or VPNPT_LONG=1)"
+	tap_done
+fi
 ovl=$(mktemp -d /tmp/vpnpt-modtree.XXXXXX)
 mkdir "$ovl/upper" "$ovl/work"
 on_exit rm -rf "$ovl"
@@ -83,9 +92,9 @@ ip netns exec $ns nft delete table ip vpnpt_autoload 2>/dev/null
 ip netns del $ns
 check "unload after the helper is gone" vpnpt_unload
 
-# Not installed: vpnptctl's autoload finds nothing and says so in one line.
+# Not installed (modules.dep still names it, the file is gone): vpnptctl's
+# autoload finds nothing and says so in one line.
 rm -f "$moddir/updates/vpnpt.ko"
-depmod -a "$(uname -r)"
 err=$("$ctl" status 2>&1)
 rc=$?
 check_eq "module absent: one line, exit 1" \
