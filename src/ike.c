@@ -33,7 +33,6 @@
 #include <net/netns/generic.h>
 
 #include "esp.h"
-#include "filter.h"
 #include "ike.h"
 #include "ike_parse.h"
 #include "netns.h"
@@ -298,10 +297,10 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 	sa = rhashtable_lookup_fast(&in->sas, k, vpnpt_ike_sa_params);
 	if (sa || in->dying)
 		goto out;
-	sa = kzalloc(sizeof(*sa), VPNPT_GFP_STATE);
+	sa = kzalloc(sizeof(*sa), GFP_ATOMIC);
 	if (!sa)
 		goto out;
-	s = vpnpt_session_alloc(VPNPT_PROTO_IKE, VPNPT_GFP_STATE);
+	s = vpnpt_session_alloc(VPNPT_PROTO_IKE, GFP_ATOMIC);
 	if (!s)
 		goto err;
 	sa->key = *k;
@@ -439,25 +438,19 @@ static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
 	unsigned int off = protoff + sizeof(struct udphdr);
 	struct net *net = nf_ct_net(ct);
 	u8 buf[VPNPT_IKE_HDR_LEN];
-	struct mem_cgroup *old;
 	const u8 *hdr;
 	size_t len;
 
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
 	    !vpnpt_proto_enabled(vpnpt_net(net), VPNPT_PROTO_IKE))
 		return NF_ACCEPT;
-	/* IKE to or from the router itself, or spoofed: none of ours. */
-	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
-		return NF_ACCEPT;
 	len = skb->len - off;
 	/* The parser reads the fixed header only; @len is the datagram's. */
 	hdr = skb_header_pointer(skb, off, min_t(size_t, len, sizeof(buf)), buf);
 	if (!hdr)
 		return NF_ACCEPT;
-	old = vpnpt_charge_begin(net);
 	vpnpt_ike_message(net, ct, CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL,
 			  hdr, len, false);
-	vpnpt_charge_end(old);
 	return NF_ACCEPT;
 }
 
@@ -476,8 +469,8 @@ static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
 	f = rhashtable_lookup_fast(&in->natt, k, vpnpt_natt_params);
 	if (f || in->dying)
 		goto out;
-	f = kzalloc(sizeof(*f), VPNPT_GFP_STATE);
-	s = vpnpt_session_alloc(VPNPT_PROTO_NATT, VPNPT_GFP_STATE);
+	f = kzalloc(sizeof(*f), GFP_ATOMIC);
+	s = vpnpt_session_alloc(VPNPT_PROTO_NATT, GFP_ATOMIC);
 	if (!f || !s) {
 		kfree(s);
 		goto err;
@@ -531,7 +524,6 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
 	struct vpnpt_natt_flow *f;
 	struct vpnpt_natt_key k;
-	struct mem_cgroup *old;
 	u8 buf[VPNPT_IKE_PEEK];
 	enum vpnpt_natt_kind kind;
 	const u8 *hdr;
@@ -551,16 +543,8 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 	k.port = orig->src.u.udp.port;
 	k.pad = 0;
 	f = rhashtable_lookup(&in->natt, &k, vpnpt_natt_params);
-	if (!f) {
-		/* Known flows were checked when they began. */
-		if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
-			return NF_ACCEPT;
-		if (kind != VPNPT_NATT_MALFORMED) {
-			old = vpnpt_charge_begin(net);
-			f = vpnpt_natt_new(net, in, ct, &k);
-			vpnpt_charge_end(old);
-		}
-	}
+	if (!f && kind != VPNPT_NATT_MALFORMED)
+		f = vpnpt_natt_new(net, in, ct, &k);
 	if (f)
 		vpnpt_session_seen(f->session, from_client ? 0 : 1, len);
 
@@ -579,10 +563,8 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_IKE);
 		if (!vpnpt_proto_enabled(vn, VPNPT_PROTO_IKE))
 			break;
-		old = vpnpt_charge_begin(net);
 		ike_id = vpnpt_ike_message(net, ct, from_client, hdr + ike_off,
 					   len - ike_off, true);
-		vpnpt_charge_end(old);
 		if (f && ike_id && READ_ONCE(f->session->parent) != ike_id) {
 			struct vpnpt_ike_key ik = {
 				.client = k.client, .server = k.server,

@@ -7,10 +7,7 @@
  * costs one bucket lookup.
  */
 #include <linux/hash.h>
-#include <linux/jhash.h>
 #include <linux/jiffies.h>
-#include <linux/random.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "genl.h"
@@ -32,9 +29,7 @@ static struct hlist_head *vpnpt_id_bucket(struct vpnpt_sessions *t, u64 id)
 static struct hlist_head *vpnpt_client_bucket(struct vpnpt_sessions *t,
 					      __be32 addr)
 {
-	u32 h = jhash_1word((__force u32)addr, t->seed);
-
-	return &t->clients[hash_32(h, VPNPT_SESSION_HASH_BITS)];
+	return &t->clients[hash_32((__force u32)addr, VPNPT_SESSION_HASH_BITS)];
 }
 
 int vpnpt_sessions_init(struct vpnpt_sessions *t)
@@ -46,7 +41,6 @@ int vpnpt_sessions_init(struct vpnpt_sessions *t)
 		INIT_HLIST_HEAD(&t->hash[i]);
 	for (i = 0; i < ARRAY_SIZE(t->clients); i++)
 		INIT_HLIST_HEAD(&t->clients[i]);
-	t->seed = get_random_u32();
 	t->count = 0;
 	t->next_id = 1;
 	t->gen = 1;
@@ -99,13 +93,13 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	struct vpnpt_client *c;
 
 	spin_lock_bh(&t->lock);
-	if (t->count >= vpnpt_max_sessions(vn))
+	if (t->count >= READ_ONCE(vn->max_sessions))
 		goto refuse;
 	c = vpnpt_client_find(t, s->client);
-	if (c && c->count >= vpnpt_max_client_sessions(vn))
+	if (c && c->count >= READ_ONCE(vn->max_client_sessions))
 		goto refuse;
 	if (!c) {
-		c = kzalloc(sizeof(*c), VPNPT_GFP_STATE);
+		c = kzalloc(sizeof(*c), GFP_ATOMIC);
 		if (!c) {
 			spin_unlock_bh(&t->lock);
 			kfree(s);
@@ -229,10 +223,6 @@ void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 	spin_unlock_bh(&t->lock);
 }
 
-/*
- * A bucket at a time: the lock is held for one chain, not for a table of up
- * to a million sessions, and the CPU is given up between buckets.
- */
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 {
 	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
@@ -241,9 +231,8 @@ unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 	unsigned int i, n = 0;
 	LIST_HEAD(gone);
 
-	might_sleep();
+	spin_lock_bh(&t->lock);
 	for (i = 0; i < ARRAY_SIZE(t->hash); i++) {
-		spin_lock_bh(&t->lock);
 		hlist_for_each_entry_safe(s, next, &t->hash[i], hnode) {
 			if (!(protos & BIT(s->proto)))
 				continue;
@@ -251,13 +240,11 @@ unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 			list_add_tail(&s->gc, &gone);
 			n++;
 		}
-		spin_unlock_bh(&t->lock);
-
-		list_for_each_entry_safe(s, tmp, &gone, gc)
-			vpnpt_session_finish(net, s);
-		INIT_LIST_HEAD(&gone);
-		cond_resched();
 	}
+	spin_unlock_bh(&t->lock);
+
+	list_for_each_entry_safe(s, tmp, &gone, gc)
+		vpnpt_session_finish(net, s);
 	return n;
 }
 
