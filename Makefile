@@ -241,11 +241,11 @@ check-long: $(BUILD)/6.1/vpnpt.ko tool
 # The Debian packages installed in a guest (DKMS build there): ~14 minutes,
 # so a step of its own; CI runs it after `make check`.
 # The concurrency stress tests at full length (100 iterations each) on the
-# debug kernel, one guest each at a time (make check runs 10 iterations).
+# debug kernel, one guest each at a time (VPNPT_STRESS_ITER to change it).
 STRESS_TESTS := stress_pptp stress_switches stress_module stress_netns stress_sessions
 check-stress: debug-kernel $(BUILD)/$(DEBUG_SERIES)/vpnpt.ko tool
 	@set -e; for t in $(STRESS_TESTS); do \
-		VPNPT_STRESS_ITER=100 VPNPT_KO=$(CURDIR)/$(BUILD)/$(DEBUG_SERIES)/vpnpt.ko \
+		VPNPT_STRESS_ITER=$${VPNPT_STRESS_ITER:-100} VPNPT_KO=$(CURDIR)/$(BUILD)/$(DEBUG_SERIES)/vpnpt.ko \
 			scripts/vm-run -k $(DEBUG_SERIES) -t 10800 -- selftests/run.sh $$t; \
 	done
 
