@@ -169,6 +169,14 @@ vpnpt_ko() {
 	echo "$ko"
 }
 
+# The race tests' delay module (selftests/delay) for the running kernel's
+# series, or $VPNPT_DELAY_KO.
+vpnpt_delay_ko() {
+	local ko=${VPNPT_DELAY_KO:-$VPNPT_TOP/build/delay-${VPNPT_KSERIES:-6.1}/vpnpt_delay.ko}
+	[ -f "$ko" ] || { echo "no $ko (make build/delay-SERIES/vpnpt_delay.ko)" >&2; return 1; }
+	echo "$ko"
+}
+
 # vpnpt_load [PARAM=VALUE...] : load vpnpt and the kernel modules it needs.
 vpnpt_load() {
 	local ko deps

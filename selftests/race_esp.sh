@@ -22,8 +22,7 @@
 vpnpt_require_root
 require_cmd insmod rmmod python3 jq conntrack taskset
 vpnpt_ko >/dev/null || skip "no vpnpt.ko"
-DELAY_KO=${VPNPT_DELAY_KO:-$VPNPT_TOP/build/delay-${VPNPT_KSERIES:-6.1}/vpnpt_delay.ko}
-[ -f "$DELAY_KO" ] || skip "no $DELAY_KO (make build/delay-SERIES/vpnpt_delay.ko)"
+DELAY_KO=$(vpnpt_delay_ko) || skip "no delay module for this kernel"
 NL="python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"
 PKT="python3 $SELFTESTS_DIR/tools/vpnpt_pkt.py"
 D=/sys/module/vpnpt_delay/parameters

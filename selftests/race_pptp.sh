@@ -22,8 +22,7 @@
 vpnpt_require_root
 require_cmd nft python3 jq objdump insmod taskset pgrep
 ko=$(vpnpt_ko) || skip "no vpnpt.ko"
-DELAY_KO=${VPNPT_DELAY_KO:-$VPNPT_TOP/build/delay-${VPNPT_KSERIES:-6.1}/vpnpt_delay.ko}
-[ -f "$DELAY_KO" ] || skip "no $DELAY_KO (make build/delay-SERIES/vpnpt_delay.ko)"
+DELAY_KO=$(vpnpt_delay_ko) || skip "no delay module for this kernel"
 D=/sys/module/vpnpt_delay/parameters
 
 # The offset in vpnpt_pptp_help() of the instruction after its first
