@@ -81,4 +81,39 @@ static inline u32 get_random_u32_below(u32 ceil)
 #define vpnpt_ct_tmpl_hold_first(tmpl) nf_conntrack_get(&(tmpl)->ct_general)
 #endif
 
+/*
+ * Who may join a multicast group. Since 6.7 (and stable backports, Debian's
+ * 6.1 among them) a group can ask for CAP_NET_ADMIN over the socket's
+ * network namespace; kernels with the drop_monitor fix (Debian's 5.10) only
+ * know CAP_SYS_ADMIN over it, which root of that namespace's user namespace
+ * also has. Without either any local user could join: VPNPT_MCGRP_RESTRICTED
+ * tells genl.c to keep session events off the group then (docs/security.md).
+ */
+#if defined(VPNPT_HAVE_GENL_MCAST_CAP_NET_ADMIN)
+#define VPNPT_MCGRP_ADMIN_ONLY .flags = GENL_MCAST_CAP_NET_ADMIN
+#define VPNPT_MCGRP_RESTRICTED true
+#elif defined(VPNPT_HAVE_GENL_MCGRP_CAP_SYS_ADMIN)
+#define VPNPT_MCGRP_ADMIN_ONLY .cap_sys_admin = 1
+#define VPNPT_MCGRP_RESTRICTED true
+#else
+#define VPNPT_MCGRP_ADMIN_ONLY
+#define VPNPT_MCGRP_RESTRICTED false
+#endif
+
+/*
+ * Charging what the packet path allocates for a namespace to a memory
+ * cgroup chosen beforehand: set_active_memcg() works in softirq through the
+ * per-CPU int_active_memcg, which modules can use since 5.11. Before, the
+ * allocations stay uncharged (softirq has no task to charge).
+ */
+#ifdef VPNPT_HAVE_INT_ACTIVE_MEMCG
+#define vpnpt_set_active_memcg(memcg) set_active_memcg(memcg)
+#else
+struct mem_cgroup;
+static inline struct mem_cgroup *vpnpt_set_active_memcg(struct mem_cgroup *memcg)
+{
+	return NULL;
+}
+#endif
+
 #endif /* _VPNPT_COMPAT_H */

@@ -48,6 +48,7 @@
 #include <net/xfrm.h>
 
 #include "esp.h"
+#include "filter.h"
 #include "ike_parse.h"
 #include "netns.h"
 
@@ -231,7 +232,7 @@ static struct vpnpt_esp_client *vpnpt_esp_client_get(struct vpnpt_esp_net *en,
 		bit = find_first_zero_bit(en->zones, en->zone_count);
 	if (bit >= en->zone_count)
 		return NULL;
-	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	c = kzalloc(sizeof(*c), VPNPT_GFP_STATE);
 	if (!c)
 		return NULL;
 	c->addr = addr;
@@ -309,7 +310,7 @@ static struct vpnpt_esp_server *vpnpt_esp_server_get(struct vpnpt_esp_net *en,
 		srv->users++;
 		return srv;
 	}
-	srv = kzalloc(sizeof(*srv), GFP_ATOMIC);
+	srv = kzalloc(sizeof(*srv), VPNPT_GFP_STATE);
 	if (!srv)
 		return NULL;
 	srv->addr = addr;
@@ -367,7 +368,7 @@ void vpnpt_esp_ike_child(struct net *net, __be32 client, __be32 server,
 		goto out;
 	p = rhashtable_lookup_fast(&en->peers, &key, vpnpt_esp_peer_params);
 	if (!p) {
-		p = kzalloc(sizeof(*p), GFP_ATOMIC);
+		p = kzalloc(sizeof(*p), VPNPT_GFP_STATE);
 		if (!p)
 			goto out;
 		p->key = key;
@@ -475,10 +476,10 @@ static struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 
 	lockdep_assert_held(&en->lock);
 	*orphan = NULL;
-	sa = kzalloc(sizeof(*sa), GFP_ATOMIC);
+	sa = kzalloc(sizeof(*sa), VPNPT_GFP_STATE);
 	if (!sa)
 		return NULL;
-	s = vpnpt_session_alloc(VPNPT_PROTO_ESP, GFP_ATOMIC);
+	s = vpnpt_session_alloc(VPNPT_PROTO_ESP, VPNPT_GFP_STATE);
 	if (!s)
 		goto err_sa;
 	sa->client = vpnpt_esp_client_get(en, client);
@@ -807,6 +808,7 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 	u8 _hdr[VPNPT_ESP_HDR_LEN];
 	const u8 *hdr;
 	unsigned int off;
+	struct mem_cgroup *old;
 	u32 spi, seq;
 	int err, dir;
 
@@ -854,15 +856,20 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 			sa = rhashtable_lookup(&en->out, &ok, vpnpt_esp_out_params);
 		}
 		if (!sa) {
+			old = vpnpt_charge_begin(net);
 			if (inet_addr_type(net, iph->daddr) == RTN_LOCAL) {
 				dir = 1;
 				sa = vpnpt_esp_inbound_new(net, en, skb, &ik);
-			} else {
+			} else if (vpnpt_lan_client(net, vpnpt_in_ifindex(state->in),
+						    iph->saddr, iph->daddr)) {
 				sa = vpnpt_esp_outbound_new(net, en, &ok);
 				/* Refused (caps): its packets do not pass. */
-				if (!sa)
+				if (!sa) {
+					vpnpt_charge_end(old);
 					return NF_DROP;
+				}
 			}
+			vpnpt_charge_end(old);
 		}
 	}
 	if (!sa)

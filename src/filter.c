@@ -27,6 +27,8 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/route.h>
 
 #include "filter.h"
 #include "netns.h"
@@ -34,6 +36,53 @@
 /* GRE: flags/version word; version in the low 3 bits. */
 #define VPNPT_GRE_VERSION_MASK	0x0007
 #define VPNPT_GRE_VERSION_PPTP	1
+
+bool vpnpt_lan_client(struct net *net, int iif, __be32 saddr, __be32 daddr)
+{
+	struct flowi4 fl4 = { .daddr = saddr };
+	struct rtable *rt;
+	bool ok;
+
+	/* To the router itself, or broadcast, multicast: not passthrough. */
+	if (inet_addr_type(net, daddr) != RTN_UNICAST)
+		return false;
+	/*
+	 * Reverse path: a source the router does not route back where the
+	 * packet came from is spoofed (or the router's own: a local route).
+	 */
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return false;
+	ok = rt->rt_type == RTN_UNICAST && (!iif || rt->dst.dev->ifindex == iif);
+	ip_rt_put(rt);
+	return ok;
+}
+
+int vpnpt_in_ifindex(const struct net_device *in)
+{
+	struct net_device *master;
+
+	if (netif_is_bridge_port(in)) {
+		master = netdev_master_upper_dev_get_rcu((struct net_device *)in);
+		if (master)
+			return master->ifindex;
+	}
+	return in->ifindex;
+}
+
+bool vpnpt_ct_lan_client(const struct sk_buff *skb, const struct nf_conn *ct,
+			 int ctinfo)
+{
+	const struct nf_conntrack_tuple *t =
+		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	/* The input interface is the client's only in its own direction. */
+	int iif = CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL ? skb->skb_iif : 0;
+
+	/* Expected by a helper for a flow that passed this check already. */
+	if (ct->master)
+		return true;
+	return vpnpt_lan_client(nf_ct_net(ct), iif, t->src.u3.ip, t->dst.u3.ip);
+}
 
 int vpnpt_classify_l4(u8 l4proto, u16 sport, u16 dport)
 {

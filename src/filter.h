@@ -16,6 +16,28 @@
  */
 int vpnpt_classify_l4(u8 l4proto, u16 sport, u16 dport);
 
+/*
+ * May a flow from @saddr to @daddr create vpnpt state? Only a LAN client's
+ * flow that the router forwards may: @daddr must be a unicast address that
+ * is not the router's, and @saddr one the router routes back out of the
+ * interface the packet came in on (@iif; 0: not known, then only "not the
+ * router's own and routable" is checked). Costs a route lookup: call it
+ * before creating state, not for every packet of a known flow.
+ */
+bool vpnpt_lan_client(struct net *net, int iif, __be32 saddr, __be32 daddr);
+
+/*
+ * The interface a packet came in on as routing sees it: with br_netfilter,
+ * IPv4 hooks see a bridge port where routing sees the bridge. RCU held.
+ */
+struct net_device;
+int vpnpt_in_ifindex(const struct net_device *in);
+
+struct nf_conn;
+/* The same for the IPv4 flow @ct, seen in a packet @skb of it. */
+bool vpnpt_ct_lan_client(const struct sk_buff *skb, const struct nf_conn *ct,
+			 int ctinfo);
+
 int vpnpt_filter_register(struct net *net);
 void vpnpt_filter_unregister(struct net *net);
 

@@ -20,7 +20,11 @@
 enum vpnpt_mcgrp { VPNPT_MCGRP_EVENTS_ID };
 
 static const struct genl_multicast_group vpnpt_mcgrps[] = {
-	[VPNPT_MCGRP_EVENTS_ID] = { .name = VPNPT_GENL_MCGRP_EVENTS },
+	/* Session events name LAN clients: for the namespace's admin only. */
+	[VPNPT_MCGRP_EVENTS_ID] = {
+		.name = VPNPT_GENL_MCGRP_EVENTS,
+		VPNPT_MCGRP_ADMIN_ONLY
+	},
 };
 
 /* Not const: 5.10's struct nla_policy points at non-const ranges. */
@@ -66,19 +70,27 @@ static const struct nla_policy vpnpt_policy[VPNPT_A_MAX + 1] = {
 	[VPNPT_A_SESSION] = { .type = NLA_REJECT },
 	[VPNPT_A_PAD] = { .type = NLA_REJECT },
 	[VPNPT_A_IKE_KEEP_PORT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VPNPT_A_CEIL_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_max_sessions_range),
+	[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_max_client_range),
 };
 
 static struct genl_family vpnpt_genl_family;
 
 static int vpnpt_fill_config(struct sk_buff *skb, struct vpnpt_net *vn)
 {
+	struct vpnpt_net *init = vpnpt_net(&init_net);
 	struct nlattr *nest;
 	int p;
 
 	if (nla_put_u32(skb, VPNPT_A_SWITCHES, vpnpt_switches(vn)) ||
-	    nla_put_u32(skb, VPNPT_A_MAX_SESSIONS, READ_ONCE(vn->max_sessions)) ||
+	    nla_put_u32(skb, VPNPT_A_MAX_SESSIONS, vpnpt_max_sessions(vn)) ||
 	    nla_put_u32(skb, VPNPT_A_MAX_CLIENT_SESSIONS,
-			READ_ONCE(vn->max_client_sessions)) ||
+			vpnpt_max_client_sessions(vn)) ||
+	    nla_put_u32(skb, VPNPT_A_CEIL_MAX_SESSIONS,
+			READ_ONCE(init->ceil_max_sessions)) ||
+	    nla_put_u32(skb, VPNPT_A_CEIL_MAX_CLIENT_SESSIONS,
+			READ_ONCE(init->ceil_max_client_sessions)) ||
 	    nla_put_u8(skb, VPNPT_A_IKE_KEEP_PORT, READ_ONCE(vn->ike_keep_port)) ||
 	    nla_put_string(skb, VPNPT_A_MODULE_VERSION, VPNPT_VERSION))
 		return -EMSGSIZE;
@@ -128,9 +140,50 @@ static int vpnpt_get_config(struct sk_buff *skb, struct genl_info *info)
 			   vpnpt_net(genl_info_net(info)));
 }
 
+/*
+ * The ceilings: only the initial namespace's admin (CAP_NET_ADMIN in the
+ * initial user namespace) sets them, and every other namespace's caps must
+ * stay at or below them. Called with the initial namespace's config_lock.
+ */
+static int vpnpt_check_caps(struct sk_buff *skb, struct genl_info *info,
+			    struct vpnpt_net *vn)
+{
+	struct vpnpt_net *init = vpnpt_net(&init_net);
+	struct nlattr **a = info->attrs;
+	struct nlattr *bad = NULL;
+
+	lockdep_assert_held(&init->config_lock);
+	if (a[VPNPT_A_CEIL_MAX_SESSIONS] || a[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS]) {
+		if (!vn->initial || !netlink_capable(skb, CAP_NET_ADMIN)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    a[VPNPT_A_CEIL_MAX_SESSIONS] ?:
+					    a[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS],
+					    "ceilings are set by the initial namespace's admin only");
+			return -EPERM;
+		}
+		return 0;
+	}
+	if (vn->initial)
+		return 0;
+	if (a[VPNPT_A_MAX_SESSIONS] &&
+	    nla_get_u32(a[VPNPT_A_MAX_SESSIONS]) > init->ceil_max_sessions)
+		bad = a[VPNPT_A_MAX_SESSIONS];
+	else if (a[VPNPT_A_MAX_CLIENT_SESSIONS] &&
+		 nla_get_u32(a[VPNPT_A_MAX_CLIENT_SESSIONS]) >
+		 init->ceil_max_client_sessions)
+		bad = a[VPNPT_A_MAX_CLIENT_SESSIONS];
+	if (bad) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bad,
+				    "above the ceiling set by the initial namespace");
+		return -ERANGE;
+	}
+	return 0;
+}
+
 static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
+	struct vpnpt_net *init = vpnpt_net(&init_net);
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct nlattr *tb[__VPNPT_PROTO_MAX + 1] = {};
 	struct nlattr **a = info->attrs;
@@ -144,7 +197,8 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!a[VPNPT_A_SWITCHES] && !a[VPNPT_A_MAX_SESSIONS] &&
 	    !a[VPNPT_A_MAX_CLIENT_SESSIONS] && !a[VPNPT_A_TIMEOUTS] &&
-	    !a[VPNPT_A_IKE_KEEP_PORT]) {
+	    !a[VPNPT_A_IKE_KEEP_PORT] && !a[VPNPT_A_CEIL_MAX_SESSIONS] &&
+	    !a[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -156,7 +210,29 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 
-	mutex_lock(&vn->config_lock);
+	/*
+	 * The initial namespace's lock orders the ceilings against the caps
+	 * checked under them; a namespace's own lock nests inside it, as a
+	 * new namespace copies the initial one's configuration under it.
+	 */
+	mutex_lock(&init->config_lock);
+	err = vpnpt_check_caps(skb, info, vn);
+	if (err) {
+		mutex_unlock(&init->config_lock);
+		return err;
+	}
+	if (vn != init)
+		mutex_lock_nested(&vn->config_lock, SINGLE_DEPTH_NESTING);
+	if (a[VPNPT_A_CEIL_MAX_SESSIONS]) {
+		WRITE_ONCE(vn->ceil_max_sessions,
+			   nla_get_u32(a[VPNPT_A_CEIL_MAX_SESSIONS]));
+		changed = true;
+	}
+	if (a[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS]) {
+		WRITE_ONCE(vn->ceil_max_client_sessions,
+			   nla_get_u32(a[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS]));
+		changed = true;
+	}
 	if (a[VPNPT_A_MAX_SESSIONS]) {
 		WRITE_ONCE(vn->max_sessions, nla_get_u32(a[VPNPT_A_MAX_SESSIONS]));
 		changed = true;
@@ -180,7 +256,9 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 			changed = true;
 		}
 	}
-	mutex_unlock(&vn->config_lock);
+	if (vn != init)
+		mutex_unlock(&vn->config_lock);
+	mutex_unlock(&init->config_lock);
 	if (forget)
 		vpnpt_ikeport_flush(net);
 
@@ -395,6 +473,8 @@ static const struct genl_ops vpnpt_genl_ops[] = {
 	{
 		.cmd = VPNPT_CMD_GET_SESSIONS,
 		.dumpit = vpnpt_get_sessions,
+		/* Clients, servers and SPIs are not for every local user. */
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = VPNPT_CMD_FLUSH,
@@ -453,6 +533,9 @@ static int vpnpt_fill_session_cb(struct sk_buff *skb, void *arg)
 void vpnpt_genl_notify_session(struct net *net, const struct vpnpt_session *s,
 			       enum vpnpt_cmd cmd)
 {
+	/* Anyone could listen on a kernel that cannot restrict the group. */
+	if (!VPNPT_MCGRP_RESTRICTED)
+		return;
 	vpnpt_event(net, cmd, GFP_ATOMIC, vpnpt_fill_session_cb, (void *)s);
 }
 

@@ -33,6 +33,7 @@
 #include <net/netns/generic.h>
 
 #include "esp.h"
+#include "filter.h"
 #include "ike.h"
 #include "ike_parse.h"
 #include "netns.h"
@@ -297,10 +298,10 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 	sa = rhashtable_lookup_fast(&in->sas, k, vpnpt_ike_sa_params);
 	if (sa || in->dying)
 		goto out;
-	sa = kzalloc(sizeof(*sa), GFP_ATOMIC);
+	sa = kzalloc(sizeof(*sa), VPNPT_GFP_STATE);
 	if (!sa)
 		goto out;
-	s = vpnpt_session_alloc(VPNPT_PROTO_IKE, GFP_ATOMIC);
+	s = vpnpt_session_alloc(VPNPT_PROTO_IKE, VPNPT_GFP_STATE);
 	if (!s)
 		goto err;
 	sa->key = *k;
@@ -438,19 +439,25 @@ static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
 	unsigned int off = protoff + sizeof(struct udphdr);
 	struct net *net = nf_ct_net(ct);
 	u8 buf[VPNPT_IKE_HDR_LEN];
+	struct mem_cgroup *old;
 	const u8 *hdr;
 	size_t len;
 
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
 	    !vpnpt_proto_enabled(vpnpt_net(net), VPNPT_PROTO_IKE))
 		return NF_ACCEPT;
+	/* IKE to or from the router itself, or spoofed: none of ours. */
+	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
+		return NF_ACCEPT;
 	len = skb->len - off;
 	/* The parser reads the fixed header only; @len is the datagram's. */
 	hdr = skb_header_pointer(skb, off, min_t(size_t, len, sizeof(buf)), buf);
 	if (!hdr)
 		return NF_ACCEPT;
+	old = vpnpt_charge_begin(net);
 	vpnpt_ike_message(net, ct, CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL,
 			  hdr, len, false);
+	vpnpt_charge_end(old);
 	return NF_ACCEPT;
 }
 
@@ -469,8 +476,8 @@ static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
 	f = rhashtable_lookup_fast(&in->natt, k, vpnpt_natt_params);
 	if (f || in->dying)
 		goto out;
-	f = kzalloc(sizeof(*f), GFP_ATOMIC);
-	s = vpnpt_session_alloc(VPNPT_PROTO_NATT, GFP_ATOMIC);
+	f = kzalloc(sizeof(*f), VPNPT_GFP_STATE);
+	s = vpnpt_session_alloc(VPNPT_PROTO_NATT, VPNPT_GFP_STATE);
 	if (!f || !s) {
 		kfree(s);
 		goto err;
@@ -524,6 +531,7 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
 	struct vpnpt_natt_flow *f;
 	struct vpnpt_natt_key k;
+	struct mem_cgroup *old;
 	u8 buf[VPNPT_IKE_PEEK];
 	enum vpnpt_natt_kind kind;
 	const u8 *hdr;
@@ -543,8 +551,16 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 	k.port = orig->src.u.udp.port;
 	k.pad = 0;
 	f = rhashtable_lookup(&in->natt, &k, vpnpt_natt_params);
-	if (!f && kind != VPNPT_NATT_MALFORMED)
-		f = vpnpt_natt_new(net, in, ct, &k);
+	if (!f) {
+		/* Known flows were checked when they began. */
+		if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
+			return NF_ACCEPT;
+		if (kind != VPNPT_NATT_MALFORMED) {
+			old = vpnpt_charge_begin(net);
+			f = vpnpt_natt_new(net, in, ct, &k);
+			vpnpt_charge_end(old);
+		}
+	}
 	if (f)
 		vpnpt_session_seen(f->session, from_client ? 0 : 1, len);
 
@@ -563,8 +579,10 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_IKE);
 		if (!vpnpt_proto_enabled(vn, VPNPT_PROTO_IKE))
 			break;
+		old = vpnpt_charge_begin(net);
 		ike_id = vpnpt_ike_message(net, ct, from_client, hdr + ike_off,
 					   len - ike_off, true);
+		vpnpt_charge_end(old);
 		if (f && ike_id && READ_ONCE(f->session->parent) != ike_id) {
 			struct vpnpt_ike_key ik = {
 				.client = k.client, .server = k.server,

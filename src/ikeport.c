@@ -46,6 +46,7 @@
 #include <net/route.h>
 
 #include "esp.h"
+#include "filter.h"
 #include "ike_parse.h"
 #include "ikeport.h"
 #include "netns.h"
@@ -194,7 +195,7 @@ vpnpt_ikeport_server_get(struct vpnpt_ikeport_net *in, __be32 addr)
 		srv->users++;
 		return srv;
 	}
-	srv = kzalloc(sizeof(*srv), GFP_ATOMIC);
+	srv = kzalloc(sizeof(*srv), VPNPT_GFP_STATE);
 	if (!srv)
 		return NULL;
 	srv->addr = addr;
@@ -216,9 +217,9 @@ vpnpt_ikeport_peer_new(struct vpnpt_ikeport_net *in,
 	struct vpnpt_ikeport_peer *p;
 
 	lockdep_assert_held(&in->lock);
-	if (in->npeers >= READ_ONCE(vn->max_sessions))
+	if (in->npeers >= vpnpt_max_sessions(vn))
 		goto refused;
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	p = kzalloc(sizeof(*p), VPNPT_GFP_STATE);
 	if (!p)
 		goto refused;
 	p->key = *k;
@@ -274,7 +275,7 @@ static void vpnpt_ikeport_learn(struct vpnpt_ikeport_net *in,
 		vpnpt_ikeport_spi_free(in, list_first_entry(&p->spis,
 							    struct vpnpt_ikeport_spi,
 							    list));
-	e = kzalloc(sizeof(*e), GFP_ATOMIC);
+	e = kzalloc(sizeof(*e), VPNPT_GFP_STATE);
 	if (!e)
 		return;
 	e->key = k;
@@ -409,6 +410,7 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 	const struct udphdr *uh;
 	struct vpnpt_ikeport_net *in;
 	struct vpnpt_ikeport_peer *p;
+	struct mem_cgroup *old;
 	const struct iphdr *iph;
 	struct vpnpt_ike_hdr h;
 	unsigned int off;
@@ -437,12 +439,15 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	in = vpnpt_ikeport_net(state->net);
+	old = vpnpt_charge_begin(state->net);
 	if (inet_addr_type(state->net, iph->daddr) == RTN_LOCAL)
 		p = vpnpt_ikeport_inbound(in, iph, &h);
-	else if (inet_addr_type(state->net, iph->saddr) != RTN_LOCAL)
+	else if (vpnpt_lan_client(state->net, vpnpt_in_ifindex(state->in),
+				  iph->saddr, iph->daddr))
 		p = vpnpt_ikeport_outbound(in, iph->saddr, iph->daddr, &h);
 	else
 		p = NULL;
+	vpnpt_charge_end(old);
 	if (p)
 		vpnpt_esp_client_set_zone(skb, p->zone);
 	return NF_ACCEPT;

@@ -38,6 +38,7 @@
 #include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/nf_nat.h>
 
+#include "filter.h"
 #include "l2tp.h"
 #include "l2tp_parse.h"
 #include "netns.h"
@@ -287,8 +288,8 @@ vpnpt_l2tp_open(struct net *net, const struct nf_conn *ct,
 		goto out;
 	}
 	*err = -ENOMEM;
-	t = kzalloc(sizeof(*t), GFP_ATOMIC);
-	s = vpnpt_session_alloc(VPNPT_PROTO_L2TP, GFP_ATOMIC);
+	t = kzalloc(sizeof(*t), VPNPT_GFP_STATE);
+	s = vpnpt_session_alloc(VPNPT_PROTO_L2TP, VPNPT_GFP_STATE);
 	if (!t || !s) {
 		kfree(t);
 		kfree(s);
@@ -455,6 +456,7 @@ static int vpnpt_l2tp_help(struct sk_buff *skb, unsigned int protoff,
 	struct vpnpt_l2tp_tunnel *t;
 	struct vpnpt_l2tp_hdr h;
 	struct vpnpt_l2tp_ctrl c;
+	struct mem_cgroup *old;
 	const u8 *buf;
 	size_t len;
 	int err;
@@ -490,7 +492,12 @@ static int vpnpt_l2tp_help(struct sk_buff *skb, unsigned int protoff,
 		vpnpt_l2tp_malformed(vn, err);
 		return NF_ACCEPT;
 	}
+	/* Tunnels are for LAN clients, not for the router's own L2TP. */
+	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
+		return NF_ACCEPT;
+	old = vpnpt_charge_begin(net);
 	vpnpt_l2tp_ctrl(net, ct, &f, &h, &c, skb->len);
+	vpnpt_charge_end(old);
 	return NF_ACCEPT;
 }
 

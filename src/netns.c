@@ -32,6 +32,27 @@ struct vpnpt_net *vpnpt_net(const struct net *net)
 	return net_generic(net, vpnpt_net_id);
 }
 
+u32 vpnpt_max_sessions(const struct vpnpt_net *vn)
+{
+	u32 own = READ_ONCE(vn->max_sessions);
+
+	if (vn->initial)
+		return own;
+	return min(own, READ_ONCE(vpnpt_net(&init_net)->ceil_max_sessions));
+}
+
+u32 vpnpt_max_client_sessions(const struct vpnpt_net *vn)
+{
+	u32 own = READ_ONCE(vn->max_client_sessions);
+
+	if (vn->initial)
+		return own;
+	return min(own, READ_ONCE(vpnpt_net(&init_net)->ceil_max_client_sessions));
+}
+
+/* Set once the namespaces that existed at load time have their state. */
+static bool vpnpt_pernet_registered;
+
 bool vpnpt_set_switches(struct net *net, u32 mask, u32 value)
 {
 	struct vpnpt_net *vn = vpnpt_net(net);
@@ -66,18 +87,29 @@ static int __net_init vpnpt_net_init(struct net *net)
 	int err;
 
 	mutex_init(&vn->config_lock);
+	/*
+	 * Who creates a namespace pays for what its traffic makes vpnpt
+	 * keep; namespaces that exist when the module loads are charged to
+	 * nobody (the module's loader is not their owner).
+	 */
+	if (!net_eq(net, &init_net) && READ_ONCE(vpnpt_pernet_registered) && current->mm)
+		vn->memcg = get_mem_cgroup_from_mm(current->mm);
 	if (net_eq(net, &init_net)) {
+		vn->initial = true;
 		vn->switches = vpnpt_params_initial();
 		vn->max_sessions = VPNPT_MAX_SESSIONS_DEFAULT;
 		vn->max_client_sessions = VPNPT_MAX_CLIENT_SESSIONS_DEFAULT;
+		vn->ceil_max_sessions = VPNPT_MAX_SESSIONS_DEFAULT;
+		vn->ceil_max_client_sessions = VPNPT_MAX_CLIENT_SESSIONS_DEFAULT;
 		memcpy(vn->timeouts, vpnpt_default_timeouts, sizeof(vn->timeouts));
 	} else {
 		struct vpnpt_net *init = vpnpt_net(&init_net);
 
 		mutex_lock(&init->config_lock);
 		vn->switches = vpnpt_switches(init);
-		vn->max_sessions = init->max_sessions;
-		vn->max_client_sessions = init->max_client_sessions;
+		vn->max_sessions = min(init->max_sessions, init->ceil_max_sessions);
+		vn->max_client_sessions = min(init->max_client_sessions,
+					      init->ceil_max_client_sessions);
 		vn->ike_keep_port = init->ike_keep_port;
 		memcpy(vn->timeouts, init->timeouts, sizeof(vn->timeouts));
 		mutex_unlock(&init->config_lock);
@@ -98,6 +130,7 @@ err_sessions:
 	vpnpt_sessions_destroy(net);
 err_stats:
 	vpnpt_stats_free(&vn->stats);
+	mem_cgroup_put(vn->memcg);
 	return err;
 }
 
@@ -108,6 +141,7 @@ static void __net_exit vpnpt_net_exit(struct net *net)
 	vpnpt_filter_unregister(net);
 	vpnpt_sessions_destroy(net);
 	vpnpt_stats_free(&vn->stats);
+	mem_cgroup_put(vn->memcg);
 }
 
 static struct pernet_operations vpnpt_net_ops = {
@@ -119,10 +153,17 @@ static struct pernet_operations vpnpt_net_ops = {
 
 int vpnpt_netns_init(void)
 {
-	return register_pernet_subsys(&vpnpt_net_ops);
+	int err;
+
+	err = register_pernet_subsys(&vpnpt_net_ops);
+	if (err)
+		return err;
+	WRITE_ONCE(vpnpt_pernet_registered, true);
+	return 0;
 }
 
 void vpnpt_netns_exit(void)
 {
+	WRITE_ONCE(vpnpt_pernet_registered, false);
 	unregister_pernet_subsys(&vpnpt_net_ops);
 }

@@ -5,7 +5,9 @@
 
 #include <linux/types.h>
 #include <linux/bitops.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
+#include <linux/sched/mm.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/vpnpt.h>
 
@@ -21,6 +23,13 @@
  * @max_client_sessions: cap of sessions of one LAN client
  * @timeouts: idle timeout of each protocol's sessions, in seconds
  * @ike_keep_port: option: clients' IKE keeps source port 500 (ikeport.c)
+ * @initial: this is the initial namespace's state
+ * @ceil_max_sessions: initial namespace only: the ceiling of every other
+ *                     namespace's @max_sessions
+ * @ceil_max_client_sessions: initial namespace only: the ceiling of every
+ *                            other namespace's @max_client_sessions
+ * @memcg: memory cgroup the namespace's packet-path allocations are charged
+ *         to (that of the task that created the namespace; NULL: none)
  * @config_lock: serialises configuration changes (sysfs and netlink)
  * @stats: counters
  * @sessions: the session table
@@ -31,6 +40,10 @@ struct vpnpt_net {
 	u32 max_client_sessions;
 	u32 timeouts[__VPNPT_PROTO_MAX];
 	bool ike_keep_port;
+	bool initial;
+	u32 ceil_max_sessions;
+	u32 ceil_max_client_sessions;
+	struct mem_cgroup *memcg;
 	struct mutex config_lock; /* serialises configuration changes */
 	struct vpnpt_stats stats;
 	struct vpnpt_sessions sessions;
@@ -42,6 +55,30 @@ static inline bool vpnpt_proto_enabled(const struct vpnpt_net *vn,
 				       enum vpnpt_proto proto)
 {
 	return test_bit(proto, &vn->switches);
+}
+
+/*
+ * The caps in force in @vn: its own, and outside the initial namespace no
+ * more than the ceiling the initial namespace's admin set.
+ */
+u32 vpnpt_max_sessions(const struct vpnpt_net *vn);
+u32 vpnpt_max_client_sessions(const struct vpnpt_net *vn);
+
+/*
+ * Allocations of state that outsiders cause, in softirq: GFP_ATOMIC, and
+ * charged to the memory cgroup between vpnpt_charge_begin() and
+ * vpnpt_charge_end() (docs/security.md).
+ */
+#define VPNPT_GFP_STATE	(GFP_ATOMIC | __GFP_ACCOUNT)
+
+static inline struct mem_cgroup *vpnpt_charge_begin(const struct net *net)
+{
+	return vpnpt_set_active_memcg(vpnpt_net(net)->memcg);
+}
+
+static inline void vpnpt_charge_end(struct mem_cgroup *old)
+{
+	vpnpt_set_active_memcg(old);
 }
 
 static inline u32 vpnpt_switches(const struct vpnpt_net *vn)

@@ -64,6 +64,7 @@
 #include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/nf_nat.h>
 
+#include "filter.h"
 #include "netns.h"
 #include "pptp.h"
 #include "pptp_parse.h"
@@ -227,9 +228,11 @@ struct vpnpt_pptp_gredata {
  * @lock: protects @ids and @conns
  * @conns: control connections vpnpt follows
  * @ids: calls by (server, public address, outside ID), for choosing IDs
+ * @seed: of @ids, whose keys outsiders choose (a server's address)
  */
 struct vpnpt_pptp_net {
 	spinlock_t lock; /* see above */
+	u32 seed;
 	struct list_head conns;
 	struct hlist_head ids[1 << VPNPT_PPTP_ID_BITS];
 };
@@ -287,7 +290,8 @@ static struct hlist_head *vpnpt_pptp_id_bucket(struct vpnpt_pptp_net *pn,
 					       __be32 server, __be32 public,
 					       u16 id)
 {
-	u32 h = jhash_3words((__force u32)server, (__force u32)public, id, 0);
+	u32 h = jhash_3words((__force u32)server, (__force u32)public, id,
+			     pn->seed);
 
 	return &pn->ids[hash_32(h, VPNPT_PPTP_ID_BITS)];
 }
@@ -307,9 +311,18 @@ static bool vpnpt_pptp_id_used(struct vpnpt_pptp_net *pn, __be32 server,
 }
 
 /*
+ * Random IDs tried for a call before giving up. Each try is one lookup in a
+ * keyed hash, so the lock is held for a bounded time however many calls
+ * there are; with half of the 65,535 IDs of a (server, public address) in
+ * use, 64 tries all fail with probability 2^-64.
+ */
+#define VPNPT_PPTP_ID_TRIES	64
+
+/*
  * Choose the call's outside ID: unique for (server, public address), never
- * 0, starting from a random point. @hi >= 0 restricts the choice to IDs
- * with that high byte (a field whose first byte has already left).
+ * 0, at random. @hi >= 0 restricts the choice to IDs with that high byte
+ * (a field whose first byte has already left): then the 256 IDs are tried
+ * in turn from a random point.
  */
 static int vpnpt_pptp_id_alloc(struct vpnpt_pptp_call *call, int hi)
 {
@@ -319,11 +332,13 @@ static int vpnpt_pptp_id_alloc(struct vpnpt_pptp_call *call, int hi)
 	__be32 public = vpnpt_pptp_public(conn);
 	u32 base = hi >= 0 ? (u32)hi << 8 : 0;
 	u32 range = hi >= 0 ? 256 : 65536;
+	u32 tries = hi >= 0 ? 256 : VPNPT_PPTP_ID_TRIES;
 	u32 start = get_random_u32_below(range), i;
 
 	spin_lock_bh(&pn->lock);
-	for (i = 0; i < range; i++) {
-		u16 id = base + (start + i) % range;
+	for (i = 0; i < tries; i++) {
+		u16 id = hi >= 0 ? base + (start + i) % range :
+				   get_random_u32_below(range);
 
 		if (!id || vpnpt_pptp_id_used(pn, server, public, id))
 			continue;
@@ -399,7 +414,7 @@ static struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct nf_conn *ct)
 	/* Only entries in the table get a destroy callback that frees it. */
 	if (!nf_ct_is_confirmed(ct))
 		return NULL;
-	conn = kzalloc(sizeof(*conn), GFP_ATOMIC);
+	conn = kzalloc(sizeof(*conn), VPNPT_GFP_STATE);
 	if (!conn)
 		return NULL;
 	spin_lock_init(&conn->lock);
@@ -509,8 +524,8 @@ static struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_ctx *x,
 				     conn->ncalls);
 		return NULL;
 	}
-	call = kzalloc(sizeof(*call), GFP_ATOMIC);
-	s = vpnpt_session_alloc(VPNPT_PROTO_PPTP, GFP_ATOMIC);
+	call = kzalloc(sizeof(*call), VPNPT_GFP_STATE);
+	s = vpnpt_session_alloc(VPNPT_PROTO_PPTP, VPNPT_GFP_STATE);
 	if (!call || !s) {
 		kfree(call);
 		kfree(s);
@@ -1063,6 +1078,7 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 {
 	struct vpnpt_pptp_ctx x = {};
 	struct vpnpt_pptp_call *call;
+	struct mem_cgroup *old;
 	struct tcphdr _th;
 	const struct tcphdr *th;
 	unsigned int doff;
@@ -1079,12 +1095,17 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	if (doff > skb->len || (doff == skb->len && !th->fin && !th->rst))
 		return NF_ACCEPT;
 
+	/* PPTP to or from the router itself, or spoofed: none of ours. */
+	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
+		return NF_ACCEPT;
 	x.net = nf_ct_net(ct);
 	x.vn = vpnpt_net(x.net);
 	x.ct = ct;
 	x.skb = skb;
 	x.dir = CTINFO2DIR(ctinfo);
+	old = vpnpt_charge_begin(x.net);
 	x.conn = vpnpt_pptp_conn_get(ct);
+	vpnpt_charge_end(old);
 	if (!x.conn)
 		return NF_ACCEPT;
 	/*
@@ -1106,6 +1127,8 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 		return NF_ACCEPT;
 	}
 	ret = VPNPT_PPTP_FEED_OK;
+	/* New calls are charged to the namespace's memory cgroup. */
+	old = vpnpt_charge_begin(x.net);
 	if (x.conn->nat)
 		vpnpt_pptp_replay(&x);
 	if (x.len)
@@ -1119,6 +1142,7 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 		list_for_each_entry(call, &x.conn->calls, node)
 			vpnpt_pptp_call_end(&x, call);
 	}
+	vpnpt_charge_end(old);
 	spin_unlock_bh(&x.conn->lock);
 
 	if (x.reap)
@@ -1305,6 +1329,7 @@ static int __net_init vpnpt_pptp_net_init(struct net *net)
 	unsigned int i;
 
 	spin_lock_init(&pn->lock);
+	pn->seed = get_random_u32();
 	INIT_LIST_HEAD(&pn->conns);
 	for (i = 0; i < ARRAY_SIZE(pn->ids); i++)
 		INIT_HLIST_HEAD(&pn->ids[i]);

@@ -7,7 +7,10 @@
  * costs one bucket lookup.
  */
 #include <linux/hash.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
+#include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "genl.h"
@@ -29,7 +32,9 @@ static struct hlist_head *vpnpt_id_bucket(struct vpnpt_sessions *t, u64 id)
 static struct hlist_head *vpnpt_client_bucket(struct vpnpt_sessions *t,
 					      __be32 addr)
 {
-	return &t->clients[hash_32((__force u32)addr, VPNPT_SESSION_HASH_BITS)];
+	u32 h = jhash_1word((__force u32)addr, t->seed);
+
+	return &t->clients[hash_32(h, VPNPT_SESSION_HASH_BITS)];
 }
 
 int vpnpt_sessions_init(struct vpnpt_sessions *t)
@@ -41,6 +46,7 @@ int vpnpt_sessions_init(struct vpnpt_sessions *t)
 		INIT_HLIST_HEAD(&t->hash[i]);
 	for (i = 0; i < ARRAY_SIZE(t->clients); i++)
 		INIT_HLIST_HEAD(&t->clients[i]);
+	t->seed = get_random_u32();
 	t->count = 0;
 	t->next_id = 1;
 	t->gen = 1;
@@ -93,13 +99,13 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	struct vpnpt_client *c;
 
 	spin_lock_bh(&t->lock);
-	if (t->count >= READ_ONCE(vn->max_sessions))
+	if (t->count >= vpnpt_max_sessions(vn))
 		goto refuse;
 	c = vpnpt_client_find(t, s->client);
-	if (c && c->count >= READ_ONCE(vn->max_client_sessions))
+	if (c && c->count >= vpnpt_max_client_sessions(vn))
 		goto refuse;
 	if (!c) {
-		c = kzalloc(sizeof(*c), GFP_ATOMIC);
+		c = kzalloc(sizeof(*c), VPNPT_GFP_STATE);
 		if (!c) {
 			spin_unlock_bh(&t->lock);
 			kfree(s);
@@ -223,6 +229,10 @@ void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 	spin_unlock_bh(&t->lock);
 }
 
+/*
+ * A bucket at a time: the lock is held for one chain, not for a table of up
+ * to a million sessions, and the CPU is given up between buckets.
+ */
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 {
 	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
@@ -231,8 +241,9 @@ unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 	unsigned int i, n = 0;
 	LIST_HEAD(gone);
 
-	spin_lock_bh(&t->lock);
+	might_sleep();
 	for (i = 0; i < ARRAY_SIZE(t->hash); i++) {
+		spin_lock_bh(&t->lock);
 		hlist_for_each_entry_safe(s, next, &t->hash[i], hnode) {
 			if (!(protos & BIT(s->proto)))
 				continue;
@@ -240,11 +251,13 @@ unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 			list_add_tail(&s->gc, &gone);
 			n++;
 		}
-	}
-	spin_unlock_bh(&t->lock);
+		spin_unlock_bh(&t->lock);
 
-	list_for_each_entry_safe(s, tmp, &gone, gc)
-		vpnpt_session_finish(net, s);
+		list_for_each_entry_safe(s, tmp, &gone, gc)
+			vpnpt_session_finish(net, s);
+		INIT_LIST_HEAD(&gone);
+		cond_resched();
+	}
 	return n;
 }
 

@@ -111,6 +111,7 @@ struct vpnpt_sessions {
 	spinlock_t lock; /* writers; readers use RCU */
 	struct hlist_head hash[1 << VPNPT_SESSION_HASH_BITS];
 	struct hlist_head clients[1 << VPNPT_SESSION_HASH_BITS];
+	u32 seed; /* of @clients: client addresses are chosen by outsiders */
 	unsigned int count;
 	u64 next_id;
 	unsigned int gen;

@@ -5,6 +5,8 @@
  * and costs nothing on 64-bit ones.
  */
 #include <linux/atomic.h>
+#include <linux/gfp.h>
+#include <linux/percpu.h>
 
 #include "stats.h"
 
@@ -12,7 +14,7 @@ int vpnpt_stats_init(struct vpnpt_stats *st)
 {
 	int cpu, p;
 
-	st->pcpu = alloc_percpu(struct vpnpt_pcpu_stats);
+	st->pcpu = alloc_percpu_gfp(struct vpnpt_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!st->pcpu)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)

@@ -3,10 +3,15 @@
 """ESP and IKE packets for vpnpt's IPsec selftests.
 
   ipsec_tool.py send-esp DST --spi N [--count C] [--vary] [--len L]
+                           [--src ADDR [--vary-src]]
       raw ESP (IP 50) to DST; --vary: SPI N, N+1, ...; --len: octets of
-      ESP (default 24; below 8 is truncated)
+      ESP (default 24; below 8 is truncated); --src: from ADDR (spoofed,
+      IP_HDRINCL), --vary-src: from ADDR, ADDR+1, ...
   ipsec_tool.py send-ike DST KIND [--count C] [--sport P] [--natt]
+                           [--src ADDR] [--new-socket]
       UDP to DST port 500 (4500 with --natt, after the non-ESP marker);
+      --src: from local address ADDR; --new-socket: each message from a
+      socket of its own (a new source port: a new conntrack entry each);
       KIND: init (IKE_SA_INIT request), truncated (20 octets), liar (Length
       field larger than the datagram), zero-ispi, badver, auth-resp (the
       server's IKE_AUTH response to init), keepalive (natt only), natt-esp
@@ -44,9 +49,19 @@ def esp_payload(spi, seq, length):
 
 def cmd_send_esp(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, IPPROTO_ESP)
+    if a.src:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+        src = int(ipaddress.IPv4Address(a.src))
     for i in range(a.count):
         spi = a.spi + i if a.vary else a.spi
-        s.sendto(esp_payload(spi, i + 1, a.len), (a.dst, 0))
+        pkt = esp_payload(spi, i + 1, a.len)
+        if a.src:
+            saddr = ipaddress.IPv4Address(src + i if a.vary_src else src)
+            # Linux fills in the checksum (and the id, when 0).
+            pkt = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(pkt), 0, 0,
+                              64, IPPROTO_ESP, 0, saddr.packed,
+                              ipaddress.IPv4Address(a.dst).packed) + pkt
+        s.sendto(pkt, (a.dst, 0))
 
 
 def ike_header(ispi, rspi, exch, flags, msg_id, length):
@@ -72,13 +87,21 @@ def ike_message(kind, i):
     raise SystemExit("ipsec_tool.py: unknown IKE kind " + kind)
 
 
-def cmd_send_ike(a):
+def ike_socket(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if a.sport:
-        s.bind(("0.0.0.0", a.sport))
+    if a.sport or a.src:
+        s.bind((a.src or "0.0.0.0", a.sport or 0))
+    return s
+
+
+def cmd_send_ike(a):
+    s = ike_socket(a)
     port = 4500 if a.natt else 500
     for i in range(a.count):
+        if a.new_socket and i:
+            s.close()
+            s = ike_socket(a)
         if a.kind == "short":
             msg = b"\x01\x02"
         elif a.kind == "keepalive":
@@ -210,12 +233,16 @@ def main():
     e.add_argument("--count", type=int, default=1)
     e.add_argument("--vary", action="store_true")
     e.add_argument("--len", type=int)
+    e.add_argument("--src")
+    e.add_argument("--vary-src", action="store_true")
     k = sub.add_parser("send-ike")
     k.add_argument("dst")
     k.add_argument("kind")
     k.add_argument("--count", type=int, default=1)
     k.add_argument("--sport", type=int)
     k.add_argument("--natt", action="store_true")
+    k.add_argument("--src")
+    k.add_argument("--new-socket", action="store_true")
     r = sub.add_parser("reflect")
     r.add_argument("--map", type=lambda x: int(x, 0), required=True)
     r.add_argument("--seconds", type=float, default=30)

@@ -13,7 +13,8 @@ the extended ACK message the module answers with.
                                   dump NLM_F_DUMP_INTR
   vpnpt_nl.py set ATTR=VALUE...   ATTR: switches, mask, max_sessions,
                                   max_client_sessions, timeout_PROTO,
-                                  ike_keep_port (u8)
+                                  ike_keep_port (u8), ceil_max_sessions,
+                                  ceil_max_client_sessions
   vpnpt_nl.py raw CMD [TYPE:FMT:VALUE...]   FMT: u8 u16 u32 u64 hex nest(...)
   vpnpt_nl.py monitor SECONDS [COUNT]   print events as JSON lines, until
                                   none came for SECONDS (or COUNT were seen)
@@ -63,7 +64,8 @@ CMD_NAME = {v: k for k, v in CMD.items()}
 A = {"switches": 1, "mask": 2, "max_sessions": 3, "max_client_sessions": 4,
      "timeouts": 5, "module_version": 6, "stats": 7, "stats_proto": 8,
      "protos": 9, "flushed": 10, "session": 11, "pad": 12,
-     "ike_keep_port": 13}
+     "ike_keep_port": 13, "ceil_max_sessions": 14,
+     "ceil_max_client_sessions": 15}
 STAT = ["unspec", "proto", "pad", "packets", "dropped_disabled", "parse_errors",
         "dropped_malformed", "sessions_created", "sessions_ended",
         "sessions_refused", "sessions_active", "ah_nat_broken", "natt_ike",
@@ -175,7 +177,8 @@ def decode_top(cmd, payload):
     out = {}
     for t, v in attrs(payload):
         if t in (A["switches"], A["max_sessions"], A["max_client_sessions"],
-                 A["flushed"]):
+                 A["flushed"], A["ceil_max_sessions"],
+                 A["ceil_max_client_sessions"]):
             key = [k for k, x in A.items() if x == t][0]
             out[key] = u32(v)
         elif t == A["ike_keep_port"]:
@@ -381,8 +384,12 @@ def batch(g):
             op, args = words[0], words[1:]
             if op == "subscribe":
                 # Its own socket: events must not mix with answers.
-                events = Events(Genl())
-                rc, text = 0, json.dumps({"ok": True})
+                try:
+                    events = Events(Genl())
+                    rc, text = 0, json.dumps({"ok": True})
+                except OSError as e:
+                    rc, text = 1, json.dumps({"error": errno.errorcode.get(e.errno, str(e.errno)),
+                                              "errno": e.errno})
             elif op == "next-event":
                 try:
                     ev = events.next(float(args[0]))

@@ -60,7 +60,8 @@ static void check_ok(const char *line, struct vpnptctl_args *a, int lineno)
 #define CHECK_OK(line, a) check_ok(line, a, __LINE__)
 
 #define PROTOS "pptp, l2tp, ike, esp, ah, natt or all"
-#define KEYS "max-sessions, max-client-sessions, timeout-PROTO, ike-keep-port"
+#define KEYS "max-sessions, max-client-sessions, timeout-PROTO, ike-keep-port, " \
+	"ceiling-max-sessions, ceiling-max-client-sessions"
 
 UNIT_TEST(vpnptctl_proto_names)
 {

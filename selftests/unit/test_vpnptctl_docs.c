@@ -168,7 +168,7 @@ UNIT_TEST(vpnptctl_docs_lists_are_the_parsers)
 			unit_failed_checks++;
 		}
 	}
-	CHECK_EQ(i, 3 + VPNPTCTL_NPROTO);
+	CHECK_EQ(i, 5 + VPNPTCTL_NPROTO);
 	/* a timeout key per protocol, */
 	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
 		char key[32];

@@ -21,7 +21,8 @@ _Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_proto_names) == VPNPTCTL_NPROTO,
 
 #define VPNPTCTL_PROTO_LIST	"pptp, l2tp, ike, esp, ah, natt or all"
 #define VPNPTCTL_KEY_LIST \
-	"max-sessions, max-client-sessions, timeout-PROTO, ike-keep-port"
+	"max-sessions, max-client-sessions, timeout-PROTO, ike-keep-port, " \
+	"ceiling-max-sessions, ceiling-max-client-sessions"
 #define VPNPTCTL_CMD_LIST	\
 	"status, enable, disable, set, stats, sessions, monitor, flush, setup, teardown"
 
@@ -99,6 +100,9 @@ enum {
 	VPNPTCTL_KEY_MAX_CLIENT_SESSIONS,
 	VPNPTCTL_KEY_IKE_KEEP_PORT,
 	VPNPTCTL_KEY_TIMEOUT,	/* + enum vpnpt_proto */
+	VPNPTCTL_KEY_CEIL_MAX_SESSIONS = VPNPTCTL_KEY_TIMEOUT + VPNPTCTL_NPROTO,
+	VPNPTCTL_KEY_CEIL_MAX_CLIENT_SESSIONS,
+	VPNPTCTL_NKEYS
 };
 
 static const char *const vpnptctl_set_keys[] = {
@@ -111,11 +115,12 @@ static const char *const vpnptctl_set_keys[] = {
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_ESP] = "timeout-esp",
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_AH] = "timeout-ah",
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_NATT] = "timeout-natt",
+	[VPNPTCTL_KEY_CEIL_MAX_SESSIONS] = "ceiling-max-sessions",
+	[VPNPTCTL_KEY_CEIL_MAX_CLIENT_SESSIONS] = "ceiling-max-client-sessions",
 };
 
-_Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys) ==
-	       VPNPTCTL_KEY_TIMEOUT + VPNPTCTL_NPROTO,
-	       "a timeout key per protocol");
+_Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys) == VPNPTCTL_NKEYS,
+	       "a timeout key per protocol, then the ceilings");
 
 const char *vpnptctl_set_key(unsigned int i)
 {
@@ -158,6 +163,20 @@ int vpnptctl_parse_set(const char *key, const char *value,
 		max = VPNPT_MAX_CLIENT_SESSIONS_MAX;
 		flag = VPNPTCTL_SET_MAX_CLIENT_SESSIONS;
 		dst = &args->max_client_sessions;
+		dup = args->set & flag;
+		break;
+	case VPNPTCTL_KEY_CEIL_MAX_SESSIONS:
+		min = VPNPT_MAX_SESSIONS_MIN;
+		max = VPNPT_MAX_SESSIONS_MAX;
+		flag = VPNPTCTL_SET_CEIL_MAX_SESSIONS;
+		dst = &args->ceil_max_sessions;
+		dup = args->set & flag;
+		break;
+	case VPNPTCTL_KEY_CEIL_MAX_CLIENT_SESSIONS:
+		min = VPNPT_MAX_CLIENT_SESSIONS_MIN;
+		max = VPNPT_MAX_CLIENT_SESSIONS_MAX;
+		flag = VPNPTCTL_SET_CEIL_MAX_CLIENT_SESSIONS;
+		dst = &args->ceil_max_client_sessions;
 		dup = args->set & flag;
 		break;
 	default:
@@ -447,7 +466,10 @@ void vpnptctl_usage(FILE *f)
 	      "  set KEY VALUE [KEY VALUE...]  max-sessions N (1..1048576),\n"
 	      "                                max-client-sessions N (1..65536),\n"
 	      "                                timeout-PROTO SECONDS (10..86400),\n"
-	      "                                ike-keep-port on|off\n"
+	      "                                ike-keep-port on|off,\n"
+	      "                                ceiling-max-sessions N,\n"
+	      "                                ceiling-max-client-sessions N\n"
+	      "                                (initial namespace: caps of all others)\n"
 	      "  stats                         per-protocol counters\n"
 	      "  sessions [proto PROTO...] [client ADDR]\n"
 	      "                                list sessions, grouped by LAN client\n"

@@ -173,6 +173,14 @@ int vpnptctl_decode_config(const void *attrs, size_t len,
 			err = vpnptctl_nla_u32(&a, &cfg->max_client_sessions);
 			cfg->present |= VPNPTCTL_CFG_MAX_CLIENT_SESSIONS;
 			break;
+		case VPNPT_A_CEIL_MAX_SESSIONS:
+			err = vpnptctl_nla_u32(&a, &cfg->ceil_max_sessions);
+			cfg->present |= VPNPTCTL_CFG_CEIL_MAX_SESSIONS;
+			break;
+		case VPNPT_A_CEIL_MAX_CLIENT_SESSIONS:
+			err = vpnptctl_nla_u32(&a, &cfg->ceil_max_client_sessions);
+			cfg->present |= VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS;
+			break;
 		case VPNPT_A_TIMEOUTS:
 			err = vpnptctl_decode_timeouts(&a, cfg);
 			break;

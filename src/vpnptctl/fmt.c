@@ -107,6 +107,11 @@ static void vpnptctl_json_config(struct vpnptctl_json *j,
 				  cfg->max_client_sessions);
 	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
 		vpnptctl_json_bool(j, "ike_keep_port", cfg->ike_keep_port);
+	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
+		vpnptctl_json_u64(j, "ceiling_max_sessions", cfg->ceil_max_sessions);
+	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
+		vpnptctl_json_u64(j, "ceiling_max_client_sessions",
+				  cfg->ceil_max_client_sessions);
 	if (cfg->timeouts_present) {
 		vpnptctl_json_open_object(j, "timeouts");
 		for (p = 0; p < VPNPTCTL_NPROTO; p++)
@@ -176,6 +181,12 @@ void vpnptctl_print_status(const struct vpnptctl_out *o,
 	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
 		fprintf(f, "ike-keep-port %s\n",
 			cfg->ike_keep_port ? "on" : "off");
+	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
+		fprintf(f, "ceiling-max-sessions %" PRIu32 "\n",
+			cfg->ceil_max_sessions);
+	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
+		fprintf(f, "ceiling-max-client-sessions %" PRIu32 "\n",
+			cfg->ceil_max_client_sessions);
 	fprintf(f, "\n%-6s %-6s %8s\n", "proto", "switch", "timeout");
 	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
 		char tmo[16] = "-";
@@ -630,6 +641,11 @@ void vpnptctl_print_event(const struct vpnptctl_out *o,
 	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
 		fprintf(f, " ike-keep-port %s",
 			cfg->ike_keep_port ? "on" : "off");
+	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
+		fprintf(f, " ceiling-max-sessions %" PRIu32, cfg->ceil_max_sessions);
+	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
+		fprintf(f, " ceiling-max-client-sessions %" PRIu32,
+			cfg->ceil_max_client_sessions);
 	for (p = 0; p < VPNPTCTL_NPROTO; p++)
 		if (cfg->timeouts_present & (1U << p))
 			fprintf(f, " timeout-%s %" PRIu32,

@@ -59,6 +59,9 @@ static int vpnptctl_nl_fail(const struct vpnptctl_nl *nl, int error)
 {
 	if (error == -EBADMSG)
 		vpnptctl_err("%s: malformed reply from the vpnpt module", nl->op);
+	else if (error == -EPERM && !nl->ext_msg[0])
+		vpnptctl_err("%s: permission denied (needs CAP_NET_ADMIN in the network namespace, e.g. root)",
+			     nl->op);
 	else if (nl->ext_msg[0])
 		vpnptctl_err("%s: %s: %s", nl->op, strerror(-error), nl->ext_msg);
 	else
@@ -362,6 +365,12 @@ static int vpnptctl_cmd_set(struct vpnptctl_nl *nl,
 				 args->max_client_sessions);
 	if (args->set & VPNPTCTL_SET_IKE_KEEP_PORT)
 		mnl_attr_put_u8(nlh, VPNPT_A_IKE_KEEP_PORT, args->ike_keep_port);
+	if (args->set & VPNPTCTL_SET_CEIL_MAX_SESSIONS)
+		mnl_attr_put_u32(nlh, VPNPT_A_CEIL_MAX_SESSIONS,
+				 args->ceil_max_sessions);
+	if (args->set & VPNPTCTL_SET_CEIL_MAX_CLIENT_SESSIONS)
+		mnl_attr_put_u32(nlh, VPNPT_A_CEIL_MAX_CLIENT_SESSIONS,
+				 args->ceil_max_client_sessions);
 	if (args->timeouts_set) {
 		nest = mnl_attr_nest_start(nlh, VPNPT_A_TIMEOUTS);
 		for (p = 0; p < VPNPTCTL_NPROTO; p++)

@@ -76,6 +76,8 @@ enum vpnptctl_cmd {
 #define VPNPTCTL_SET_MAX_CLIENT_SESSIONS	(1U << 1)
 #define VPNPTCTL_SET_SWITCHES			(1U << 2)
 #define VPNPTCTL_SET_IKE_KEEP_PORT		(1U << 3)
+#define VPNPTCTL_SET_CEIL_MAX_SESSIONS		(1U << 4)
+#define VPNPTCTL_SET_CEIL_MAX_CLIENT_SESSIONS	(1U << 5)
 
 /**
  * struct vpnptctl_args - a parsed command line
@@ -99,6 +101,8 @@ enum vpnptctl_cmd {
  * @timeouts_set: set timeout-PROTO: bitmap of the protocols given
  * @timeouts: set timeout-PROTO: seconds, indexed by enum vpnpt_proto
  * @ike_keep_port: set ike-keep-port on|off
+ * @ceil_max_sessions: set ceiling-max-sessions
+ * @ceil_max_client_sessions: set ceiling-max-client-sessions
  */
 struct vpnptctl_args {
 	enum vpnptctl_cmd cmd;
@@ -119,6 +123,8 @@ struct vpnptctl_args {
 	uint32_t timeouts_set;
 	uint32_t timeouts[VPNPTCTL_NPROTO];
 	bool ike_keep_port;
+	uint32_t ceil_max_sessions;
+	uint32_t ceil_max_client_sessions;
 };
 
 /*
@@ -156,6 +162,8 @@ void vpnptctl_usage(FILE *f);
 #define VPNPTCTL_CFG_MODULE_VERSION	(1U << 3)
 #define VPNPTCTL_CFG_FAMILY_VERSION	(1U << 4)
 #define VPNPTCTL_CFG_IKE_KEEP_PORT	(1U << 5)
+#define VPNPTCTL_CFG_CEIL_MAX_SESSIONS	(1U << 6)
+#define VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS (1U << 7)
 
 /**
  * struct vpnptctl_config - configuration (GET_CONFIG reply, SET_CONFIG event)
@@ -168,6 +176,8 @@ void vpnptctl_usage(FILE *f);
  * @module_version: VPNPT_A_MODULE_VERSION
  * @family_version: generic netlink family version (from the controller)
  * @ike_keep_port: VPNPT_A_IKE_KEEP_PORT
+ * @ceil_max_sessions: VPNPT_A_CEIL_MAX_SESSIONS
+ * @ceil_max_client_sessions: VPNPT_A_CEIL_MAX_CLIENT_SESSIONS
  */
 struct vpnptctl_config {
 	unsigned int present;
@@ -179,6 +189,8 @@ struct vpnptctl_config {
 	char module_version[64];
 	uint32_t family_version;
 	bool ike_keep_port;
+	uint32_t ceil_max_sessions;
+	uint32_t ceil_max_client_sessions;
 };
 
 /* Counters of one protocol, enum vpnpt_stat order. */

@@ -174,6 +174,13 @@ enum vpnpt_cmd {
  *	SPI; for servers that insist on port 500. Turning it off forgets the
  *	clients' IKE (their flows continue in the default zone). New
  *	namespaces take the initial namespace's setting.
+ * @VPNPT_A_CEIL_MAX_SESSIONS: u32, ceiling of %VPNPT_A_MAX_SESSIONS in every
+ *	namespace but the initial one (same range; default
+ *	%VPNPT_MAX_SESSIONS_DEFAULT). Set only in the initial namespace, with
+ *	CAP_NET_ADMIN in the initial user namespace; reported everywhere.
+ * @VPNPT_A_CEIL_MAX_CLIENT_SESSIONS: u32, ceiling of
+ *	%VPNPT_A_MAX_CLIENT_SESSIONS likewise (default
+ *	%VPNPT_MAX_CLIENT_SESSIONS_DEFAULT)
  * @__VPNPT_A_MAX: number of attributes; not an attribute
  */
 enum vpnpt_attr {
@@ -191,6 +198,8 @@ enum vpnpt_attr {
 	VPNPT_A_SESSION,
 	VPNPT_A_PAD,
 	VPNPT_A_IKE_KEEP_PORT,
+	VPNPT_A_CEIL_MAX_SESSIONS,
+	VPNPT_A_CEIL_MAX_CLIENT_SESSIONS,
 	__VPNPT_A_MAX
 };
 
