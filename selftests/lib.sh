@@ -132,6 +132,7 @@ case $(uname -r) in
 *-debug) VPNPT_TIME_SCALE=${VPNPT_TIME_SCALE:-4} ;;
 *) VPNPT_TIME_SCALE=${VPNPT_TIME_SCALE:-1} ;;
 esac
+export VPNPT_TIME_SCALE
 
 # wait_until SECONDS COMMAND... : poll until the command succeeds; SECONDS
 # is for a stock kernel (times VPNPT_TIME_SCALE).

@@ -75,6 +75,12 @@ struct vpnpt_ike_sa {
 	struct vpnpt_session *session;
 	/* jiffies of the server's last response, by exchange type (0: none) */
 	unsigned long last_resp[VPNPT_IKE_X_MAX];
+	/*
+	 * IKEv2: vpnpt_ike_request_key() of each peer's last request, [0] the
+	 * client's, [1] the server's: only a response to the other peer's
+	 * request is evidence (a response alone can be forged by anyone).
+	 */
+	u64 v2_request[2];
 	/* IKEv1: Message ID of the server's last Quick Mode answer */
 	u32 v1_quick_id;
 	bool v1_quick_open;
@@ -402,7 +408,9 @@ static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 						VPNPT_SESSION_ESTABLISHED);
 	}
 	/*
-	 * IKEv2: the response that creates or rekeys Child SAs. IKEv1: the
+	 * IKEv2: the response that creates or rekeys Child SAs, if it answers
+	 * a request the other peer sent (either peer may start a
+	 * CREATE_CHILD_SA, so either may send the response). IKEv1: the
 	 * server answers the client's Quick Mode (its SPIs are in that
 	 * answer) but only sends on the new SA once the client's third
 	 * message, with the same Message ID, arrives: that is the evidence.
@@ -415,6 +423,15 @@ static u64 vpnpt_ike_message(struct net *net, const struct nf_conn *ct,
 	if (natt)
 		return s->id;
 	ev = vpnpt_ike_child_event(&h, !from_client);
+	if (h.version == VPNPT_IKE_V2) {
+		u64 req = vpnpt_ike_request_key(&h);
+
+		if (req)
+			WRITE_ONCE(sa->v2_request[!from_client], req);
+		else if (!vpnpt_ike_answers(READ_ONCE(sa->v2_request[from_client]),
+					    &h))
+			ev = VPNPT_IKE_CHILD_NONE;
+	}
 	if (ev == VPNPT_IKE_CHILD_QUICK) {
 		WRITE_ONCE(sa->v1_quick_id, h.msg_id);
 		WRITE_ONCE(sa->v1_quick_open, true);

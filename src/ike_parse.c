@@ -153,6 +153,37 @@ bool vpnpt_ike_is_response(const struct vpnpt_ike_hdr *h)
 }
 
 /**
+ * vpnpt_ike_request_key() - What identifies an IKEv2 request to its response.
+ * @h: A header from vpnpt_ike_parse().
+ *
+ * A response answers the request of the other peer with the same exchange
+ * type and Message ID (RFC 7296 2.2: each peer numbers its own requests).
+ *
+ * Return: a non-zero key for an IKEv2 request, 0 for anything else.
+ */
+u64 vpnpt_ike_request_key(const struct vpnpt_ike_hdr *h)
+{
+	if (h->version != VPNPT_IKE_V2 || vpnpt_ike_is_response(h))
+		return 0;
+	return VPNPT_IKE_REQ_OPEN | (u64)h->exchange << 32 | h->msg_id;
+}
+
+/**
+ * vpnpt_ike_answers() - Whether a response answers a request.
+ * @request: vpnpt_ike_request_key() of the other peer's last request (0:
+ *	none seen).
+ * @h: A header from vpnpt_ike_parse().
+ *
+ * Return: true if @h is an IKEv2 response to @request.
+ */
+bool vpnpt_ike_answers(u64 request, const struct vpnpt_ike_hdr *h)
+{
+	if (!request || !vpnpt_ike_is_response(h))
+		return false;
+	return request == (VPNPT_IKE_REQ_OPEN | (u64)h->exchange << 32 | h->msg_id);
+}
+
+/**
  * vpnpt_ike_child_event() - Whether a message completes Child SAs.
  * @h: A header from vpnpt_ike_parse().
  * @v1_from_responder: IKEv1 only: the message was sent by the responder of

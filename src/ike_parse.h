@@ -170,6 +170,11 @@ enum vpnpt_natt_kind {
 
 int vpnpt_ike_parse(const u8 *buf, size_t len, struct vpnpt_ike_hdr *h);
 bool vpnpt_ike_is_response(const struct vpnpt_ike_hdr *h);
+/* Set in every key vpnpt_ike_request_key() returns. */
+#define VPNPT_IKE_REQ_OPEN	(1ULL << 63)
+
+u64 vpnpt_ike_request_key(const struct vpnpt_ike_hdr *h);
+bool vpnpt_ike_answers(u64 request, const struct vpnpt_ike_hdr *h);
 enum vpnpt_ike_child_event
 vpnpt_ike_child_event(const struct vpnpt_ike_hdr *h, bool v1_from_responder);
 const char *vpnpt_ike_exchange_name(u8 version, u8 exchange);

@@ -73,8 +73,16 @@ def ike_message(kind, i):
     ispi = 0x1000000000000000 + i
     if kind == "init":
         return ike_header(ispi, 0, 34, 0x08, 0, 28)
+    if kind == "auth-req":
+        return ike_header(ispi, 0x2000000000000000 + i, 35, 0x08, 1, 28)
     if kind == "auth-resp":
         return ike_header(ispi, 0x2000000000000000 + i, 35, 0x20, 1, 28)
+    # The server's CREATE_CHILD_SA request (its Message ID 2), and a
+    # client's response to Message ID 2, asked for or not.
+    if kind == "child-req":
+        return ike_header(ispi, 0x2000000000000000 + i, 36, 0x00, 2, 28)
+    if kind == "child-resp":
+        return ike_header(ispi, 0x2000000000000000 + i, 36, 0x28, 2, 28)
     if kind == "truncated":
         return ike_header(ispi, 0, 34, 0x08, 0, 28)[:20]
     if kind == "liar":

@@ -240,6 +240,50 @@ UNIT_TEST(ike_v2_create_child_sa)
 			 VPNPT_IKEV2_FLAG_RESPONSE, 100), -VPNPT_IKE_ERR_RSPI);
 }
 
+/* Parse a 28-octet IKEv2 header with this exchange, flags and Message ID. */
+static void v2_hdr(struct vpnpt_ike_hdr *h, u8 exch, u8 flags, u32 msg_id)
+{
+	u8 b[28];
+
+	/* IKE_SA_INIT requests have no responder SPI yet. */
+	ike_hdr(b, ISPI, exch == VPNPT_IKEV2_EXCH_IKE_SA_INIT &&
+		!(flags & VPNPT_IKEV2_FLAG_RESPONSE) ? 0 : RSPI, 0x20, exch,
+		flags, msg_id, sizeof(b));
+	if (vpnpt_ike_parse(b, sizeof(b), h))
+		memset(h, 0, sizeof(*h));
+}
+
+UNIT_TEST(ike_v2_response_answers_request)
+{
+	const u8 cc = VPNPT_IKEV2_EXCH_CREATE_CHILD_SA;
+	const u8 resp = VPNPT_IKEV2_FLAG_RESPONSE;
+	struct vpnpt_ike_hdr req, h;
+	u64 key;
+
+	v2_hdr(&req, cc, VPNPT_IKEV2_FLAG_INITIATOR, 5);
+	key = vpnpt_ike_request_key(&req);
+	CHECK(key != 0);
+	v2_hdr(&h, cc, resp, 5);
+	CHECK(vpnpt_ike_answers(key, &h));
+	/* Another Message ID, another exchange, a request: no answer. */
+	v2_hdr(&h, cc, resp, 6);
+	CHECK(!vpnpt_ike_answers(key, &h));
+	v2_hdr(&h, VPNPT_IKEV2_EXCH_IKE_AUTH, resp, 5);
+	CHECK(!vpnpt_ike_answers(key, &h));
+	v2_hdr(&h, cc, 0, 5);
+	CHECK(!vpnpt_ike_answers(key, &h));
+	/* No request seen: a response alone answers nothing. */
+	v2_hdr(&h, cc, resp, 0);
+	CHECK(!vpnpt_ike_answers(0, &h));
+	/* Message ID 0 (IKE_SA_INIT) still makes a non-zero key. */
+	v2_hdr(&req, VPNPT_IKEV2_EXCH_IKE_SA_INIT, VPNPT_IKEV2_FLAG_INITIATOR, 0);
+	CHECK(vpnpt_ike_request_key(&req) != 0);
+	/* Responses and IKEv1 make no key. */
+	CHECK_EQ(vpnpt_ike_request_key(&h), 0);
+	req.version = VPNPT_IKE_V1;
+	CHECK_EQ(vpnpt_ike_request_key(&req), 0);
+}
+
 UNIT_TEST(ike_v2_informational)
 {
 	struct vpnpt_ike_hdr h;
