@@ -57,8 +57,11 @@ $(UNIT_BIN): $(UNIT_SRCS) $(wildcard selftests/unit/*.h src/*.h src/vpnptctl/*.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Iselftests/unit $(CFLAGS) -Werror $(SANITIZE) -o $@ $(UNIT_SRCS)
 
+# check_abi.py: the copies of the netlink ABI (docs, Python test client,
+# vpnptctl's tables) agree with include/uapi/linux/vpnpt.h.
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
+	python3 selftests/unit/check_abi.py
 
 # --- fuzzing: one libFuzzer target per parser -------------------------------
 # make fuzz FUZZ_SECONDS=N runs each target for N seconds from its corpus.

@@ -15,25 +15,35 @@
 
 #include "vpnptctl.h"
 
-static const char *const vpnptctl_counter_names[VPNPTCTL_NCOUNTERS] = {
-	[VPNPTCTL_C_PACKETS] = "packets",
-	[VPNPTCTL_C_DROPPED_DISABLED] = "dropped_disabled",
-	[VPNPTCTL_C_PARSE_ERRORS] = "parse_errors",
-	[VPNPTCTL_C_DROPPED_MALFORMED] = "dropped_malformed",
-	[VPNPTCTL_C_SESSIONS_CREATED] = "sessions_created",
-	[VPNPTCTL_C_SESSIONS_ENDED] = "sessions_ended",
-	[VPNPTCTL_C_SESSIONS_REFUSED] = "sessions_refused",
-	[VPNPTCTL_C_SESSIONS_ACTIVE] = "sessions_active",
-	[VPNPTCTL_C_AH_NAT_BROKEN] = "ah_nat_broken",
-	[VPNPTCTL_C_NATT_IKE] = "natt_ike",
-	[VPNPTCTL_C_NATT_ESP] = "natt_esp",
-	[VPNPTCTL_C_NATT_KEEPALIVE] = "natt_keepalive",
-	[VPNPTCTL_C_IKE_PORT_KEPT] = "ike_port_kept",
+/*
+ * Counter names: enum vpnpt_stat's names without the prefix, in lower case
+ * (selftests/unit/check_abi.py checks the spelling against the header).
+ * Indexed by the uapi enum; a counter appended to it without a name here
+ * fails the build.
+ */
+static const char *const vpnptctl_stat_names[] = {
+	[VPNPT_STAT_PACKETS] = "packets",
+	[VPNPT_STAT_DROPPED_DISABLED] = "dropped_disabled",
+	[VPNPT_STAT_PARSE_ERRORS] = "parse_errors",
+	[VPNPT_STAT_DROPPED_MALFORMED] = "dropped_malformed",
+	[VPNPT_STAT_SESSIONS_CREATED] = "sessions_created",
+	[VPNPT_STAT_SESSIONS_ENDED] = "sessions_ended",
+	[VPNPT_STAT_SESSIONS_REFUSED] = "sessions_refused",
+	[VPNPT_STAT_SESSIONS_ACTIVE] = "sessions_active",
+	[VPNPT_STAT_AH_NAT_BROKEN] = "ah_nat_broken",
+	[VPNPT_STAT_NATT_IKE] = "natt_ike",
+	[VPNPT_STAT_NATT_ESP] = "natt_esp",
+	[VPNPT_STAT_NATT_KEEPALIVE] = "natt_keepalive",
+	[VPNPT_STAT_IKE_PORT_KEPT] = "ike_port_kept",
 };
+
+_Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_stat_names) == __VPNPT_STAT_MAX,
+	       "a counter of enum vpnpt_stat has no name in vpnptctl_stat_names");
 
 const char *vpnptctl_counter_name(unsigned int counter)
 {
-	return counter < VPNPTCTL_NCOUNTERS ? vpnptctl_counter_names[counter] : NULL;
+	return counter < VPNPTCTL_NCOUNTERS ?
+	       vpnptctl_stat_names[VPNPTCTL_STAT_FIRST + counter] : NULL;
 }
 
 void vpnptctl_fmt_duration(char *buf, size_t len, uint32_t secs)
@@ -137,7 +147,7 @@ static void vpnptctl_json_stats(struct vpnptctl_json *j, const char *key,
 			continue;
 		vpnptctl_json_open_object(j, vpnptctl_proto_name(p));
 		for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
-			vpnptctl_json_u64(j, vpnptctl_counter_names[c],
+			vpnptctl_json_u64(j, vpnptctl_counter_name(c),
 					  st->counters[p][c]);
 		vpnptctl_json_close_object(j);
 	}
@@ -211,18 +221,12 @@ void vpnptctl_print_status(const struct vpnptctl_out *o,
  */
 static void vpnptctl_text_stats(FILE *f, const struct vpnptctl_stats *st)
 {
-	static const char *const rows[VPNPTCTL_NCOUNTERS] = {
-		"packets", "dropped-disabled", "parse-errors",
-		"dropped-malformed", "sessions-created", "sessions-ended",
-		"sessions-refused", "sessions-active", "ah-nat-broken",
-		"natt-ike", "natt-esp", "natt-keepalive", "ike-port-kept",
-	};
 	int width[VPNPTCTL_NPROTO], label = 0;
 	unsigned int p, c;
 
 	for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
-		if ((int)strlen(rows[c]) > label)
-			label = (int)strlen(rows[c]);
+		if ((int)strlen(vpnptctl_counter_name(c)) > label)
+			label = (int)strlen(vpnptctl_counter_name(c));
 	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
 		width[p] = (int)strlen(vpnptctl_proto_name(p));
 		for (c = 0; c < VPNPTCTL_NCOUNTERS; c++) {
@@ -240,7 +244,13 @@ static void vpnptctl_text_stats(FILE *f, const struct vpnptctl_stats *st)
 			fprintf(f, "  %*s", width[p], vpnptctl_proto_name(p));
 	fputc('\n', f);
 	for (c = 0; c < VPNPTCTL_NCOUNTERS; c++) {
-		fprintf(f, "%-*s", label, rows[c]);
+		char row[32], *u;
+
+		/* The counter's name with dashes: "dropped-disabled". */
+		snprintf(row, sizeof(row), "%s", vpnptctl_counter_name(c));
+		for (u = row; (u = strchr(u, '_')); )
+			*u = '-';
+		fprintf(f, "%-*s", label, row);
 		for (p = 0; p < VPNPTCTL_NPROTO; p++)
 			if (st->present & (1U << p))
 				fprintf(f, "  %*" PRIu64, width[p],

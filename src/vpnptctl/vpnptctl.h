@@ -193,36 +193,32 @@ struct vpnptctl_config {
 	uint32_t ceil_max_client_sessions;
 };
 
-/* Counters of one protocol, enum vpnpt_stat order. */
-enum vpnptctl_counter {
-	VPNPTCTL_C_PACKETS,
-	VPNPTCTL_C_DROPPED_DISABLED,
-	VPNPTCTL_C_PARSE_ERRORS,
-	VPNPTCTL_C_DROPPED_MALFORMED,
-	VPNPTCTL_C_SESSIONS_CREATED,
-	VPNPTCTL_C_SESSIONS_ENDED,
-	VPNPTCTL_C_SESSIONS_REFUSED,
-	VPNPTCTL_C_SESSIONS_ACTIVE,
-	VPNPTCTL_C_AH_NAT_BROKEN,
-	VPNPTCTL_C_NATT_IKE,
-	VPNPTCTL_C_NATT_ESP,
-	VPNPTCTL_C_NATT_KEEPALIVE,
-	VPNPTCTL_C_IKE_PORT_KEPT,
-	VPNPTCTL_NCOUNTERS
-};
+/*
+ * Counters of one protocol: the u64 members of enum vpnpt_stat, which are
+ * those from VPNPT_STAT_PACKETS on. Counter c is enum vpnpt_stat
+ * VPNPTCTL_STAT_FIRST + c; the uapi enum is the only list of them.
+ */
+#define VPNPTCTL_STAT_FIRST	VPNPT_STAT_PACKETS
+#define VPNPTCTL_NCOUNTERS	(__VPNPT_STAT_MAX - VPNPTCTL_STAT_FIRST)
+#define VPNPTCTL_C(stat)	((stat) - VPNPTCTL_STAT_FIRST)
+#define VPNPTCTL_C_PACKETS	VPNPTCTL_C(VPNPT_STAT_PACKETS)
+#define VPNPTCTL_C_SESSIONS_ACTIVE VPNPTCTL_C(VPNPT_STAT_SESSIONS_ACTIVE)
 
 /**
  * struct vpnptctl_stats - GET_STATS reply
  * @present: bitmap of the protocols the kernel sent counters for
- * @counters: per protocol, per enum vpnptctl_counter; a counter the kernel
- *	did not send is 0
+ * @counters: per protocol, per counter (VPNPTCTL_C()); a counter the
+ *	kernel did not send is 0
  */
 struct vpnptctl_stats {
 	uint32_t present;
 	uint64_t counters[VPNPTCTL_NPROTO][VPNPTCTL_NCOUNTERS];
 };
 
-/* Name of a counter, snake_case as in the uapi (e.g. "dropped_disabled"). */
+/*
+ * Name of counter @counter (VPNPTCTL_C() of an enum vpnpt_stat), snake_case
+ * as in the uapi (e.g. "dropped_disabled"), or NULL past the last.
+ */
 const char *vpnptctl_counter_name(unsigned int counter);
 
 /* Most entries of VPNPT_SA_IKE_RESPONSES kept (the module sends up to 20). */
