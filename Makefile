@@ -44,7 +44,8 @@ PKG_CONFIG ?= pkg-config
 # The protocol parsers: pure C, built into the module and into userspace.
 PARSERS := $(wildcard src/*_parse.c)
 
-# vpnptctl: its pure sources (no libmnl/libnftnl) are unit-tested too.
+# vpnptctl: its pure sources (no sockets, no libnftnl; decode.c uses libmnl's
+# attribute parser) are unit-tested too.
 TOOL_PURE := $(addprefix src/vpnptctl/,cli.c decode.c fmt.c json.c ruleset.c)
 TOOL_SRCS := $(TOOL_PURE) $(addprefix src/vpnptctl/,main.c nl.c nft.c)
 
@@ -55,7 +56,8 @@ SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard selftests/unit/*.h src/*.h src/vpnptctl/*.h include/uapi/linux/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Iselftests/unit $(CFLAGS) -Werror $(SANITIZE) -o $@ $(UNIT_SRCS)
+	$(CC) $(CPPFLAGS) -Iselftests/unit $(CFLAGS) -Werror $(SANITIZE) \
+		$$($(PKG_CONFIG) --cflags libmnl) -o $@ $(UNIT_SRCS) $$($(PKG_CONFIG) --libs libmnl)
 
 # check_abi.py: the copies of the netlink ABI (docs, Python test client,
 # vpnptctl's tables) agree with include/uapi/linux/vpnpt.h.

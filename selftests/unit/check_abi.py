@@ -9,6 +9,7 @@ parts of it, for readers or for code that cannot include a C header:
   docs/netlink.md            the tables: number and type of every row
   selftests/tools/vpnpt_nl.py  the Python test client's tables
   src/vpnptctl/fmt.c         vpnptctl's counter names (by enum vpnpt_stat)
+  src/vpnptctl/decode.c      vpnptctl's libmnl policies (attribute types)
 
 This script parses the header and compares each copy with it; `make unit`
 runs it after the C unit tests (test_uapi.c checks the numbers of the
@@ -160,17 +161,44 @@ def check_counter_names(enums):
             error(path, "%s is not a counter of enum vpnpt_stat" % name)
 
 
+# The libmnl type vpnptctl validates each header type with.
+MNL_TYPES = {"u8": "MNL_TYPE_U8", "u16": "MNL_TYPE_U16", "u32": "MNL_TYPE_U32",
+             "u64": "MNL_TYPE_U64", "be32": "MNL_TYPE_U32",
+             "string": "MNL_TYPE_STRING", "nested": "MNL_TYPE_NESTED"}
+
+
+def check_policies(enums, types):
+    """decode.c's policies give each attribute the header's type."""
+    path = os.path.join(TOP, "src/vpnptctl/decode.c")
+    text = read("src/vpnptctl/decode.c")
+    found = 0
+    for m in re.finditer(r"vpnptctl_policy_(\w+)\[\] = \{(.*?)\n\};", text, re.S):
+        found += 1
+        # [VPNPT_X] = { MNL_TYPE_U32 } or = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, x);
+        # ranges ([A ... B]) are derived from the header's enums.
+        for name, mnl in re.findall(r"\[(VPNPT_\w+)\] = [{\w(]+ ?(MNL_TYPE_\w+)", m.group(2)):
+            if name not in types:
+                error(path, "policy %s: %s is not in the header" % (m.group(1), name))
+            elif MNL_TYPES.get(types[name]) != mnl:
+                error(path, "policy %s: %s is %s, the header says %s" %
+                      (m.group(1), name, mnl, types[name] or "no type"))
+    if not found:
+        error(path, "no vpnptctl_policy_*[] tables found")
+
+
 def main():
     enums, types, proto_names = parse_header(read("include/uapi/linux/vpnpt.h"))
     check_header(enums, types, proto_names)
     check_docs(enums, types)
     check_python(enums, proto_names)
     check_counter_names(enums)
+    check_policies(enums, types)
     for e in errors:
         print("check_abi: " + e)
     if errors:
         return 1
-    print("check_abi: docs/netlink.md, vpnpt_nl.py and vpnptctl agree with the uapi header "
+    print("check_abi: docs/netlink.md, vpnpt_nl.py, vpnptctl's counters and policies agree with "
+          "the uapi header "
           "(%d enums)" % len(enums))
     return 0
 

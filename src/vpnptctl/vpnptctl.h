@@ -4,11 +4,11 @@
  *
  * The tool is split in two halves:
  *
- *  - pure code, without libmnl or libnftnl, built into the tool and into the
- *    unit tests: argument parsing (cli.c), decoding of netlink attributes
- *    into the data model below (decode.c), text and JSON output of that model
- *    (fmt.c, json.c) and the nftables ruleset that `setup` installs
- *    (ruleset.c);
+ *  - pure code, without sockets or libnftnl, built into the tool and into
+ *    the unit tests: argument parsing (cli.c), decoding of netlink
+ *    attributes into the data model below with libmnl's attribute parser
+ *    (decode.c), text and JSON output of that model (fmt.c, json.c) and the
+ *    nftables ruleset that `setup` installs (ruleset.c);
  *  - I/O: generic netlink with libmnl (nl.c), nftables with libnftnl
  *    (nft.c), and main.c tying it together.
  */
