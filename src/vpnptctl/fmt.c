@@ -7,6 +7,13 @@
  * "max_sessions", VPNPT_SA_SPI_OUT is "spi_out"); numbers are numbers,
  * addresses dotted-quad strings, SPIs hex strings ("0x%08x" for ESP/AH, 16
  * hex digits for IKE). Fields the kernel did not send are left out.
+ *
+ * Where the text and the JSON list the same fields in the same order (the
+ * configuration of status and of events, flush, teardown), each field is
+ * printed by one vpnptctl_pr_*() call for both (print.c). The tables of
+ * status and stats, and the sessions, whose text groups the fields into
+ * lines in another order than their JSON objects, have a text renderer and
+ * a JSON renderer each; the golden files pin both byte for byte.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -98,42 +105,62 @@ static void vpnptctl_put_safe(FILE *f, const char *s)
 
 /* ---- status ------------------------------------------------------------- */
 
-static void vpnptctl_json_config(struct vpnptctl_json *j,
-				 const struct vpnptctl_config *cfg)
+/*
+ * The configuration, one call per field: JSON members of the object open
+ * (status, the config of an event), or the " key value" words of a config
+ * event's line. The versions are in the JSON only.
+ */
+static void vpnptctl_pr_config(struct vpnptctl_printer *pr,
+			       const struct vpnptctl_config *cfg)
 {
+	char fmt[48];
 	unsigned int p;
 
 	if (cfg->present & VPNPTCTL_CFG_SWITCHES) {
-		vpnptctl_json_open_object(j, "switches");
-		for (p = 0; p < VPNPTCTL_NPROTO; p++)
-			vpnptctl_json_bool(j, vpnptctl_proto_name(p),
-					   cfg->switches & (1U << p));
-		vpnptctl_json_close_object(j);
+		vpnptctl_pr_open(pr, "switches");
+		for (p = 0; p < VPNPTCTL_NPROTO; p++) {
+			snprintf(fmt, sizeof(fmt), " %s %%s", vpnptctl_proto_name(p));
+			vpnptctl_pr_onoff(pr, VPNPTCTL_PR_ANY, vpnptctl_proto_name(p),
+					  fmt, cfg->switches & (1U << p));
+		}
+		vpnptctl_pr_close(pr);
 	}
 	if (cfg->present & VPNPTCTL_CFG_MAX_SESSIONS)
-		vpnptctl_json_u64(j, "max_sessions", cfg->max_sessions);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "max_sessions",
+				" max-sessions %" PRIu64, cfg->max_sessions);
 	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
-		vpnptctl_json_u64(j, "max_client_sessions",
-				  cfg->max_client_sessions);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "max_client_sessions",
+				" max-client-sessions %" PRIu64,
+				cfg->max_client_sessions);
 	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
-		vpnptctl_json_bool(j, "ike_keep_port", cfg->ike_keep_port);
+		vpnptctl_pr_onoff(pr, VPNPTCTL_PR_ANY, "ike_keep_port",
+				  " ike-keep-port %s", cfg->ike_keep_port);
 	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
-		vpnptctl_json_u64(j, "ceiling_max_sessions", cfg->ceil_max_sessions);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "ceiling_max_sessions",
+				" ceiling-max-sessions %" PRIu64,
+				cfg->ceil_max_sessions);
 	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
-		vpnptctl_json_u64(j, "ceiling_max_client_sessions",
-				  cfg->ceil_max_client_sessions);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "ceiling_max_client_sessions",
+				" ceiling-max-client-sessions %" PRIu64,
+				cfg->ceil_max_client_sessions);
 	if (cfg->timeouts_present) {
-		vpnptctl_json_open_object(j, "timeouts");
-		for (p = 0; p < VPNPTCTL_NPROTO; p++)
-			if (cfg->timeouts_present & (1U << p))
-				vpnptctl_json_u64(j, vpnptctl_proto_name(p),
-						  cfg->timeouts[p]);
-		vpnptctl_json_close_object(j);
+		vpnptctl_pr_open(pr, "timeouts");
+		for (p = 0; p < VPNPTCTL_NPROTO; p++) {
+			if (!(cfg->timeouts_present & (1U << p)))
+				continue;
+			snprintf(fmt, sizeof(fmt), " timeout-%s %%" PRIu64,
+				 vpnptctl_proto_name(p));
+			vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, vpnptctl_proto_name(p),
+					fmt, cfg->timeouts[p]);
+		}
+		vpnptctl_pr_close(pr);
 	}
 	if (cfg->present & VPNPTCTL_CFG_MODULE_VERSION)
-		vpnptctl_json_string(j, "module_version", cfg->module_version);
+		vpnptctl_pr_str(pr, VPNPTCTL_PR_JSON, "module_version", NULL,
+				cfg->module_version);
 	if (cfg->present & VPNPTCTL_CFG_FAMILY_VERSION)
-		vpnptctl_json_u64(j, "family_version", cfg->family_version);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_JSON, "family_version", NULL,
+				cfg->family_version);
 }
 
 static void vpnptctl_json_stats(struct vpnptctl_json *j, const char *key,
@@ -164,15 +191,15 @@ void vpnptctl_print_status(const struct vpnptctl_out *o,
 	unsigned int p;
 
 	if (o->json) {
-		struct vpnptctl_json j;
+		struct vpnptctl_printer pr;
 
-		vpnptctl_json_init(&j, f, o->pretty);
-		vpnptctl_json_open_object(&j, NULL);
-		vpnptctl_json_config(&j, cfg);
+		vpnptctl_pr_start(&pr, f, true, o->pretty);
+		vpnptctl_pr_open(&pr, NULL);
+		vpnptctl_pr_config(&pr, cfg);
 		if (st)
-			vpnptctl_json_stats(&j, "stats", st);
-		vpnptctl_json_close_object(&j);
-		vpnptctl_json_end(&j);
+			vpnptctl_json_stats(&pr.j, "stats", st);
+		vpnptctl_pr_close(&pr);
+		vpnptctl_pr_end(&pr);
 		return;
 	}
 
@@ -607,93 +634,60 @@ void vpnptctl_print_event(const struct vpnptctl_out *o,
 		[VPNPTCTL_EV_SESSION_DEL] = "session_del",
 		[VPNPTCTL_EV_CONFIG] = "set_config",
 	};
-	const struct vpnptctl_config *cfg = &ev->config;
-	FILE *f = o->f;
-	unsigned int p;
+	const struct vpnptctl_session *s = &ev->session;
+	struct vpnptctl_printer pr;
 
-	if (o->json) {
-		struct vpnptctl_json j;
-
-		vpnptctl_json_init(&j, f, false);
-		vpnptctl_json_open_object(&j, NULL);
-		vpnptctl_json_string(&j, "event", json_names[ev->type]);
-		if (ev->type == VPNPTCTL_EV_CONFIG) {
-			vpnptctl_json_open_object(&j, "config");
-			vpnptctl_json_config(&j, cfg);
-			vpnptctl_json_close_object(&j);
-		} else {
-			vpnptctl_json_session(&j, "session", &ev->session);
-		}
-		vpnptctl_json_close_object(&j);
-		vpnptctl_json_end(&j);
-		return;
-	}
-	if (ev->type != VPNPTCTL_EV_CONFIG) {
+	/* One line per event: compact JSON whatever o->pretty says. */
+	vpnptctl_pr_start(&pr, o->f, o->json, false);
+	vpnptctl_pr_open(&pr, NULL);
+	vpnptctl_pr_str(&pr, VPNPTCTL_PR_JSON, "event", NULL, json_names[ev->type]);
+	if (ev->type == VPNPTCTL_EV_CONFIG) {
+		vpnptctl_pr_text_only(&pr, "config");
+		vpnptctl_pr_open(&pr, "config");
+		vpnptctl_pr_config(&pr, &ev->config);
+		vpnptctl_pr_close(&pr);
+	} else if (pr.json) {
+		/* The session's text groups its fields otherwise: see above. */
+		vpnptctl_json_session(&pr.j, "session", s);
+	} else {
 		fputs(ev->type == VPNPTCTL_EV_SESSION_NEW ?
-		      "session new" : "session del", f);
-		vpnptctl_text_what(f, &ev->session, true);
-		vpnptctl_text_ids(f, &ev->session);
-		vpnptctl_text_traffic(f, &ev->session);
-		vpnptctl_text_responses(f, &ev->session);
-		fputc('\n', f);
-		return;
+		      "session new" : "session del", pr.f);
+		vpnptctl_text_what(pr.f, s, true);
+		vpnptctl_text_ids(pr.f, s);
+		vpnptctl_text_traffic(pr.f, s);
+		vpnptctl_text_responses(pr.f, s);
 	}
-	fputs("config", f);
-	if (cfg->present & VPNPTCTL_CFG_SWITCHES)
-		for (p = 0; p < VPNPTCTL_NPROTO; p++)
-			fprintf(f, " %s %s", vpnptctl_proto_name(p),
-				cfg->switches & (1U << p) ? "on" : "off");
-	if (cfg->present & VPNPTCTL_CFG_MAX_SESSIONS)
-		fprintf(f, " max-sessions %" PRIu32, cfg->max_sessions);
-	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
-		fprintf(f, " max-client-sessions %" PRIu32,
-			cfg->max_client_sessions);
-	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
-		fprintf(f, " ike-keep-port %s",
-			cfg->ike_keep_port ? "on" : "off");
-	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
-		fprintf(f, " ceiling-max-sessions %" PRIu32, cfg->ceil_max_sessions);
-	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
-		fprintf(f, " ceiling-max-client-sessions %" PRIu32,
-			cfg->ceil_max_client_sessions);
-	for (p = 0; p < VPNPTCTL_NPROTO; p++)
-		if (cfg->timeouts_present & (1U << p))
-			fprintf(f, " timeout-%s %" PRIu32,
-				vpnptctl_proto_name(p), cfg->timeouts[p]);
-	fputc('\n', f);
+	vpnptctl_pr_close(&pr);
+	vpnptctl_pr_text_only(&pr, "\n");
+	vpnptctl_pr_end(&pr);
 }
 
 void vpnptctl_print_flushed(const struct vpnptctl_out *o, uint32_t flushed)
 {
-	if (o->json) {
-		struct vpnptctl_json j;
+	struct vpnptctl_printer pr;
 
-		vpnptctl_json_init(&j, o->f, o->pretty);
-		vpnptctl_json_open_object(&j, NULL);
-		vpnptctl_json_u64(&j, "flushed", flushed);
-		vpnptctl_json_close_object(&j);
-		vpnptctl_json_end(&j);
-		return;
-	}
-	fprintf(o->f, "flushed %" PRIu32 " session%s\n", flushed,
-		flushed == 1 ? "" : "s");
+	vpnptctl_pr_start(&pr, o->f, o->json, o->pretty);
+	vpnptctl_pr_open(&pr, NULL);
+	vpnptctl_pr_u64(&pr, VPNPTCTL_PR_ANY, "flushed",
+			"flushed %" PRIu64 " session", flushed);
+	vpnptctl_pr_text_only(&pr, "%s\n", flushed == 1 ? "" : "s");
+	vpnptctl_pr_close(&pr);
+	vpnptctl_pr_end(&pr);
 }
 
 void vpnptctl_print_teardown(const struct vpnptctl_out *o, bool removed)
 {
-	if (o->json) {
-		struct vpnptctl_json j;
+	struct vpnptctl_printer pr;
 
-		vpnptctl_json_init(&j, o->f, o->pretty);
-		vpnptctl_json_open_object(&j, NULL);
-		vpnptctl_json_string(&j, "table", "ip " VPNPTCTL_NFT_TABLE);
-		vpnptctl_json_bool(&j, "removed", removed);
-		vpnptctl_json_close_object(&j);
-		vpnptctl_json_end(&j);
-		return;
-	}
+	vpnptctl_pr_start(&pr, o->f, o->json, o->pretty);
+	vpnptctl_pr_open(&pr, NULL);
+	vpnptctl_pr_str(&pr, VPNPTCTL_PR_JSON, "table", NULL,
+			"ip " VPNPTCTL_NFT_TABLE);
+	vpnptctl_pr_onoff(&pr, VPNPTCTL_PR_JSON, "removed", NULL, removed);
 	/* Quiet on success, as setup is; an absent table is worth a word. */
 	if (!removed)
-		fputs("table ip " VPNPTCTL_NFT_TABLE " not present, nothing to remove\n",
-		      o->f);
+		vpnptctl_pr_text_only(&pr, "table ip " VPNPTCTL_NFT_TABLE
+				      " not present, nothing to remove\n");
+	vpnptctl_pr_close(&pr);
+	vpnptctl_pr_end(&pr);
 }

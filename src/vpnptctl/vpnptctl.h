@@ -374,6 +374,40 @@ void vpnptctl_json_end(struct vpnptctl_json *j);
 /* A quoted, escaped JSON string (valid UTF-8 kept, invalid bytes U+FFFD). */
 void vpnptctl_json_quote(FILE *f, const char *s);
 
+/*
+ * One call per field for text and JSON (print.c), as iproute2's
+ * print_*(PRINT_ANY, key, fmt, value): @mode says whether the call is for
+ * the text (VPNPTCTL_PR_FP: @fmt printed with the value), the JSON
+ * (VPNPTCTL_PR_JSON: "key": value), or both (VPNPTCTL_PR_ANY). Objects
+ * exist in JSON only. @fmt of vpnptctl_pr_u64 takes a uint64_t (PRIu64), of
+ * vpnptctl_pr_onoff a string ("on" or "off"; JSON: true or false).
+ */
+#define VPNPTCTL_PR_FP		(1U << 0)
+#define VPNPTCTL_PR_JSON	(1U << 1)
+#define VPNPTCTL_PR_ANY		(VPNPTCTL_PR_FP | VPNPTCTL_PR_JSON)
+
+struct vpnptctl_printer {
+	FILE *f;
+	bool json;
+	struct vpnptctl_json j;
+};
+
+void vpnptctl_pr_start(struct vpnptctl_printer *p, FILE *f, bool json,
+		       bool pretty);
+/* JSON: ends the document with a newline. Text: nothing. */
+void vpnptctl_pr_end(struct vpnptctl_printer *p);
+void vpnptctl_pr_u64(struct vpnptctl_printer *p, unsigned int mode,
+		     const char *key, const char *fmt, uint64_t value);
+void vpnptctl_pr_str(struct vpnptctl_printer *p, unsigned int mode,
+		     const char *key, const char *fmt, const char *value);
+void vpnptctl_pr_onoff(struct vpnptctl_printer *p, unsigned int mode,
+		       const char *key, const char *fmt, bool value);
+void vpnptctl_pr_open(struct vpnptctl_printer *p, const char *key);
+void vpnptctl_pr_close(struct vpnptctl_printer *p);
+/* Text only (separators, words without a JSON counterpart). */
+void vpnptctl_pr_text_only(struct vpnptctl_printer *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Output options. */
 struct vpnptctl_out {
 	FILE *f;
