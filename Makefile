@@ -44,8 +44,9 @@ PKG_CONFIG ?= pkg-config
 # The protocol parsers: pure C, built into the module and into userspace.
 PARSERS := $(wildcard src/*_parse.c)
 
-# vpnptctl: its pure sources (no libmnl/libnftnl) are unit-tested too.
-TOOL_PURE := $(addprefix src/vpnptctl/,cli.c decode.c fmt.c json.c ruleset.c)
+# vpnptctl: its pure sources (no sockets, no libnftnl; decode.c uses libmnl's
+# attribute parser) are unit-tested too.
+TOOL_PURE := $(addprefix src/vpnptctl/,cli.c decode.c fmt.c json.c print.c ruleset.c)
 TOOL_SRCS := $(TOOL_PURE) $(addprefix src/vpnptctl/,main.c nl.c nft.c)
 
 # --- unit tests: parsers and tool code, under ASan and UBSan ----------------
@@ -55,10 +56,14 @@ SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard selftests/unit/*.h src/*.h src/vpnptctl/*.h include/uapi/linux/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Iselftests/unit $(CFLAGS) -Werror $(SANITIZE) -o $@ $(UNIT_SRCS)
+	$(CC) $(CPPFLAGS) -Iselftests/unit $(CFLAGS) -Werror $(SANITIZE) \
+		$$($(PKG_CONFIG) --cflags libmnl) -o $@ $(UNIT_SRCS) $$($(PKG_CONFIG) --libs libmnl)
 
+# check_abi.py: the copies of the netlink ABI (docs, Python test client,
+# vpnptctl's tables) agree with include/uapi/linux/vpnpt.h.
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
+	python3 selftests/unit/check_abi.py
 
 # --- fuzzing: one libFuzzer target per parser -------------------------------
 # make fuzz FUZZ_SECONDS=N runs each target for N seconds from its corpus.

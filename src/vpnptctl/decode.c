@@ -1,432 +1,438 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vpnptctl: decoding of netlink attributes into the data model of
- * vpnptctl.h. Pure code (no libmnl) so that the unit tests can feed it
- * hand-made messages: unknown attributes, wrong sizes, truncation.
+ * vpnptctl.h, with libmnl's attribute parser (no sockets here, so that the
+ * unit tests can feed it hand-made messages: unknown attributes, wrong
+ * sizes, truncation).
  *
  * Rules: attributes of a type this tool does not know are skipped (the
  * kernel may be newer than the tool); a known attribute of a size the uapi
  * does not give it, or an attribute running past the end of its container,
- * is an error (-EBADMSG). Values are read with memcpy: nothing here assumes
- * the buffer is aligned.
+ * is an error (-EBADMSG). Each attribute set has a policy table, indexed by
+ * the uapi enum, giving the type this tool reads each attribute as
+ * (selftests/unit/check_abi.py checks them against the header's types).
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
+#include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
 #include "vpnptctl.h"
 
-struct vpnptctl_nla {
-	unsigned int type;	/* without NLA_F_NESTED and NLA_F_NET_BYTEORDER */
-	const unsigned char *data;
-	size_t len;
+/**
+ * struct vpnptctl_policy - how this tool reads one attribute type
+ * @type: the libmnl type it is validated as; MNL_TYPE_UNSPEC: not read
+ *	(padding, request-only, or not known to this tool), skipped. A
+ *	MNL_TYPE_U64 may also be 32 bits long (the kernel's variable-size
+ *	"uint").
+ * @off: sessions: offset of the struct vpnptctl_session member it fills
+ * @size: sessions: size of that member (0: no member)
+ */
+struct vpnptctl_policy {
+	enum mnl_attr_data_type type;
+	unsigned short off;
+	unsigned short size;
 };
 
-struct vpnptctl_nla_iter {
-	const unsigned char *pos;
-	size_t rem;
+/* Top level, enum vpnpt_attr (replies and events). */
+static const struct vpnptctl_policy vpnptctl_policy_attr[] = {
+	[VPNPT_A_SWITCHES] = { MNL_TYPE_U32 },
+	[VPNPT_A_MAX_SESSIONS] = { MNL_TYPE_U32 },
+	[VPNPT_A_MAX_CLIENT_SESSIONS] = { MNL_TYPE_U32 },
+	[VPNPT_A_TIMEOUTS] = { MNL_TYPE_NESTED },
+	[VPNPT_A_MODULE_VERSION] = { MNL_TYPE_STRING },
+	[VPNPT_A_STATS] = { MNL_TYPE_NESTED },
+	[VPNPT_A_STATS_PROTO] = { MNL_TYPE_NESTED },
+	[VPNPT_A_FLUSHED] = { MNL_TYPE_U32 },
+	[VPNPT_A_SESSION] = { MNL_TYPE_NESTED },
+	[VPNPT_A_IKE_KEEP_PORT] = { MNL_TYPE_U8 },
+	[VPNPT_A_CEIL_MAX_SESSIONS] = { MNL_TYPE_U32 },
+	[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS] = { MNL_TYPE_U32 },
 };
 
-static void vpnptctl_nla_iter_init(struct vpnptctl_nla_iter *it,
-				   const void *data, size_t len)
-{
-	it->pos = data;
-	it->rem = len;
-}
+/* VPNPT_A_TIMEOUTS: type = enum vpnpt_proto + 1. */
+static const struct vpnptctl_policy vpnptctl_policy_timeouts[] = {
+	[1 ... VPNPTCTL_NPROTO] = { MNL_TYPE_U32 },
+};
 
-/* 1: @a is the next attribute; 0: no more; -EBADMSG: truncated. */
-static int vpnptctl_nla_next(struct vpnptctl_nla_iter *it, struct vpnptctl_nla *a)
-{
-	struct nlattr h;
-	size_t step;
+/* VPNPT_A_STATS_PROTO, enum vpnpt_stat: the counters are u64. */
+static const struct vpnptctl_policy vpnptctl_policy_stat[] = {
+	[VPNPT_STAT_PROTO] = { MNL_TYPE_U32 },
+	[VPNPTCTL_STAT_FIRST ... __VPNPT_STAT_MAX - 1] = { MNL_TYPE_U64 },
+};
 
-	/* Fewer bytes than a header left: trailing padding, as the kernel sees it. */
-	if (it->rem < NLA_HDRLEN)
+#define VPNPTCTL_SA_FIELD(t, member)					\
+	{ t, offsetof(struct vpnptctl_session, member),			\
+	  sizeof(((struct vpnptctl_session *)0)->member) }
+
+/* VPNPT_A_SESSION, enum vpnpt_session_attr, and the member each fills. */
+static const struct vpnptctl_policy vpnptctl_policy_sa[] = {
+	[VPNPT_SA_ID] = VPNPTCTL_SA_FIELD(MNL_TYPE_U64, id),
+	[VPNPT_SA_PROTO] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, proto),
+	[VPNPT_SA_STATE] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, state),
+	[VPNPT_SA_CLIENT] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, client),
+	[VPNPT_SA_SERVER] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, server),
+	[VPNPT_SA_PUBLIC] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, public_addr),
+	[VPNPT_SA_AGE] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, age),
+	[VPNPT_SA_IDLE] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, idle),
+	[VPNPT_SA_PACKETS_OUT] = VPNPTCTL_SA_FIELD(MNL_TYPE_U64, packets_out),
+	[VPNPT_SA_PACKETS_IN] = VPNPTCTL_SA_FIELD(MNL_TYPE_U64, packets_in),
+	[VPNPT_SA_BYTES_OUT] = VPNPTCTL_SA_FIELD(MNL_TYPE_U64, bytes_out),
+	[VPNPT_SA_BYTES_IN] = VPNPTCTL_SA_FIELD(MNL_TYPE_U64, bytes_in),
+	[VPNPT_SA_CALL_ID_INSIDE] = VPNPTCTL_SA_FIELD(MNL_TYPE_U16, call_id_inside),
+	[VPNPT_SA_CALL_ID_OUTSIDE] = VPNPTCTL_SA_FIELD(MNL_TYPE_U16, call_id_outside),
+	[VPNPT_SA_PEER_CALL_ID] = VPNPTCTL_SA_FIELD(MNL_TYPE_U16, peer_call_id),
+	[VPNPT_SA_SPI_OUT] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, spi_out),
+	[VPNPT_SA_SPI_IN] = VPNPTCTL_SA_FIELD(MNL_TYPE_U32, spi_in),
+	[VPNPT_SA_IKE_SPI_I] = VPNPTCTL_SA_FIELD(MNL_TYPE_U64, ike_spi_i),
+	[VPNPT_SA_IKE_SPI_R] = VPNPTCTL_SA_FIELD(MNL_TYPE_U64, ike_spi_r),
+	[VPNPT_SA_TUNNEL_ID] = VPNPTCTL_SA_FIELD(MNL_TYPE_U16, tunnel_id),
+	[VPNPT_SA_PEER_TUNNEL_ID] = VPNPTCTL_SA_FIELD(MNL_TYPE_U16, peer_tunnel_id),
+	[VPNPT_SA_PARENT] = VPNPTCTL_SA_FIELD(MNL_TYPE_U64, parent),
+	[VPNPT_SA_ZONE] = VPNPTCTL_SA_FIELD(MNL_TYPE_U16, zone),
+	[VPNPT_SA_IKE_RESPONSES] = { MNL_TYPE_NESTED },
+};
+
+/* VPNPT_SA_IKE_RESPONSES, enum vpnpt_ike_resp_attr. */
+static const struct vpnptctl_policy vpnptctl_policy_ike_resp[] = {
+	[VPNPT_IKE_RESP_ENTRY] = { MNL_TYPE_NESTED },
+	[VPNPT_IKE_RESP_EXCHANGE] = { MNL_TYPE_U8 },
+	[VPNPT_IKE_RESP_AGE] = { MNL_TYPE_U32 },
+};
+
+/* The generic netlink controller's CTRL_CMD_NEWFAMILY. */
+static const struct vpnptctl_policy vpnptctl_policy_ctrl[] = {
+	[CTRL_ATTR_FAMILY_ID] = { MNL_TYPE_U16 },
+	[CTRL_ATTR_VERSION] = { MNL_TYPE_U32 },
+	[CTRL_ATTR_MCAST_GROUPS] = { MNL_TYPE_NESTED },
+};
+
+static const struct vpnptctl_policy vpnptctl_policy_mcgrp[] = {
+	[CTRL_ATTR_MCAST_GRP_NAME] = { MNL_TYPE_STRING },
+	[CTRL_ATTR_MCAST_GRP_ID] = { MNL_TYPE_U32 },
+};
+
+/* The extended ACK attributes of NLMSG_ERROR and NLMSG_DONE. */
+static const struct vpnptctl_policy vpnptctl_policy_ext_ack[] = {
+	[NLMSGERR_ATTR_MSG] = { MNL_TYPE_STRING },
+};
+
+/*
+ * 1: @a is an attribute @policy knows and it is valid; 0: skip it; -1: it
+ * is known and invalid. Integers must have their exact size (a u64 may be
+ * a u32); strings may be of any length (they are cut to fit, NUL or not).
+ */
+static int vpnptctl_attr_check(const struct nlattr *a,
+			       const struct vpnptctl_policy *policy, size_t n)
+{
+	uint16_t type = mnl_attr_get_type(a), len = mnl_attr_get_payload_len(a);
+	enum mnl_attr_data_type t;
+
+	if (type >= n || policy[type].type == MNL_TYPE_UNSPEC)
 		return 0;
-	memcpy(&h, it->pos, sizeof(h));
-	if (h.nla_len < NLA_HDRLEN || h.nla_len > it->rem)
-		return -EBADMSG;
-	a->type = h.nla_type & NLA_TYPE_MASK;
-	a->data = it->pos + NLA_HDRLEN;
-	a->len = h.nla_len - NLA_HDRLEN;
-	step = NLA_ALIGN(h.nla_len);
-	if (step > it->rem)
-		step = it->rem;
-	it->pos += step;
-	it->rem -= step;
-	return 1;
+	t = policy[type].type;
+	if (t == MNL_TYPE_STRING || (t == MNL_TYPE_U64 && len == sizeof(uint32_t)))
+		return 1;
+	return mnl_attr_validate(a, t) < 0 ? -1 : 1;
 }
 
-static int vpnptctl_nla_u8(const struct vpnptctl_nla *a, uint8_t *v)
+/*
+ * Walk the attributes in @len bytes at @attrs with libmnl, calling @cb for
+ * each. libmnl stops quietly at an attribute that runs past the end: fewer
+ * bytes than a header left are padding (as the kernel sees it), more are a
+ * truncated attribute. Returns 0, or -EBADMSG if truncated or @cb says
+ * MNL_CB_ERROR.
+ */
+struct vpnptctl_walk {
+	mnl_attr_cb_t cb;
+	void *data;
+	const char *next;	/* where the attribute after the last one starts */
+};
+
+static int vpnptctl_walk_cb(const struct nlattr *a, void *data)
 {
-	if (a->len != sizeof(*v))
+	struct vpnptctl_walk *w = data;
+
+	w->next = (const char *)mnl_attr_next(a);
+	return w->cb(a, w->data);
+}
+
+static int vpnptctl_walk(const void *attrs, size_t len, mnl_attr_cb_t cb,
+			 void *data)
+{
+	struct vpnptctl_walk w = { cb, data, attrs };
+	const char *end = (const char *)attrs + len;
+
+	if (mnl_attr_parse_payload(attrs, len, vpnptctl_walk_cb, &w) != MNL_CB_OK)
 		return -EBADMSG;
-	*v = *(const uint8_t *)a->data;
+	if (w.next < end && (size_t)(end - w.next) >= MNL_ATTR_HDRLEN)
+		return -EBADMSG;
 	return 0;
 }
 
-static int vpnptctl_nla_u16(const struct vpnptctl_nla *a, uint16_t *v)
+static int vpnptctl_walk_nested(const struct nlattr *nest, mnl_attr_cb_t cb,
+				void *data)
 {
-	if (a->len != sizeof(*v))
-		return -EBADMSG;
-	memcpy(v, a->data, sizeof(*v));
-	return 0;
+	return vpnptctl_walk(mnl_attr_get_payload(nest),
+			     mnl_attr_get_payload_len(nest), cb, data);
 }
 
-static int vpnptctl_nla_u32(const struct vpnptctl_nla *a, uint32_t *v)
+/* mnl_attr_parse's usual table: tb[type] = the (last) attribute of a type. */
+struct vpnptctl_tb {
+	const struct vpnptctl_policy *policy;
+	size_t n;
+	const struct nlattr **tb;
+};
+
+static int vpnptctl_tb_cb(const struct nlattr *a, void *data)
 {
-	if (a->len != sizeof(*v))
-		return -EBADMSG;
-	memcpy(v, a->data, sizeof(*v));
-	return 0;
+	const struct vpnptctl_tb *t = data;
+	int ret = vpnptctl_attr_check(a, t->policy, t->n);
+
+	if (ret < 0)
+		return MNL_CB_ERROR;
+	if (ret)
+		t->tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
 }
 
-/* be32 kept in network byte order (addresses). */
-#define vpnptctl_nla_be32	vpnptctl_nla_u32
-
-/* u64; a 32-bit value is taken too (the kernel's variable-size "uint"). */
-static int vpnptctl_nla_u64(const struct vpnptctl_nla *a, uint64_t *v)
+/* Fill @tb (as many entries as @policy has, zeroed first) from @attrs. */
+static int vpnptctl_parse_tb(const void *attrs, size_t len,
+			     const struct vpnptctl_policy *policy, size_t n,
+			     const struct nlattr **tb)
 {
-	uint32_t v32;
+	struct vpnptctl_tb t = { policy, n, tb };
 
-	if (a->len == sizeof(v32)) {
-		memcpy(&v32, a->data, sizeof(v32));
-		*v = v32;
-		return 0;
-	}
-	if (a->len != sizeof(*v))
-		return -EBADMSG;
-	memcpy(v, a->data, sizeof(*v));
-	return 0;
+	memset(tb, 0, n * sizeof(*tb));
+	return vpnptctl_walk(attrs, len, vpnptctl_tb_cb, &t);
+}
+
+#define vpnptctl_parse(attrs, len, policy, tb)				\
+	({								\
+		_Static_assert(VPNPTCTL_ARRAY_SIZE(tb) ==		\
+			       VPNPTCTL_ARRAY_SIZE(policy), "tb[] size"); \
+		vpnptctl_parse_tb(attrs, len, policy,			\
+				  VPNPTCTL_ARRAY_SIZE(policy), tb);	\
+	})
+
+#define vpnptctl_parse_nested(nest, policy, tb)				\
+	vpnptctl_parse(mnl_attr_get_payload(nest),			\
+		       mnl_attr_get_payload_len(nest), policy, tb)
+
+/* u64, or u32 (the kernel's variable-size "uint"); validated before. */
+static uint64_t vpnptctl_get_u64(const struct nlattr *a)
+{
+	if (mnl_attr_get_payload_len(a) == sizeof(uint32_t))
+		return mnl_attr_get_u32(a);
+	return mnl_attr_get_u64(a);
 }
 
 /* A string attribute: up to its NUL or its end, truncated to fit @buf. */
-static void vpnptctl_nla_str(const struct vpnptctl_nla *a, char *buf, size_t size)
+static void vpnptctl_get_str(const struct nlattr *a, char *buf, size_t size)
 {
-	size_t n = 0;
+	const char *p = mnl_attr_get_payload(a);
+	size_t n = 0, len = mnl_attr_get_payload_len(a);
 
-	while (n < a->len && a->data[n] && n + 1 < size)
+	while (n < len && p[n] && n + 1 < size)
 		n++;
-	memcpy(buf, a->data, n);
+	memcpy(buf, p, n);
 	buf[n] = '\0';
-}
-
-/* Find the first attribute of @type; 1 found, 0 not there, <0 error. */
-static int vpnptctl_nla_find(const void *attrs, size_t len, unsigned int type,
-			     struct vpnptctl_nla *a)
-{
-	struct vpnptctl_nla_iter it;
-	int ret;
-
-	vpnptctl_nla_iter_init(&it, attrs, len);
-	while ((ret = vpnptctl_nla_next(&it, a)) > 0)
-		if (a->type == type)
-			return 1;
-	return ret;
-}
-
-static int vpnptctl_decode_timeouts(const struct vpnptctl_nla *nest,
-				    struct vpnptctl_config *cfg)
-{
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla a;
-	int ret;
-
-	vpnptctl_nla_iter_init(&it, nest->data, nest->len);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		unsigned int proto = a.type - 1;
-
-		/* type = enum vpnpt_proto + 1; other types: newer protocols */
-		if (a.type == 0 || proto >= VPNPTCTL_NPROTO)
-			continue;
-		if (vpnptctl_nla_u32(&a, &cfg->timeouts[proto]))
-			return -EBADMSG;
-		cfg->timeouts_present |= 1U << proto;
-	}
-	return ret;
 }
 
 int vpnptctl_decode_config(const void *attrs, size_t len,
 			   struct vpnptctl_config *cfg)
 {
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla a;
-	int ret, err = 0;
-	uint8_t u8 = 0;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_attr)];
+	const struct nlattr *tmo[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_timeouts)];
+	static const struct {
+		unsigned int attr, flag;
+		size_t off;
+	} u32s[] = {
+#define VPNPTCTL_CFG_U32(a, f, m) { a, f, offsetof(struct vpnptctl_config, m) }
+		VPNPTCTL_CFG_U32(VPNPT_A_SWITCHES, VPNPTCTL_CFG_SWITCHES, switches),
+		VPNPTCTL_CFG_U32(VPNPT_A_MAX_SESSIONS, VPNPTCTL_CFG_MAX_SESSIONS,
+				 max_sessions),
+		VPNPTCTL_CFG_U32(VPNPT_A_MAX_CLIENT_SESSIONS,
+				 VPNPTCTL_CFG_MAX_CLIENT_SESSIONS, max_client_sessions),
+		VPNPTCTL_CFG_U32(VPNPT_A_CEIL_MAX_SESSIONS,
+				 VPNPTCTL_CFG_CEIL_MAX_SESSIONS, ceil_max_sessions),
+		VPNPTCTL_CFG_U32(VPNPT_A_CEIL_MAX_CLIENT_SESSIONS,
+				 VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS,
+				 ceil_max_client_sessions),
+#undef VPNPTCTL_CFG_U32
+	};
+	unsigned int i, p;
 
 	memset(cfg, 0, sizeof(*cfg));
-	vpnptctl_nla_iter_init(&it, attrs, len);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		switch (a.type) {
-		case VPNPT_A_SWITCHES:
-			err = vpnptctl_nla_u32(&a, &cfg->switches);
-			cfg->present |= VPNPTCTL_CFG_SWITCHES;
-			break;
-		case VPNPT_A_MAX_SESSIONS:
-			err = vpnptctl_nla_u32(&a, &cfg->max_sessions);
-			cfg->present |= VPNPTCTL_CFG_MAX_SESSIONS;
-			break;
-		case VPNPT_A_MAX_CLIENT_SESSIONS:
-			err = vpnptctl_nla_u32(&a, &cfg->max_client_sessions);
-			cfg->present |= VPNPTCTL_CFG_MAX_CLIENT_SESSIONS;
-			break;
-		case VPNPT_A_CEIL_MAX_SESSIONS:
-			err = vpnptctl_nla_u32(&a, &cfg->ceil_max_sessions);
-			cfg->present |= VPNPTCTL_CFG_CEIL_MAX_SESSIONS;
-			break;
-		case VPNPT_A_CEIL_MAX_CLIENT_SESSIONS:
-			err = vpnptctl_nla_u32(&a, &cfg->ceil_max_client_sessions);
-			cfg->present |= VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS;
-			break;
-		case VPNPT_A_TIMEOUTS:
-			err = vpnptctl_decode_timeouts(&a, cfg);
-			break;
-		case VPNPT_A_IKE_KEEP_PORT:
-			err = vpnptctl_nla_u8(&a, &u8);
-			cfg->ike_keep_port = u8;
-			cfg->present |= VPNPTCTL_CFG_IKE_KEEP_PORT;
-			break;
-		case VPNPT_A_MODULE_VERSION:
-			vpnptctl_nla_str(&a, cfg->module_version,
-					 sizeof(cfg->module_version));
-			cfg->present |= VPNPTCTL_CFG_MODULE_VERSION;
-			break;
-		default:
-			break;
-		}
-		if (err)
+	if (vpnptctl_parse(attrs, len, vpnptctl_policy_attr, tb))
+		return -EBADMSG;
+	for (i = 0; i < VPNPTCTL_ARRAY_SIZE(u32s); i++) {
+		uint32_t v;
+
+		if (!tb[u32s[i].attr])
+			continue;
+		v = mnl_attr_get_u32(tb[u32s[i].attr]);
+		memcpy((char *)cfg + u32s[i].off, &v, sizeof(v));
+		cfg->present |= u32s[i].flag;
+	}
+	if (tb[VPNPT_A_TIMEOUTS]) {
+		if (vpnptctl_parse_nested(tb[VPNPT_A_TIMEOUTS],
+					  vpnptctl_policy_timeouts, tmo))
 			return -EBADMSG;
+		/* type = enum vpnpt_proto + 1; other types: newer protocols */
+		for (p = 0; p < VPNPTCTL_NPROTO; p++) {
+			if (!tmo[p + 1])
+				continue;
+			cfg->timeouts[p] = mnl_attr_get_u32(tmo[p + 1]);
+			cfg->timeouts_present |= 1U << p;
+		}
+	}
+	if (tb[VPNPT_A_IKE_KEEP_PORT]) {
+		cfg->ike_keep_port = mnl_attr_get_u8(tb[VPNPT_A_IKE_KEEP_PORT]);
+		cfg->present |= VPNPTCTL_CFG_IKE_KEEP_PORT;
+	}
+	if (tb[VPNPT_A_MODULE_VERSION]) {
+		vpnptctl_get_str(tb[VPNPT_A_MODULE_VERSION], cfg->module_version,
+				 sizeof(cfg->module_version));
+		cfg->present |= VPNPTCTL_CFG_MODULE_VERSION;
 	}
 	/* Bits of protocols this tool does not know are not shown. */
 	cfg->switches &= VPNPT_PROTO_ALL;
-	return ret;
+	return 0;
 }
 
-static int vpnptctl_decode_stats_proto(const struct vpnptctl_nla *nest,
-				       struct vpnptctl_stats *st)
+/* One VPNPT_A_STATS_PROTO of VPNPT_A_STATS; others are skipped. */
+static int vpnptctl_stats_proto_cb(const struct nlattr *nest, void *data)
 {
-	uint64_t c[VPNPTCTL_NCOUNTERS] = { 0 };
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla a;
-	bool have_proto = false;
-	uint32_t proto = 0;
-	int ret;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_stat)];
+	struct vpnptctl_stats *st = data;
+	unsigned int c;
+	uint32_t proto;
 
-	vpnptctl_nla_iter_init(&it, nest->data, nest->len);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		if (a.type == VPNPT_STAT_PROTO) {
-			if (vpnptctl_nla_u32(&a, &proto))
-				return -EBADMSG;
-			have_proto = true;
-		} else if (a.type >= VPNPT_STAT_PACKETS &&
-			   a.type <= VPNPT_STAT_IKE_PORT_KEPT) {
-			if (vpnptctl_nla_u64(&a, &c[a.type - VPNPT_STAT_PACKETS]))
-				return -EBADMSG;
-		}
-	}
-	if (ret < 0)
-		return ret;
-	if (!have_proto)
-		return -EBADMSG;
+	if (mnl_attr_get_type(nest) != VPNPT_A_STATS_PROTO)
+		return MNL_CB_OK;
+	if (vpnptctl_attr_check(nest, vpnptctl_policy_attr,
+				VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_attr)) < 0 ||
+	    vpnptctl_parse_nested(nest, vpnptctl_policy_stat, tb) ||
+	    !tb[VPNPT_STAT_PROTO])
+		return MNL_CB_ERROR;
+	proto = mnl_attr_get_u32(tb[VPNPT_STAT_PROTO]);
 	if (proto >= VPNPTCTL_NPROTO)
-		return 0;	/* a protocol newer than this tool */
-	memcpy(st->counters[proto], c, sizeof(c));
+		return MNL_CB_OK;	/* a protocol newer than this tool */
+	for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
+		st->counters[proto][c] = tb[VPNPTCTL_STAT_FIRST + c] ?
+			vpnptctl_get_u64(tb[VPNPTCTL_STAT_FIRST + c]) : 0;
 	st->present |= 1U << proto;
-	return 0;
+	return MNL_CB_OK;
 }
 
 int vpnptctl_decode_stats(const void *attrs, size_t len,
 			  struct vpnptctl_stats *st)
 {
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla nest, a;
-	int ret;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_attr)];
 
-	_Static_assert(VPNPTCTL_NCOUNTERS ==
-		       VPNPT_STAT_IKE_PORT_KEPT - VPNPT_STAT_PACKETS + 1,
-		       "enum vpnptctl_counter and enum vpnpt_stat disagree");
 	memset(st, 0, sizeof(*st));
-	ret = vpnptctl_nla_find(attrs, len, VPNPT_A_STATS, &nest);
-	if (ret <= 0)
-		return ret ? ret : -EBADMSG;
-	vpnptctl_nla_iter_init(&it, nest.data, nest.len);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		if (a.type != VPNPT_A_STATS_PROTO)
-			continue;
-		ret = vpnptctl_decode_stats_proto(&a, st);
-		if (ret)
-			return ret;
-	}
-	return ret;
+	if (vpnptctl_parse(attrs, len, vpnptctl_policy_attr, tb) ||
+	    !tb[VPNPT_A_STATS])
+		return -EBADMSG;
+	return vpnptctl_walk_nested(tb[VPNPT_A_STATS], vpnptctl_stats_proto_cb, st);
 }
 
-/* One VPNPT_IKE_RESP_ENTRY; an entry without its exchange type is an error. */
-static int vpnptctl_decode_ike_response(const struct vpnptctl_nla *nest,
-					struct vpnptctl_ike_response *r)
+/*
+ * One VPNPT_IKE_RESP_ENTRY of VPNPT_SA_IKE_RESPONSES (other types: newer
+ * than this tool); an entry without its exchange type is an error.
+ */
+static int vpnptctl_ike_response_cb(const struct nlattr *nest, void *data)
 {
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla a;
-	bool have_exchange = false;
-	int ret;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_ike_resp)];
+	struct vpnptctl_session *s = data;
+	struct vpnptctl_ike_response *r;
 
-	memset(r, 0, sizeof(*r));
-	vpnptctl_nla_iter_init(&it, nest->data, nest->len);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		if (a.type == VPNPT_IKE_RESP_EXCHANGE) {
-			if (vpnptctl_nla_u8(&a, &r->exchange))
-				return -EBADMSG;
-			have_exchange = true;
-		} else if (a.type == VPNPT_IKE_RESP_AGE) {
-			if (vpnptctl_nla_u32(&a, &r->age))
-				return -EBADMSG;
-		}
-	}
-	if (ret < 0)
-		return ret;
-	return have_exchange ? 0 : -EBADMSG;
+	if (mnl_attr_get_type(nest) != VPNPT_IKE_RESP_ENTRY)
+		return MNL_CB_OK;
+	if (vpnptctl_attr_check(nest, vpnptctl_policy_ike_resp,
+				VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_ike_resp)) < 0 ||
+	    vpnptctl_parse_nested(nest, vpnptctl_policy_ike_resp, tb) ||
+	    !tb[VPNPT_IKE_RESP_EXCHANGE])
+		return MNL_CB_ERROR;
+	if (s->n_ike_responses >= VPNPTCTL_MAX_IKE_RESPONSES)
+		return MNL_CB_OK;
+	r = &s->ike_responses[s->n_ike_responses++];
+	r->exchange = mnl_attr_get_u8(tb[VPNPT_IKE_RESP_EXCHANGE]);
+	r->age = tb[VPNPT_IKE_RESP_AGE] ? mnl_attr_get_u32(tb[VPNPT_IKE_RESP_AGE]) : 0;
+	return MNL_CB_OK;
 }
 
-static int vpnptctl_decode_ike_responses(const struct vpnptctl_nla *nest,
-					 struct vpnptctl_session *s)
-{
-	struct vpnptctl_ike_response r;
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla a;
-	int ret;
-
-	s->n_ike_responses = 0;
-	vpnptctl_nla_iter_init(&it, nest->data, nest->len);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		if (a.type != VPNPT_IKE_RESP_ENTRY)
-			continue;	/* newer than this tool */
-		if (vpnptctl_decode_ike_response(&a, &r))
-			return -EBADMSG;
-		if (s->n_ike_responses < VPNPTCTL_MAX_IKE_RESPONSES)
-			s->ike_responses[s->n_ike_responses++] = r;
-	}
-	return ret;
-}
-
-static int vpnptctl_decode_session(const struct vpnptctl_nla *nest,
+static int vpnptctl_decode_session(const struct nlattr *nest,
 				   struct vpnptctl_session *s)
 {
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla a;
-	int ret, err;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_sa)];
+	unsigned int t;
 
 	memset(s, 0, sizeof(*s));
-	vpnptctl_nla_iter_init(&it, nest->data, nest->len);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		switch (a.type) {
-		case VPNPT_SA_ID:
-			err = vpnptctl_nla_u64(&a, &s->id);
+	if (vpnptctl_parse_nested(nest, vpnptctl_policy_sa, tb))
+		return -EBADMSG;
+	for (t = 0; t < VPNPTCTL_ARRAY_SIZE(tb); t++) {
+		const struct vpnptctl_policy *pol = &vpnptctl_policy_sa[t];
+		char *member = (char *)s + pol->off;
+		uint64_t v64;
+		uint32_t v32;
+		uint16_t v16;
+
+		if (!tb[t])
+			continue;
+		s->present |= VPNPTCTL_SA(t);
+		switch (pol->size) {
+		case sizeof(v16):
+			v16 = mnl_attr_get_u16(tb[t]);
+			memcpy(member, &v16, sizeof(v16));
 			break;
-		case VPNPT_SA_PROTO:
-			err = vpnptctl_nla_u32(&a, &s->proto);
+		case sizeof(v32):
+			v32 = mnl_attr_get_u32(tb[t]);
+			memcpy(member, &v32, sizeof(v32));
 			break;
-		case VPNPT_SA_STATE:
-			err = vpnptctl_nla_u32(&a, &s->state);
+		case sizeof(v64):
+			v64 = vpnptctl_get_u64(tb[t]);
+			memcpy(member, &v64, sizeof(v64));
 			break;
-		case VPNPT_SA_CLIENT:
-			err = vpnptctl_nla_be32(&a, &s->client);
-			break;
-		case VPNPT_SA_SERVER:
-			err = vpnptctl_nla_be32(&a, &s->server);
-			break;
-		case VPNPT_SA_PUBLIC:
-			err = vpnptctl_nla_be32(&a, &s->public_addr);
-			break;
-		case VPNPT_SA_AGE:
-			err = vpnptctl_nla_u32(&a, &s->age);
-			break;
-		case VPNPT_SA_IDLE:
-			err = vpnptctl_nla_u32(&a, &s->idle);
-			break;
-		case VPNPT_SA_PACKETS_OUT:
-			err = vpnptctl_nla_u64(&a, &s->packets_out);
-			break;
-		case VPNPT_SA_PACKETS_IN:
-			err = vpnptctl_nla_u64(&a, &s->packets_in);
-			break;
-		case VPNPT_SA_BYTES_OUT:
-			err = vpnptctl_nla_u64(&a, &s->bytes_out);
-			break;
-		case VPNPT_SA_BYTES_IN:
-			err = vpnptctl_nla_u64(&a, &s->bytes_in);
-			break;
-		case VPNPT_SA_CALL_ID_INSIDE:
-			err = vpnptctl_nla_u16(&a, &s->call_id_inside);
-			break;
-		case VPNPT_SA_CALL_ID_OUTSIDE:
-			err = vpnptctl_nla_u16(&a, &s->call_id_outside);
-			break;
-		case VPNPT_SA_PEER_CALL_ID:
-			err = vpnptctl_nla_u16(&a, &s->peer_call_id);
-			break;
-		case VPNPT_SA_SPI_OUT:
-			err = vpnptctl_nla_be32(&a, &s->spi_out);
-			s->spi_out = ntohl(s->spi_out);
-			break;
-		case VPNPT_SA_SPI_IN:
-			err = vpnptctl_nla_be32(&a, &s->spi_in);
-			s->spi_in = ntohl(s->spi_in);
-			break;
-		case VPNPT_SA_IKE_SPI_I:
-			err = vpnptctl_nla_u64(&a, &s->ike_spi_i);
-			break;
-		case VPNPT_SA_IKE_SPI_R:
-			err = vpnptctl_nla_u64(&a, &s->ike_spi_r);
-			break;
-		case VPNPT_SA_TUNNEL_ID:
-			err = vpnptctl_nla_u16(&a, &s->tunnel_id);
-			break;
-		case VPNPT_SA_PEER_TUNNEL_ID:
-			err = vpnptctl_nla_u16(&a, &s->peer_tunnel_id);
-			break;
-		case VPNPT_SA_PARENT:
-			err = vpnptctl_nla_u64(&a, &s->parent);
-			break;
-		case VPNPT_SA_ZONE:
-			err = vpnptctl_nla_u16(&a, &s->zone);
-			break;
-		case VPNPT_SA_IKE_RESPONSES:
-			err = vpnptctl_decode_ike_responses(&a, s);
-			break;
-		default:
-			continue;	/* VPNPT_SA_PAD, or newer than this tool */
 		}
-		if (err)
-			return -EBADMSG;
-		s->present |= VPNPTCTL_SA(a.type);
 	}
-	return ret;
+	/* SPIs are be32 on the wire, numbers here. */
+	s->spi_out = ntohl(s->spi_out);
+	s->spi_in = ntohl(s->spi_in);
+	if (tb[VPNPT_SA_IKE_RESPONSES] &&
+	    vpnptctl_walk_nested(tb[VPNPT_SA_IKE_RESPONSES],
+				 vpnptctl_ike_response_cb, s))
+		return -EBADMSG;
+	return 0;
 }
 
 int vpnptctl_decode_session_msg(const void *attrs, size_t len,
 				struct vpnptctl_session *s)
 {
-	struct vpnptctl_nla nest;
-	int ret;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_attr)];
 
 	memset(s, 0, sizeof(*s));
-	ret = vpnptctl_nla_find(attrs, len, VPNPT_A_SESSION, &nest);
-	if (ret <= 0)
-		return ret ? ret : -ENOENT;
-	return vpnptctl_decode_session(&nest, s);
+	if (vpnptctl_parse(attrs, len, vpnptctl_policy_attr, tb))
+		return -EBADMSG;
+	if (!tb[VPNPT_A_SESSION])
+		return -ENOENT;
+	return vpnptctl_decode_session(tb[VPNPT_A_SESSION], s);
 }
 
 int vpnptctl_decode_flushed(const void *attrs, size_t len, uint32_t *flushed)
 {
-	struct vpnptctl_nla a;
-	int ret;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_attr)];
 
-	ret = vpnptctl_nla_find(attrs, len, VPNPT_A_FLUSHED, &a);
-	if (ret <= 0)
-		return ret ? ret : -EBADMSG;
-	return vpnptctl_nla_u32(&a, flushed);
+	if (vpnptctl_parse(attrs, len, vpnptctl_policy_attr, tb) ||
+	    !tb[VPNPT_A_FLUSHED])
+		return -EBADMSG;
+	*flushed = mnl_attr_get_u32(tb[VPNPT_A_FLUSHED]);
+	return 0;
 }
 
 int vpnptctl_decode_event(uint8_t cmd, const void *attrs, size_t len,
@@ -447,81 +453,53 @@ int vpnptctl_decode_event(uint8_t cmd, const void *attrs, size_t len,
 	return -ENOENT;
 }
 
-static int vpnptctl_decode_mcast_groups(const struct vpnptctl_nla *nest,
-					const char *group,
-					struct vpnptctl_family *fam)
+struct vpnptctl_mcgrp_find {
+	const char *group;
+	struct vpnptctl_family *fam;
+};
+
+/* One group of CTRL_ATTR_MCAST_GROUPS: the one named ->group sets its id. */
+static int vpnptctl_mcgrp_cb(const struct nlattr *g, void *data)
 {
-	struct vpnptctl_nla_iter it, git;
-	struct vpnptctl_nla g, a;
-	int ret, gret;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_mcgrp)];
+	const struct vpnptctl_mcgrp_find *find = data;
+	char name[GENL_NAMSIZ] = "";
 
-	vpnptctl_nla_iter_init(&it, nest->data, nest->len);
-	while ((ret = vpnptctl_nla_next(&it, &g)) > 0) {
-		char name[GENL_NAMSIZ];
-		uint32_t id = 0;
-		bool have_id = false;
-
-		name[0] = '\0';
-		vpnptctl_nla_iter_init(&git, g.data, g.len);
-		while ((gret = vpnptctl_nla_next(&git, &a)) > 0) {
-			if (a.type == CTRL_ATTR_MCAST_GRP_NAME) {
-				vpnptctl_nla_str(&a, name, sizeof(name));
-			} else if (a.type == CTRL_ATTR_MCAST_GRP_ID) {
-				if (vpnptctl_nla_u32(&a, &id))
-					return -EBADMSG;
-				have_id = true;
-			}
-		}
-		if (gret < 0)
-			return gret;
-		if (have_id && !strcmp(name, group))
-			fam->events_group = id;
-	}
-	return ret;
+	if (vpnptctl_parse_nested(g, vpnptctl_policy_mcgrp, tb))
+		return MNL_CB_ERROR;
+	if (tb[CTRL_ATTR_MCAST_GRP_NAME])
+		vpnptctl_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME], name, sizeof(name));
+	if (tb[CTRL_ATTR_MCAST_GRP_ID] && !strcmp(name, find->group))
+		find->fam->events_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
 }
 
 int vpnptctl_decode_family(const void *attrs, size_t len, const char *group,
 			   struct vpnptctl_family *fam)
 {
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla a;
-	bool have_id = false;
-	int ret, err = 0;
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_ctrl)];
+	struct vpnptctl_mcgrp_find find = { group, fam };
 
 	memset(fam, 0, sizeof(*fam));
-	vpnptctl_nla_iter_init(&it, attrs, len);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		switch (a.type) {
-		case CTRL_ATTR_FAMILY_ID:
-			err = vpnptctl_nla_u16(&a, &fam->id);
-			have_id = true;
-			break;
-		case CTRL_ATTR_VERSION:
-			err = vpnptctl_nla_u32(&a, &fam->version);
-			break;
-		case CTRL_ATTR_MCAST_GROUPS:
-			err = vpnptctl_decode_mcast_groups(&a, group, fam);
-			break;
-		default:
-			break;
-		}
-		if (err)
-			return -EBADMSG;
-	}
-	if (ret < 0)
-		return ret;
-	return have_id ? 0 : -EBADMSG;
+	if (vpnptctl_parse(attrs, len, vpnptctl_policy_ctrl, tb) ||
+	    !tb[CTRL_ATTR_FAMILY_ID])
+		return -EBADMSG;
+	fam->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_VERSION])
+		fam->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS] &&
+	    vpnptctl_walk_nested(tb[CTRL_ATTR_MCAST_GROUPS], vpnptctl_mcgrp_cb, &find))
+		return -EBADMSG;
+	return 0;
 }
 
 int vpnptctl_decode_nlerr(const void *nlmsg, size_t len, int *error,
 			  char *msg, size_t msglen)
 {
+	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_ext_ack)];
 	const unsigned char *p = nlmsg;
-	struct vpnptctl_nla_iter it;
-	struct vpnptctl_nla a;
 	struct nlmsghdr nlh;
 	size_t off;
-	int ret;
 
 	*error = 0;
 	if (msglen)
@@ -555,12 +533,9 @@ int vpnptctl_decode_nlerr(const void *nlmsg, size_t len, int *error,
 	}
 	if (!(nlh.nlmsg_flags & NLM_F_ACK_TLVS) || off >= len || !msglen)
 		return 0;
-	vpnptctl_nla_iter_init(&it, p + off, len - off);
-	while ((ret = vpnptctl_nla_next(&it, &a)) > 0) {
-		if (a.type == NLMSGERR_ATTR_MSG) {
-			vpnptctl_nla_str(&a, msg, msglen);
-			break;
-		}
-	}
+	/* A malformed TLV after the message only costs the message. */
+	vpnptctl_parse(p + off, len - off, vpnptctl_policy_ext_ack, tb);
+	if (tb[NLMSGERR_ATTR_MSG])
+		vpnptctl_get_str(tb[NLMSGERR_ATTR_MSG], msg, msglen);
 	return 0;
 }

@@ -7,6 +7,13 @@
  * "max_sessions", VPNPT_SA_SPI_OUT is "spi_out"); numbers are numbers,
  * addresses dotted-quad strings, SPIs hex strings ("0x%08x" for ESP/AH, 16
  * hex digits for IKE). Fields the kernel did not send are left out.
+ *
+ * Where the text and the JSON list the same fields in the same order (the
+ * configuration of status and of events, flush, teardown), each field is
+ * printed by one vpnptctl_pr_*() call for both (print.c). The tables of
+ * status and stats, and the sessions, whose text groups the fields into
+ * lines in another order than their JSON objects, have a text renderer and
+ * a JSON renderer each; the golden files pin both byte for byte.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -15,25 +22,35 @@
 
 #include "vpnptctl.h"
 
-static const char *const vpnptctl_counter_names[VPNPTCTL_NCOUNTERS] = {
-	[VPNPTCTL_C_PACKETS] = "packets",
-	[VPNPTCTL_C_DROPPED_DISABLED] = "dropped_disabled",
-	[VPNPTCTL_C_PARSE_ERRORS] = "parse_errors",
-	[VPNPTCTL_C_DROPPED_MALFORMED] = "dropped_malformed",
-	[VPNPTCTL_C_SESSIONS_CREATED] = "sessions_created",
-	[VPNPTCTL_C_SESSIONS_ENDED] = "sessions_ended",
-	[VPNPTCTL_C_SESSIONS_REFUSED] = "sessions_refused",
-	[VPNPTCTL_C_SESSIONS_ACTIVE] = "sessions_active",
-	[VPNPTCTL_C_AH_NAT_BROKEN] = "ah_nat_broken",
-	[VPNPTCTL_C_NATT_IKE] = "natt_ike",
-	[VPNPTCTL_C_NATT_ESP] = "natt_esp",
-	[VPNPTCTL_C_NATT_KEEPALIVE] = "natt_keepalive",
-	[VPNPTCTL_C_IKE_PORT_KEPT] = "ike_port_kept",
+/*
+ * Counter names: enum vpnpt_stat's names without the prefix, in lower case
+ * (selftests/unit/check_abi.py checks the spelling against the header).
+ * Indexed by the uapi enum; a counter appended to it without a name here
+ * fails the build.
+ */
+static const char *const vpnptctl_stat_names[] = {
+	[VPNPT_STAT_PACKETS] = "packets",
+	[VPNPT_STAT_DROPPED_DISABLED] = "dropped_disabled",
+	[VPNPT_STAT_PARSE_ERRORS] = "parse_errors",
+	[VPNPT_STAT_DROPPED_MALFORMED] = "dropped_malformed",
+	[VPNPT_STAT_SESSIONS_CREATED] = "sessions_created",
+	[VPNPT_STAT_SESSIONS_ENDED] = "sessions_ended",
+	[VPNPT_STAT_SESSIONS_REFUSED] = "sessions_refused",
+	[VPNPT_STAT_SESSIONS_ACTIVE] = "sessions_active",
+	[VPNPT_STAT_AH_NAT_BROKEN] = "ah_nat_broken",
+	[VPNPT_STAT_NATT_IKE] = "natt_ike",
+	[VPNPT_STAT_NATT_ESP] = "natt_esp",
+	[VPNPT_STAT_NATT_KEEPALIVE] = "natt_keepalive",
+	[VPNPT_STAT_IKE_PORT_KEPT] = "ike_port_kept",
 };
+
+_Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_stat_names) == __VPNPT_STAT_MAX,
+	       "a counter of enum vpnpt_stat has no name in vpnptctl_stat_names");
 
 const char *vpnptctl_counter_name(unsigned int counter)
 {
-	return counter < VPNPTCTL_NCOUNTERS ? vpnptctl_counter_names[counter] : NULL;
+	return counter < VPNPTCTL_NCOUNTERS ?
+	       vpnptctl_stat_names[VPNPTCTL_STAT_FIRST + counter] : NULL;
 }
 
 void vpnptctl_fmt_duration(char *buf, size_t len, uint32_t secs)
@@ -88,42 +105,62 @@ static void vpnptctl_put_safe(FILE *f, const char *s)
 
 /* ---- status ------------------------------------------------------------- */
 
-static void vpnptctl_json_config(struct vpnptctl_json *j,
-				 const struct vpnptctl_config *cfg)
+/*
+ * The configuration, one call per field: JSON members of the object open
+ * (status, the config of an event), or the " key value" words of a config
+ * event's line. The versions are in the JSON only.
+ */
+static void vpnptctl_pr_config(struct vpnptctl_printer *pr,
+			       const struct vpnptctl_config *cfg)
 {
+	char fmt[48];
 	unsigned int p;
 
 	if (cfg->present & VPNPTCTL_CFG_SWITCHES) {
-		vpnptctl_json_open_object(j, "switches");
-		for (p = 0; p < VPNPTCTL_NPROTO; p++)
-			vpnptctl_json_bool(j, vpnptctl_proto_name(p),
-					   cfg->switches & (1U << p));
-		vpnptctl_json_close_object(j);
+		vpnptctl_pr_open(pr, "switches");
+		for (p = 0; p < VPNPTCTL_NPROTO; p++) {
+			snprintf(fmt, sizeof(fmt), " %s %%s", vpnptctl_proto_name(p));
+			vpnptctl_pr_onoff(pr, VPNPTCTL_PR_ANY, vpnptctl_proto_name(p),
+					  fmt, cfg->switches & (1U << p));
+		}
+		vpnptctl_pr_close(pr);
 	}
 	if (cfg->present & VPNPTCTL_CFG_MAX_SESSIONS)
-		vpnptctl_json_u64(j, "max_sessions", cfg->max_sessions);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "max_sessions",
+				" max-sessions %" PRIu64, cfg->max_sessions);
 	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
-		vpnptctl_json_u64(j, "max_client_sessions",
-				  cfg->max_client_sessions);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "max_client_sessions",
+				" max-client-sessions %" PRIu64,
+				cfg->max_client_sessions);
 	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
-		vpnptctl_json_bool(j, "ike_keep_port", cfg->ike_keep_port);
+		vpnptctl_pr_onoff(pr, VPNPTCTL_PR_ANY, "ike_keep_port",
+				  " ike-keep-port %s", cfg->ike_keep_port);
 	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
-		vpnptctl_json_u64(j, "ceiling_max_sessions", cfg->ceil_max_sessions);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "ceiling_max_sessions",
+				" ceiling-max-sessions %" PRIu64,
+				cfg->ceil_max_sessions);
 	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
-		vpnptctl_json_u64(j, "ceiling_max_client_sessions",
-				  cfg->ceil_max_client_sessions);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "ceiling_max_client_sessions",
+				" ceiling-max-client-sessions %" PRIu64,
+				cfg->ceil_max_client_sessions);
 	if (cfg->timeouts_present) {
-		vpnptctl_json_open_object(j, "timeouts");
-		for (p = 0; p < VPNPTCTL_NPROTO; p++)
-			if (cfg->timeouts_present & (1U << p))
-				vpnptctl_json_u64(j, vpnptctl_proto_name(p),
-						  cfg->timeouts[p]);
-		vpnptctl_json_close_object(j);
+		vpnptctl_pr_open(pr, "timeouts");
+		for (p = 0; p < VPNPTCTL_NPROTO; p++) {
+			if (!(cfg->timeouts_present & (1U << p)))
+				continue;
+			snprintf(fmt, sizeof(fmt), " timeout-%s %%" PRIu64,
+				 vpnptctl_proto_name(p));
+			vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, vpnptctl_proto_name(p),
+					fmt, cfg->timeouts[p]);
+		}
+		vpnptctl_pr_close(pr);
 	}
 	if (cfg->present & VPNPTCTL_CFG_MODULE_VERSION)
-		vpnptctl_json_string(j, "module_version", cfg->module_version);
+		vpnptctl_pr_str(pr, VPNPTCTL_PR_JSON, "module_version", NULL,
+				cfg->module_version);
 	if (cfg->present & VPNPTCTL_CFG_FAMILY_VERSION)
-		vpnptctl_json_u64(j, "family_version", cfg->family_version);
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_JSON, "family_version", NULL,
+				cfg->family_version);
 }
 
 static void vpnptctl_json_stats(struct vpnptctl_json *j, const char *key,
@@ -137,7 +174,7 @@ static void vpnptctl_json_stats(struct vpnptctl_json *j, const char *key,
 			continue;
 		vpnptctl_json_open_object(j, vpnptctl_proto_name(p));
 		for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
-			vpnptctl_json_u64(j, vpnptctl_counter_names[c],
+			vpnptctl_json_u64(j, vpnptctl_counter_name(c),
 					  st->counters[p][c]);
 		vpnptctl_json_close_object(j);
 	}
@@ -154,15 +191,15 @@ void vpnptctl_print_status(const struct vpnptctl_out *o,
 	unsigned int p;
 
 	if (o->json) {
-		struct vpnptctl_json j;
+		struct vpnptctl_printer pr;
 
-		vpnptctl_json_init(&j, f, o->pretty);
-		vpnptctl_json_open_object(&j, NULL);
-		vpnptctl_json_config(&j, cfg);
+		vpnptctl_pr_start(&pr, f, true, o->pretty);
+		vpnptctl_pr_open(&pr, NULL);
+		vpnptctl_pr_config(&pr, cfg);
 		if (st)
-			vpnptctl_json_stats(&j, "stats", st);
-		vpnptctl_json_close_object(&j);
-		vpnptctl_json_end(&j);
+			vpnptctl_json_stats(&pr.j, "stats", st);
+		vpnptctl_pr_close(&pr);
+		vpnptctl_pr_end(&pr);
 		return;
 	}
 
@@ -211,18 +248,12 @@ void vpnptctl_print_status(const struct vpnptctl_out *o,
  */
 static void vpnptctl_text_stats(FILE *f, const struct vpnptctl_stats *st)
 {
-	static const char *const rows[VPNPTCTL_NCOUNTERS] = {
-		"packets", "dropped-disabled", "parse-errors",
-		"dropped-malformed", "sessions-created", "sessions-ended",
-		"sessions-refused", "sessions-active", "ah-nat-broken",
-		"natt-ike", "natt-esp", "natt-keepalive", "ike-port-kept",
-	};
 	int width[VPNPTCTL_NPROTO], label = 0;
 	unsigned int p, c;
 
 	for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
-		if ((int)strlen(rows[c]) > label)
-			label = (int)strlen(rows[c]);
+		if ((int)strlen(vpnptctl_counter_name(c)) > label)
+			label = (int)strlen(vpnptctl_counter_name(c));
 	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
 		width[p] = (int)strlen(vpnptctl_proto_name(p));
 		for (c = 0; c < VPNPTCTL_NCOUNTERS; c++) {
@@ -240,7 +271,13 @@ static void vpnptctl_text_stats(FILE *f, const struct vpnptctl_stats *st)
 			fprintf(f, "  %*s", width[p], vpnptctl_proto_name(p));
 	fputc('\n', f);
 	for (c = 0; c < VPNPTCTL_NCOUNTERS; c++) {
-		fprintf(f, "%-*s", label, rows[c]);
+		char row[32], *u;
+
+		/* The counter's name with dashes: "dropped-disabled". */
+		snprintf(row, sizeof(row), "%s", vpnptctl_counter_name(c));
+		for (u = row; (u = strchr(u, '_')); )
+			*u = '-';
+		fprintf(f, "%-*s", label, row);
 		for (p = 0; p < VPNPTCTL_NPROTO; p++)
 			if (st->present & (1U << p))
 				fprintf(f, "  %*" PRIu64, width[p],
@@ -597,93 +634,60 @@ void vpnptctl_print_event(const struct vpnptctl_out *o,
 		[VPNPTCTL_EV_SESSION_DEL] = "session_del",
 		[VPNPTCTL_EV_CONFIG] = "set_config",
 	};
-	const struct vpnptctl_config *cfg = &ev->config;
-	FILE *f = o->f;
-	unsigned int p;
+	const struct vpnptctl_session *s = &ev->session;
+	struct vpnptctl_printer pr;
 
-	if (o->json) {
-		struct vpnptctl_json j;
-
-		vpnptctl_json_init(&j, f, false);
-		vpnptctl_json_open_object(&j, NULL);
-		vpnptctl_json_string(&j, "event", json_names[ev->type]);
-		if (ev->type == VPNPTCTL_EV_CONFIG) {
-			vpnptctl_json_open_object(&j, "config");
-			vpnptctl_json_config(&j, cfg);
-			vpnptctl_json_close_object(&j);
-		} else {
-			vpnptctl_json_session(&j, "session", &ev->session);
-		}
-		vpnptctl_json_close_object(&j);
-		vpnptctl_json_end(&j);
-		return;
-	}
-	if (ev->type != VPNPTCTL_EV_CONFIG) {
+	/* One line per event: compact JSON whatever o->pretty says. */
+	vpnptctl_pr_start(&pr, o->f, o->json, false);
+	vpnptctl_pr_open(&pr, NULL);
+	vpnptctl_pr_str(&pr, VPNPTCTL_PR_JSON, "event", NULL, json_names[ev->type]);
+	if (ev->type == VPNPTCTL_EV_CONFIG) {
+		vpnptctl_pr_text_only(&pr, "config");
+		vpnptctl_pr_open(&pr, "config");
+		vpnptctl_pr_config(&pr, &ev->config);
+		vpnptctl_pr_close(&pr);
+	} else if (pr.json) {
+		/* The session's text groups its fields otherwise: see above. */
+		vpnptctl_json_session(&pr.j, "session", s);
+	} else {
 		fputs(ev->type == VPNPTCTL_EV_SESSION_NEW ?
-		      "session new" : "session del", f);
-		vpnptctl_text_what(f, &ev->session, true);
-		vpnptctl_text_ids(f, &ev->session);
-		vpnptctl_text_traffic(f, &ev->session);
-		vpnptctl_text_responses(f, &ev->session);
-		fputc('\n', f);
-		return;
+		      "session new" : "session del", pr.f);
+		vpnptctl_text_what(pr.f, s, true);
+		vpnptctl_text_ids(pr.f, s);
+		vpnptctl_text_traffic(pr.f, s);
+		vpnptctl_text_responses(pr.f, s);
 	}
-	fputs("config", f);
-	if (cfg->present & VPNPTCTL_CFG_SWITCHES)
-		for (p = 0; p < VPNPTCTL_NPROTO; p++)
-			fprintf(f, " %s %s", vpnptctl_proto_name(p),
-				cfg->switches & (1U << p) ? "on" : "off");
-	if (cfg->present & VPNPTCTL_CFG_MAX_SESSIONS)
-		fprintf(f, " max-sessions %" PRIu32, cfg->max_sessions);
-	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
-		fprintf(f, " max-client-sessions %" PRIu32,
-			cfg->max_client_sessions);
-	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
-		fprintf(f, " ike-keep-port %s",
-			cfg->ike_keep_port ? "on" : "off");
-	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
-		fprintf(f, " ceiling-max-sessions %" PRIu32, cfg->ceil_max_sessions);
-	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
-		fprintf(f, " ceiling-max-client-sessions %" PRIu32,
-			cfg->ceil_max_client_sessions);
-	for (p = 0; p < VPNPTCTL_NPROTO; p++)
-		if (cfg->timeouts_present & (1U << p))
-			fprintf(f, " timeout-%s %" PRIu32,
-				vpnptctl_proto_name(p), cfg->timeouts[p]);
-	fputc('\n', f);
+	vpnptctl_pr_close(&pr);
+	vpnptctl_pr_text_only(&pr, "\n");
+	vpnptctl_pr_end(&pr);
 }
 
 void vpnptctl_print_flushed(const struct vpnptctl_out *o, uint32_t flushed)
 {
-	if (o->json) {
-		struct vpnptctl_json j;
+	struct vpnptctl_printer pr;
 
-		vpnptctl_json_init(&j, o->f, o->pretty);
-		vpnptctl_json_open_object(&j, NULL);
-		vpnptctl_json_u64(&j, "flushed", flushed);
-		vpnptctl_json_close_object(&j);
-		vpnptctl_json_end(&j);
-		return;
-	}
-	fprintf(o->f, "flushed %" PRIu32 " session%s\n", flushed,
-		flushed == 1 ? "" : "s");
+	vpnptctl_pr_start(&pr, o->f, o->json, o->pretty);
+	vpnptctl_pr_open(&pr, NULL);
+	vpnptctl_pr_u64(&pr, VPNPTCTL_PR_ANY, "flushed",
+			"flushed %" PRIu64 " session", flushed);
+	vpnptctl_pr_text_only(&pr, "%s\n", flushed == 1 ? "" : "s");
+	vpnptctl_pr_close(&pr);
+	vpnptctl_pr_end(&pr);
 }
 
 void vpnptctl_print_teardown(const struct vpnptctl_out *o, bool removed)
 {
-	if (o->json) {
-		struct vpnptctl_json j;
+	struct vpnptctl_printer pr;
 
-		vpnptctl_json_init(&j, o->f, o->pretty);
-		vpnptctl_json_open_object(&j, NULL);
-		vpnptctl_json_string(&j, "table", "ip " VPNPTCTL_NFT_TABLE);
-		vpnptctl_json_bool(&j, "removed", removed);
-		vpnptctl_json_close_object(&j);
-		vpnptctl_json_end(&j);
-		return;
-	}
+	vpnptctl_pr_start(&pr, o->f, o->json, o->pretty);
+	vpnptctl_pr_open(&pr, NULL);
+	vpnptctl_pr_str(&pr, VPNPTCTL_PR_JSON, "table", NULL,
+			"ip " VPNPTCTL_NFT_TABLE);
+	vpnptctl_pr_onoff(&pr, VPNPTCTL_PR_JSON, "removed", NULL, removed);
 	/* Quiet on success, as setup is; an absent table is worth a word. */
 	if (!removed)
-		fputs("table ip " VPNPTCTL_NFT_TABLE " not present, nothing to remove\n",
-		      o->f);
+		vpnptctl_pr_text_only(&pr, "table ip " VPNPTCTL_NFT_TABLE
+				      " not present, nothing to remove\n");
+	vpnptctl_pr_close(&pr);
+	vpnptctl_pr_end(&pr);
 }

@@ -4,11 +4,11 @@
  *
  * The tool is split in two halves:
  *
- *  - pure code, without libmnl or libnftnl, built into the tool and into the
- *    unit tests: argument parsing (cli.c), decoding of netlink attributes
- *    into the data model below (decode.c), text and JSON output of that model
- *    (fmt.c, json.c) and the nftables ruleset that `setup` installs
- *    (ruleset.c);
+ *  - pure code, without sockets or libnftnl, built into the tool and into
+ *    the unit tests: argument parsing (cli.c), decoding of netlink
+ *    attributes into the data model below with libmnl's attribute parser
+ *    (decode.c), text and JSON output of that model (fmt.c, json.c) and the
+ *    nftables ruleset that `setup` installs (ruleset.c);
  *  - I/O: generic netlink with libmnl (nl.c), nftables with libnftnl
  *    (nft.c), and main.c tying it together.
  */
@@ -193,36 +193,32 @@ struct vpnptctl_config {
 	uint32_t ceil_max_client_sessions;
 };
 
-/* Counters of one protocol, enum vpnpt_stat order. */
-enum vpnptctl_counter {
-	VPNPTCTL_C_PACKETS,
-	VPNPTCTL_C_DROPPED_DISABLED,
-	VPNPTCTL_C_PARSE_ERRORS,
-	VPNPTCTL_C_DROPPED_MALFORMED,
-	VPNPTCTL_C_SESSIONS_CREATED,
-	VPNPTCTL_C_SESSIONS_ENDED,
-	VPNPTCTL_C_SESSIONS_REFUSED,
-	VPNPTCTL_C_SESSIONS_ACTIVE,
-	VPNPTCTL_C_AH_NAT_BROKEN,
-	VPNPTCTL_C_NATT_IKE,
-	VPNPTCTL_C_NATT_ESP,
-	VPNPTCTL_C_NATT_KEEPALIVE,
-	VPNPTCTL_C_IKE_PORT_KEPT,
-	VPNPTCTL_NCOUNTERS
-};
+/*
+ * Counters of one protocol: the u64 members of enum vpnpt_stat, which are
+ * those from VPNPT_STAT_PACKETS on. Counter c is enum vpnpt_stat
+ * VPNPTCTL_STAT_FIRST + c; the uapi enum is the only list of them.
+ */
+#define VPNPTCTL_STAT_FIRST	VPNPT_STAT_PACKETS
+#define VPNPTCTL_NCOUNTERS	(__VPNPT_STAT_MAX - VPNPTCTL_STAT_FIRST)
+#define VPNPTCTL_C(stat)	((stat) - VPNPTCTL_STAT_FIRST)
+#define VPNPTCTL_C_PACKETS	VPNPTCTL_C(VPNPT_STAT_PACKETS)
+#define VPNPTCTL_C_SESSIONS_ACTIVE VPNPTCTL_C(VPNPT_STAT_SESSIONS_ACTIVE)
 
 /**
  * struct vpnptctl_stats - GET_STATS reply
  * @present: bitmap of the protocols the kernel sent counters for
- * @counters: per protocol, per enum vpnptctl_counter; a counter the kernel
- *	did not send is 0
+ * @counters: per protocol, per counter (VPNPTCTL_C()); a counter the
+ *	kernel did not send is 0
  */
 struct vpnptctl_stats {
 	uint32_t present;
 	uint64_t counters[VPNPTCTL_NPROTO][VPNPTCTL_NCOUNTERS];
 };
 
-/* Name of a counter, snake_case as in the uapi (e.g. "dropped_disabled"). */
+/*
+ * Name of counter @counter (VPNPTCTL_C() of an enum vpnpt_stat), snake_case
+ * as in the uapi (e.g. "dropped_disabled"), or NULL past the last.
+ */
 const char *vpnptctl_counter_name(unsigned int counter);
 
 /* Most entries of VPNPT_SA_IKE_RESPONSES kept (the module sends up to 20). */
@@ -377,6 +373,40 @@ void vpnptctl_json_bool(struct vpnptctl_json *j, const char *key, bool value);
 void vpnptctl_json_end(struct vpnptctl_json *j);
 /* A quoted, escaped JSON string (valid UTF-8 kept, invalid bytes U+FFFD). */
 void vpnptctl_json_quote(FILE *f, const char *s);
+
+/*
+ * One call per field for text and JSON (print.c), as iproute2's
+ * print_*(PRINT_ANY, key, fmt, value): @mode says whether the call is for
+ * the text (VPNPTCTL_PR_FP: @fmt printed with the value), the JSON
+ * (VPNPTCTL_PR_JSON: "key": value), or both (VPNPTCTL_PR_ANY). Objects
+ * exist in JSON only. @fmt of vpnptctl_pr_u64 takes a uint64_t (PRIu64), of
+ * vpnptctl_pr_onoff a string ("on" or "off"; JSON: true or false).
+ */
+#define VPNPTCTL_PR_FP		(1U << 0)
+#define VPNPTCTL_PR_JSON	(1U << 1)
+#define VPNPTCTL_PR_ANY		(VPNPTCTL_PR_FP | VPNPTCTL_PR_JSON)
+
+struct vpnptctl_printer {
+	FILE *f;
+	bool json;
+	struct vpnptctl_json j;
+};
+
+void vpnptctl_pr_start(struct vpnptctl_printer *p, FILE *f, bool json,
+		       bool pretty);
+/* JSON: ends the document with a newline. Text: nothing. */
+void vpnptctl_pr_end(struct vpnptctl_printer *p);
+void vpnptctl_pr_u64(struct vpnptctl_printer *p, unsigned int mode,
+		     const char *key, const char *fmt, uint64_t value);
+void vpnptctl_pr_str(struct vpnptctl_printer *p, unsigned int mode,
+		     const char *key, const char *fmt, const char *value);
+void vpnptctl_pr_onoff(struct vpnptctl_printer *p, unsigned int mode,
+		       const char *key, const char *fmt, bool value);
+void vpnptctl_pr_open(struct vpnptctl_printer *p, const char *key);
+void vpnptctl_pr_close(struct vpnptctl_printer *p);
+/* Text only (separators, words without a JSON counterpart). */
+void vpnptctl_pr_text_only(struct vpnptctl_printer *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Output options. */
 struct vpnptctl_out {
