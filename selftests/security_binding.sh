@@ -17,7 +17,7 @@
 #      must come back through it.
 # Before the fix the forged response alone was evidence for c2: the
 # server's SPI was bound to c2 as an inbound-only SA and c1's tunnel stayed
-# dead (checks 3 to 5 failed).
+# dead (checks 2 to 4 and 6 failed on the old module).
 # 3. The same forged response sent after a real request of the server (a
 #    server-started CREATE_CHILD_SA: the client may answer it) still counts,
 #    as c2's own evidence: c2's next SA, which the server uses first, is c2's.
