@@ -17,7 +17,8 @@
  * are handled. This file follows the messages and the calls' states; the
  * files beside it do the rest:
  *
- *   pptp_conn.c    what vpnpt keeps of a control connection, and its life
+ *   pptp_conn.c    what vpnpt keeps of a control connection: created only by
+ *                  a valid first message, within the caps
  *   pptp_callid.c  Call ID NAT: outside IDs, rewriting, retransmissions
  *   pptp_gre.c     the calls' GRE flows: expectations, keymap, GRE helper
  *
@@ -26,7 +27,7 @@
  * through the table, whose destroy callback frees what the call holds.
  *
  * Locking: one spinlock per control connection for its streams and calls;
- * one per namespace for the table of outside IDs and the list of
+ * one per namespace for the table of outside IDs and the list and counts of
  * connections, taken only when a connection or call starts or ends.
  */
 #include <linux/module.h>
@@ -340,7 +341,7 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	/* PPTP to or from the router itself, or spoofed: none of ours. */
 	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
 		return NF_ACCEPT;
-	/* Its entry is going. */
+	/* Its first data was not PPTP: plain TCP from then on. */
 	if (vpnpt_pptp_conn_ignored(ct))
 		return NF_ACCEPT;
 	/*

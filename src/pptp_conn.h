@@ -22,6 +22,7 @@ struct vpnpt_net;
 struct vpnpt_session;
 
 #define VPNPT_PPTP_ID_BITS	10
+#define VPNPT_PPTP_CLIENT_BITS	8
 
 enum vpnpt_pptp_call_state {
 	VPNPT_PPTP_CALL_OUT_WAIT,	/* OCRQ seen, waiting for OCRP */
@@ -31,6 +32,7 @@ enum vpnpt_pptp_call_state {
 };
 
 struct vpnpt_pptp_conn;
+struct vpnpt_pptp_client_count;
 
 /**
  * struct vpnpt_pptp_call - one call of a control connection
@@ -109,9 +111,10 @@ struct vpnpt_pptp_rewrite_log {
 
 /**
  * struct vpnpt_pptp_conn - what vpnpt keeps of one control connection
- * @lock: protects everything below but @ref and @node
+ * @lock: protects everything below but @ref, @node and @client
  * @ref: one for the conntrack entry, one per call
  * @node: in the namespace's list of connections (its lock)
+ * @client: the client's entry in the namespace's caps (its lock)
  * @rcu: freed after readers that found it through the conntrack entry
  * @net: the namespace
  * @zone: the conntrack zone of the control connection
@@ -128,6 +131,7 @@ struct vpnpt_pptp_conn {
 	spinlock_t lock; /* see above */
 	refcount_t ref;
 	struct list_head node;
+	struct vpnpt_pptp_client_count *client;
 	struct rcu_head rcu;
 	struct net *net;
 	struct nf_conntrack_zone zone;
@@ -143,15 +147,19 @@ struct vpnpt_pptp_conn {
 
 /**
  * struct vpnpt_pptp_net - per namespace
- * @lock: protects @ids and @conns
- * @seed: of @ids, whose keys outsiders choose (a server's address)
+ * @lock: protects @ids, @conns, @clients and @nconns
+ * @seed: of @ids and @clients, whose keys outsiders choose (addresses)
+ * @nconns: connections in @conns
  * @conns: control connections vpnpt follows
+ * @clients: per LAN client, how many of @conns are its (caps)
  * @ids: calls by (server, public address, outside ID), for choosing IDs
  */
 struct vpnpt_pptp_net {
 	spinlock_t lock; /* see above */
 	u32 seed;
+	unsigned int nconns;
 	struct list_head conns;
+	struct hlist_head clients[1 << VPNPT_PPTP_CLIENT_BITS];
 	struct hlist_head ids[1 << VPNPT_PPTP_ID_BITS];
 };
 
@@ -225,10 +233,12 @@ static inline __be32 vpnpt_pptp_public(const struct vpnpt_pptp_conn *conn)
 void vpnpt_pptp_net_setup(struct vpnpt_pptp_net *pn);
 /*
  * The connection of the control conntrack entry @ct for the segment @seg;
- * NULL if vpnpt follows none (any more).
+ * NULL if vpnpt follows none. A connection is created only by a complete,
+ * valid first message at the start of a segment (see pptp_conn.c), within
+ * the caps.
  */
 struct vpnpt_pptp_conn *vpnpt_pptp_conn_get(struct vpnpt_pptp_segment *seg);
-/* The entry is going: nothing to do. */
+/* The entry's first data was not PPTP, or it is going: nothing to do. */
 bool vpnpt_pptp_conn_ignored(const struct nf_conn *ct);
 /* As above without creating one; under RCU. */
 struct vpnpt_pptp_conn *vpnpt_pptp_conn_of(const struct nf_conn *ct);
