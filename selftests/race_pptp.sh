@@ -10,8 +10,7 @@
 # in the entry's helper data with a cmpxchg; from then on destroy may take
 # it and drop its last reference, which takes it off the namespace's list.
 # The delay module holds the CPU right after that cmpxchg (the first
-# "lock cmpxchg" in vpnpt_pptp_help(), where vpnpt_pptp_conn_get() is
-# inlined) while the test deletes the entry (a ctnetlink flush) from
+# "lock cmpxchg" in vpnpt_pptp_conn_get(), in src/pptp_conn.c) while the test deletes the entry (a ctnetlink flush) from
 # the other CPU: nothing may be left half made (list debugging, KASAN,
 # kmemleak on the debug kernel).
 #
@@ -25,17 +24,17 @@ ko=$(vpnpt_ko) || skip "no vpnpt.ko"
 DELAY_KO=$(vpnpt_delay_ko) || skip "no delay module for this kernel"
 D=/sys/module/vpnpt_delay/parameters
 
-# The offset in vpnpt_pptp_help() of the instruction after its first
+# The offset in vpnpt_pptp_conn_get() of the instruction after its first
 # "lock cmpxchg" (objdump of the module being tested).
 addrs=$(objdump -d --no-show-raw-insn "$ko" | awk '
-	/^[0-9a-f]+ <vpnpt_pptp_help>:$/ { start = $1; inside = 1; next }
+	/^[0-9a-f]+ <vpnpt_pptp_conn_get>:$/ { start = $1; inside = 1; next }
 	/^[0-9a-f]+ </ { inside = 0 }
 	inside && found && /^ *[0-9a-f]+:/ { sub(":", "", $1); print start, $1; exit }
 	inside && /lock cmpxchg/ { found = 1 }')
 offset=
 [ -z "$addrs" ] || offset=$(printf '0x%x' $((0x${addrs#* } - 0x${addrs% *})))
-check "the cmpxchg of vpnpt_pptp_conn_get() found in vpnpt_pptp_help()" test -n "$offset"
-diag "probe at vpnpt_pptp_help+$offset"
+check "the cmpxchg of vpnpt_pptp_conn_get() found" test -n "$offset"
+diag "probe at vpnpt_pptp_conn_get+$offset"
 
 vpnpt_unload
 on_exit vpnpt_unload
@@ -49,7 +48,7 @@ check_eq "fake PAC" "true" "$(pp pac $NS_SERVER $SERVER_WAN | jq -r .ok)"
 check_eq "control connection (no data yet)" "true" \
 	"$(pp connect k1 "$(client_ns 1)" "$(client_addr 1)" $SERVER_WAN | jq -r .ok)"
 check "delay module loaded after the cmpxchg" \
-	insmod "$DELAY_KO" symbol=vpnpt_pptp_help offset="$offset" delay_ms=5000 count=1 \
+	insmod "$DELAY_KO" symbol=vpnpt_pptp_conn_get offset="$offset" delay_ms=5000 count=1 \
 	witness=vpnpt_pptp_destroy
 
 # The other side of the race, started now: once the delay runs, it flushes

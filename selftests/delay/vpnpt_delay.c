@@ -8,7 +8,7 @@
  * can wait for the window to be open before it runs the other side of the
  * race:
  *
- *   insmod vpnpt_delay.ko symbol=vpnpt_pptp_help offset=0x1a2 delay_ms=5000
+ *   insmod vpnpt_delay.ko symbol=vpnpt_pptp_conn_get offset=0x1a2 delay_ms=5000
  *   until grep -qx 1 /sys/module/vpnpt_delay/parameters/hits; do ...; done
  *
  * With @caller (and @caller_offset), only calls whose return address is

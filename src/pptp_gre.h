@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* PPTP passthrough: the calls' GRE flows (expectations and keymap). */
+#ifndef _VPNPT_PPTP_GRE_H
+#define _VPNPT_PPTP_GRE_H
+
+#include "pptp_conn.h"
+
+/*
+ * Expect the call's GRE, both ways, once both its IDs are known. From the
+ * control connection's packet, under its lock.
+ */
+int vpnpt_pptp_gre_expect(struct vpnpt_pptp_segment *seg,
+			  struct vpnpt_pptp_call *call);
+void vpnpt_pptp_gre_release(struct net *net, struct vpnpt_pptp_call *call);
+
+int vpnpt_pptp_gre_init(void);
+void vpnpt_pptp_gre_exit(void);
+
+#endif /* _VPNPT_PPTP_GRE_H */
