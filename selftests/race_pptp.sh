@@ -23,6 +23,7 @@ vpnpt_require_root
 require_cmd nft python3 jq objdump insmod taskset
 ko=$(vpnpt_ko) || skip "no vpnpt.ko"
 DELAY_KO=$(vpnpt_delay_ko) || skip "no delay module for this kernel"
+[ -x "$VPNPT_TOP/build/vpnptctl" ] || skip "vpnptctl not built (make tool)"
 D=/sys/module/vpnpt_delay/parameters
 
 # The offset in vpnpt_pptp_help() of the instruction after its first
