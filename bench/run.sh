@@ -8,7 +8,7 @@
 # clients. On veth the whole way runs in the sender's softirq, so the
 # sender's time per packet is the path's cost.
 #
-#   [vpnpt-cs] 10.99.0.250 --- br0 [vpnpt-r] wan 203.0.113.1 ---- 203.0.113.2 [vpnpt-s]
+#   [cs]       10.99.0.250 --- br0 [router] wan 203.0.113.1 ---- 203.0.113.2 [server]
 #    clients 10.100.0.1 ..      route 10.100/16 via .250             sink: count,
 #    (local 10.100.0.0/16)      masquerade; vpnpt or not             drop
 #    sink for inbound ESP                                            vpnpt-blast
@@ -40,7 +40,7 @@ TOOL="python3 $SELFTESTS_DIR/tools/ipsec_tool.py"
 K=${VPNPT_BENCH_CLIENTS:-4000}
 P=${VPNPT_BENCH_PACKETS:-40000}
 R=${VPNPT_BENCH_ROUNDS:-5}
-NS_CS=vpnpt-cs
+NS_CS=${NS_PREFIX}cs
 FIRST=10.100.0.1
 SPI_BASE=0x10000000
 MAP=0x40000000

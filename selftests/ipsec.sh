@@ -5,7 +5,7 @@
 # router, with manually keyed tunnel-mode SAs (ip xfrm, AES-GCM):
 #
 #   c1 10.99.0.11  inner 10.200.1.1 --+
-#   c2 10.99.0.12  inner 10.200.2.1 --+-- br0 [vpnpt-r] wan 203.0.113.1 ---- 203.0.113.2 [vpnpt-s]
+#   c2 10.99.0.12  inner 10.200.2.1 --+-- br0 [router] wan 203.0.113.1 ---- 203.0.113.2 [server]
 #   c3 10.99.0.13  inner 10.200.3.1 --+          masquerade                  inner 10.201.0.1
 #
 #   client i: SA out spi 0x0a00000i (c_i -> s), SA in spi 0x0b00000i (s -> c_i)

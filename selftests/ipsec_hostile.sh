@@ -4,7 +4,7 @@
 # Raw ESP through vpnpt under hostile input and lifecycle events, with the
 # topology and manually keyed tunnels of ipsec.sh:
 #
-#   c1..c3 (tunnels to the server) --- br0 [vpnpt-r] wan --- [vpnpt-s] 203.0.113.2
+#   c1..c3 (tunnels to the server) --- br0 [router] wan --- [server] 203.0.113.2
 #                                       masquerade
 #
 # SPI 0 and truncated ESP dropped and counted; floods of unknown inbound

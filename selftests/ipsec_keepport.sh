@@ -3,9 +3,9 @@
 #
 # Option ike-keep-port: every client's IKE to a server keeps source port 500.
 #
-#   vpnpt-c1 10.99.0.11 :500 --+
-#                              +-- br0 [vpnpt-r] wan 203.0.113.1 ---- 203.0.113.2 [vpnpt-s]
-#   vpnpt-c2 10.99.0.12 :500 --+   masquerade, vpnptctl setup         ike_port.py server :500
+#   c1       10.99.0.11 :500 --+
+#                              +-- br0 [router] wan 203.0.113.1 ---- 203.0.113.2 [server]
+#   c2       10.99.0.12 :500 --+   masquerade, vpnptctl setup         ike_port.py server :500
 #                                  (libreswan part: server 203.0.113.5)
 #
 # Exact packets (selftests/tools/ike_port.py): without the option the second

@@ -6,7 +6,7 @@
 # secrets directories (under the test's log directory):
 #
 #   c1 10.99.0.11 pluto --+
-#   c2 10.99.0.12 pluto --+-- br0 [vpnpt-r] wan 203.0.113.1 ---- 203.0.113.2 [vpnpt-s] pluto
+#   c2 10.99.0.12 pluto --+-- br0 [router] wan 203.0.113.1 ---- 203.0.113.2 [server] pluto
 #   ...                   |        masquerade, helpers vpnpt-ike/vpnpt-natt
 #   cN                  --+
 #

@@ -6,7 +6,7 @@
 # sent from with a raw IP_HDRINCL socket), a reflector on the server answers
 # each client's SPI x with its own SPI x + 0x40000000:
 #
-#   [vpnpt-cs] 10.99.0.250 --- br0 [vpnpt-r] wan 203.0.113.1 ---- 203.0.113.2 [vpnpt-s]
+#   [cs]       10.99.0.250 --- br0 [router] wan 203.0.113.1 ---- 203.0.113.2 [server]
 #    clients 10.100.0.1 ..      route 10.100/16 via .250             reflector
 #    (local 10.100.0.0/16)      masquerade
 #
@@ -21,7 +21,7 @@ NL="python3 $SELFTESTS_DIR/tools/vpnpt_nl.py"
 TOOL="python3 $SELFTESTS_DIR/tools/ipsec_tool.py"
 if [ "${VPNPT_LONG:-0}" = 1 ]; then K=10000; else K=1000; fi
 K=${VPNPT_SCALE_CLIENTS:-$K}
-NS_CS=vpnpt-cs
+NS_CS=${NS_PREFIX}cs
 MAP=0x40000000
 SPI_BASE=0x10000000
 

@@ -6,10 +6,10 @@
 # PPP sessions up at once, passing traffic, listed as sessions with their
 # tunnel IDs, and the session gone when a client disconnects.
 #
-#   vpnpt-c1 10.99.0.11                                           vpnpt-s
+#   c1       10.99.0.11                                           server
 #     xl2tpd LAC, ppp0 --+                                          203.0.113.2
-#                        +-- br0 [vpnpt-r] wan 203.0.113.1 -------- xl2tpd LNS
-#   vpnpt-c2 10.99.0.12  |   masquerade, ct helper "vpnpt-l2tp"     ppp: 192.168.78.1
+#                        +-- br0 [router] wan 203.0.113.1 -------- xl2tpd LNS
+#   c2       10.99.0.12  |   masquerade, ct helper "vpnpt-l2tp"     ppp: 192.168.78.1
 #     xl2tpd LAC, ppp0 --+   on new udp dport 1701                  clients .10-.20
 #
 # xl2tpd runs in userspace mode (no l2tp kernel modules) and each instance

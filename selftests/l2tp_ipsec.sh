@@ -6,8 +6,8 @@
 # behind the masquerading router running vpnpt, to one LNS+IPsec server.
 #
 #   c1 10.99.0.11 pluto, LAC port 1701 -+
-#   c2 10.99.0.12 pluto, LAC port 1701 -+                       vpnpt-s 203.0.113.5
-#   c3 10.99.0.13 pluto, LAC port 1702 -+- br0 [vpnpt-r] wan -- pluto: conn l2tp, IKEv1 PSK,
+#   c2 10.99.0.12 pluto, LAC port 1701 -+                       server  203.0.113.5
+#   c3 10.99.0.13 pluto, LAC port 1702 -+- br0 [router] wan -- pluto: conn l2tp, IKEv1 PSK,
 #   c4 10.99.0.14 pluto, no NAT-T      -+  203.0.113.1          type=transport, UDP 1701 <->
 #   c5 10.99.0.15 SAs keyed by hand,   -+  masquerade,          %any any port, NAT-T if asked
 #                 LAC port 1705            vpnptctl setup,      xl2tpd LNS: 203.0.113.5:1701,

@@ -4,9 +4,9 @@
 # L2TP passthrough with an LNS that answers from a new port (RFC 2661 8.1),
 # driven by the test peers of tools/vpnpt_l2tp.py:
 #
-#   vpnpt-c1 10.99.0.11 LAC --+                                  vpnpt-s
-#                             +-- br0 [vpnpt-r] wan 203.0.113.1 --- 203.0.113.2
-#   vpnpt-c2 10.99.0.12 LAC --+   masquerade,                        LNS: SCCRQ on
+#   c1       10.99.0.11 LAC --+                                  server
+#                             +-- br0 [router] wan 203.0.113.1 --- 203.0.113.2
+#   c2       10.99.0.12 LAC --+   masquerade,                        LNS: SCCRQ on
 #                                 ct helper "vpnpt-l2tp"             1701, answers
 #                                 on new udp dport 1701              from port X
 #

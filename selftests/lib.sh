@@ -28,9 +28,24 @@ SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VPNPT_TOP=$(cd "$SELFTESTS_DIR/.." && pwd)
 KSFT_SKIP=4
 
-# Names are prefixed so a test never touches what it did not create.
-NS_ROUTER=vpnpt-r
-NS_SERVER=vpnpt-s
+# Namespace names are unique per run: each starts with NS_PREFIX, "vpnpt-"
+# and this test's pid (e.g. vpnpt-4711-r), so a test never touches what it
+# did not create, not even another test running at the same time. The
+# diagrams in the test headers use the short role names: "router" or "r" is
+# $NS_ROUTER (${NS_PREFIX}r), "server" or "s" is $NS_SERVER (${NS_PREFIX}s),
+# cN is $(client_ns N) (${NS_PREFIX}cN), and a test's own namespaces
+# (cs, ctl, nl, ...) are ${NS_PREFIX}cs etc. Namespace names appear nowhere
+# else in full: derive every one from NS_PREFIX.
+if [ "${_ns_prefix_pid:-}" != $$ ]; then # once per test, not per source
+	_ns_prefix_pid=$$
+	NS_PREFIX=vpnpt-$$-
+	# Left behind by a killed test that had the same pid: another prefix.
+	while compgen -G "/run/netns/$NS_PREFIX*" >/dev/null; do
+		NS_PREFIX=vpnpt-$$-$RANDOM-
+	done
+fi
+NS_ROUTER=${NS_PREFIX}r
+NS_SERVER=${NS_PREFIX}s
 ROUTER_LAN=10.99.0.1
 ROUTER_WAN=203.0.113.1
 SERVER_WAN=203.0.113.2
@@ -272,30 +287,28 @@ srv() {
 }
 
 # --- the PPTP packet tool (pptp_proto, pptp_scale) ----------------------------
-# pptp_attach_helper : vpnpt-pptp on new TCP 1723 flows through the router
-#   (table ip vpnpt as vpnptctl setup makes it, but for PPTP only).
+# pptp_attach_helper : vpnpt-pptp on new TCP 1723 flows through the router,
+#   by `vpnptctl setup` in the router's namespace: table ip vpnpt as on a
+#   real router (its other helpers take only UDP 500, 1701 and 4500, which
+#   the PPTP tests do not send).
 pptp_attach_helper() {
-	nsx $NS_ROUTER nft -f - <<-END
-		table ip vpnpt {
-			ct helper vpnpt-pptp { type "vpnpt-pptp" protocol tcp; l3proto ip; }
-			chain prerouting {
-				type filter hook prerouting priority 0; policy accept;
-				ct state new tcp dport 1723 ct helper set "vpnpt-pptp"
-			}
-		}
-	END
+	local ctl=$VPNPT_TOP/build/vpnptctl
+	[ -x "$ctl" ] || { echo "vpnptctl not built (make tool)" >&2; return 1; }
+	nsx $NS_ROUTER "$ctl" setup || return 1
+	nsx $NS_ROUTER nft list table ip vpnpt | grep -q 'tcp dport 1723 ct helper set "vpnpt-pptp"$'
 }
 
-# pptp_tool_start : one vpnpt_pptp.py drive process for the whole test, on
-#   file descriptors 7 (commands) and 8 (JSON replies).
+# pptp_tool_start : one vpnpt_pptp.py drive process (pid PP_PID) for the
+#   whole test, on file descriptors 7 (commands) and 8 (JSON replies).
 # pp COMMAND... : one command to it; prints the reply, and logs it with its
 #   duration in microseconds to $VPNPT_LOGDIR/tool.log. Waits PP_TIMEOUT
 #   seconds (default 120) for it.
 pptp_tool_start() {
 	local d=$VPNPT_LOGDIR
 	mkfifo "$d/tool.in" "$d/tool.out" || return 1
-	python3 "$SELFTESTS_DIR/tools/vpnpt_pptp.py" drive <"$d/tool.in" >"$d/tool.out" \
-		2>"$d/tool.err" &
+	NS_ROUTER=$NS_ROUTER python3 "$SELFTESTS_DIR/tools/vpnpt_pptp.py" drive \
+		<"$d/tool.in" >"$d/tool.out" 2>"$d/tool.err" &
+	PP_PID=$!
 	on_exit "exec 7>&-; kill $!"
 	exec 7>"$d/tool.in" 8<"$d/tool.out"
 }
@@ -331,7 +344,7 @@ ns_bg() {
 	ip netns exec "$ns" "$@" </dev/null >"$VPNPT_LOGDIR/$log.log" 2>&1 &
 }
 
-client_ns() { echo "vpnpt-c$1"; }
+client_ns() { echo "${NS_PREFIX}c$1"; }
 client_addr() { echo "10.99.$(($1 / 250)).$((10 + $1 % 250))"; }
 
 _ns_add() {

@@ -36,7 +36,7 @@ check_eq "one 'loaded' line per load" "$CYCLES" \
 
 vpnpt_load
 check_eq "module is live" "live" "$(cat /sys/module/vpnpt/initstate)"
-ns=vpnpt-modtest
+ns=${NS_PREFIX}mod
 ip netns add $ns && on_exit ns_del $ns
 check "unload with an extra namespace alive" rmmod vpnpt
 check "load with an extra namespace alive" vpnpt_load
@@ -82,7 +82,7 @@ check_eq "and it is the installed one" "$moddir/updates/vpnpt.ko" \
 	"$(modinfo -n vpnpt)"
 check "unload" rmmod vpnpt
 
-ns=vpnpt-modtest
+ns=${NS_PREFIX}mod
 ip netns add $ns && on_exit ns_del $ns
 check "nft ct helper of type \"vpnpt-pptp\" loads the module on demand" \
 	ip netns exec $ns nft 'table ip vpnpt_autoload { ct helper pptp { type "vpnpt-pptp" protocol tcp; }; }'

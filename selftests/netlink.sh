@@ -8,7 +8,7 @@
 #
 #   this shell --genetlink--> vpnpt (initial namespace; sysfs parameters)
 #     |-- as nobody (setpriv)           --> refused writes, allowed reads
-#     |-- in netns vpnpt-nl             --> its own configuration
+#     |-- in another netns ("other")    --> its own configuration
 #     |-- in a user + network namespace --> its own configuration
 #     `-- in the router's namespace (topo_create 1) --> its own sessions,
 #         stats and session events, which no other namespace sees
@@ -107,15 +107,16 @@ check_eq "unprivileged read works" "63" "$(srv nobody get-config "|" switches)"
 
 # --- namespaces -----------------------------------------------------------------
 # Both namespaces are made now, with the initial namespace's config final.
-ip netns add vpnpt-nl && on_exit ns_del vpnpt-nl
-srv_start vpnpt-nl vpnpt-nl $NL batch
+NS_OTHER=${NS_PREFIX}other
+ip netns add $NS_OTHER && on_exit ns_del $NS_OTHER
+srv_start other $NS_OTHER $NL batch
 # CAP_NET_ADMIN in the user namespace that owns the network namespace.
 srv_start userns - $NOBODY unshare -Urn $NL batch
 check_eq "a new namespace starts with the initial namespace's config" \
-	"$before" "$(srv vpnpt-nl get-config)"
-srv vpnpt-nl set switches=0 mask=8 max_sessions=7 >/dev/null
+	"$before" "$(srv other get-config)"
+srv other set switches=0 mask=8 max_sessions=7 >/dev/null
 check_eq "the new namespace changed" "55 7" \
-	"$(srv vpnpt-nl get-config "|" switches max_sessions)"
+	"$(srv other get-config "|" switches max_sessions)"
 check_eq "the initial namespace did not" "$before" "$(config)"
 check_eq "sysfs follows the initial namespace only" "1" "$(rd $P/esp)"
 check_eq "root of a user namespace configures its own network namespace" \
@@ -133,13 +134,13 @@ check_eq "a netlink change is announced" "set_config 11" \
 
 # --- namespaces: sessions, stats and their events stay where they are -------------
 # Two ESP sessions (two SPIs) of client c1 in the router's namespace; the
-# initial namespace, vpnpt-nl and the user namespace see none of them, in
-# dumps, stats or events, and their flushes do not touch them.
+# initial namespace, the other namespace and the user namespace see none of
+# them, in dumps, stats or events, and their flushes do not touch them.
 PKT="python3 $SELFTESTS_DIR/tools/vpnpt_pkt.py"
 topo_create 1 || { tap_not_ok "topology"; tap_done; }
 srv_start r $NS_ROUTER $NL batch
 srv r subscribe >/dev/null
-srv vpnpt-nl subscribe >/dev/null
+srv other subscribe >/dev/null
 esp_counters="stats.esp.packets stats.esp.sessions_created stats.esp.sessions_active"
 check_eq "before: no ESP counted in the initial namespace" "0 0 0" "$(nl get-stats "|" $esp_counters)"
 nsx "$(client_ns 1)" $PKT $SERVER_WAN esp:2
@@ -155,13 +156,13 @@ check_eq "router namespace: the session came up as an event there" "session_new 
 check_eq "initial namespace: empty session dump" "[]" "$(nl dump-sessions)"
 check_eq "initial namespace: stats count nothing" "0 0 0" "$(nl get-stats "|" $esp_counters)"
 check_eq "initial namespace: no session event" "ETIMEDOUT" "$(nl next-event 2 "|" error)"
-check_eq "vpnpt-nl: empty session dump" "[]" "$(srv vpnpt-nl dump-sessions)"
-check_eq "vpnpt-nl: stats count nothing" "0 0 0" "$(srv vpnpt-nl get-stats "|" $esp_counters)"
-check_eq "vpnpt-nl: no session event" "ETIMEDOUT" "$(srv vpnpt-nl next-event 1 "|" error)"
+check_eq "other namespace: empty session dump" "[]" "$(srv other dump-sessions)"
+check_eq "other namespace: stats count nothing" "0 0 0" "$(srv other get-stats "|" $esp_counters)"
+check_eq "other namespace: no session event" "ETIMEDOUT" "$(srv other next-event 1 "|" error)"
 check_eq "user namespace: empty session dump" "[]" "$(srv userns dump-sessions)"
 check_eq "user namespace: stats count nothing" "0 0 0" "$(srv userns get-stats "|" $esp_counters)"
 check_eq "initial namespace: flush of nothing" "0" "$(nl flush "|" flushed)"
-check_eq "vpnpt-nl: flush of nothing" "0" "$(srv vpnpt-nl flush "|" flushed)"
+check_eq "other namespace: flush of nothing" "0" "$(srv other flush "|" flushed)"
 check_eq "user namespace: flush of nothing" "0" "$(srv userns flush "|" flushed)"
 check_eq "... the router's sessions are still there" "$two_sessions" "$(router_sessions)"
 check_eq "router namespace: its flush removes both" "2" "$(srv r flush "|" flushed)"

@@ -6,8 +6,8 @@
 # once, with vpnpt's helper attached by `vpnptctl setup` and the kernel's own
 # nf_conntrack_pptp loaded beside it (the two must coexist).
 #
-#   c1 (pppd+pptp) --+                                       vpnpt-s
-#   10.99.0.11       |    vpnpt-r                            203.0.113.2
+#   c1 (pppd+pptp) --+                                       server
+#   10.99.0.11       |    router                             203.0.113.2
 #   c2 (pppd+pptp) --+-- br0 [vpnpt-pptp, masquerade] wan -- pptpd, pppd
 #   10.99.0.12       |                                       ppp: 192.168.77.1
 #   c3 (pppd+pptp) --+                 ppp peers 192.168.77.11..

@@ -8,8 +8,8 @@
 # end reports what arrived after the router's NAT.
 #
 #   c1  10.99.0.11, 10.99.1.1-15 -+
-#   c2  10.99.0.12  ------------ +-- br0 [vpnpt-pptp, masquerade] wan --- vpnpt-s
-#   c3  10.99.0.13  ------------ +      vpnpt-r       203.0.113.1       203.0.113.2
+#   c2  10.99.0.12  ------------ +-- br0 [vpnpt-pptp, masquerade] wan --- server
+#   c3  10.99.0.13  ------------ +      router        203.0.113.1       203.0.113.2
 #   (fake PNSes; raw GRE sockets)                                  (fake PAC :1723;
 #                                                                   raw GRE socket)
 #

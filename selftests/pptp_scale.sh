@@ -9,7 +9,7 @@
 # (0x100, 0x101, ...), so every call collides with one on each of the other
 # connections and needs an outside ID of its own.
 #
-#   vpnpt-c1                      vpnpt-r                          vpnpt-s
+#   c1                            router                           server
 #   10.99.2.1 .. 10.99.2.N  -- br0 [vpnpt-pptp, masquerade] wan -- fake PAC
 #   N control connections         203.0.113.1                      203.0.113.2:1723
 #   (fake PNSes, raw GRE socket)                                   (raw GRE socket)

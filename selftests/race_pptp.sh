@@ -19,9 +19,10 @@
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
-require_cmd nft python3 jq objdump insmod taskset pgrep
+require_cmd nft python3 jq objdump insmod taskset
 ko=$(vpnpt_ko) || skip "no vpnpt.ko"
 DELAY_KO=$(vpnpt_delay_ko) || skip "no delay module for this kernel"
+[ -x "$VPNPT_TOP/build/vpnptctl" ] || skip "vpnptctl not built (make tool)"
 D=/sys/module/vpnpt_delay/parameters
 
 # The offset in vpnpt_pptp_conn_get() of the instruction after its first
@@ -79,7 +80,7 @@ print("flushed", err)
 END
 # The segment is sent (and forwarded, in its softirq) on CPU 0, the flusher
 # polls on CPU 1: a task on the held CPU would wait with it.
-taskset -pc 0 "$(pgrep -f 'vpnpt_pptp.py drive')" >/dev/null
+taskset -pc 0 "$PP_PID" >/dev/null
 nsx $NS_ROUTER taskset -c 1 python3 "$VPNPT_LOGDIR/ctflush.py" $D/waiting \
 	>"$VPNPT_LOGDIR/ctflush.out" 2>&1 &
 flusher=$!

@@ -6,7 +6,7 @@
 # answers a request the other peer sent.
 #
 #   c1 (victim: a manually keyed ESP tunnel) ---+
-#   c2 (attacker: IKE headers it writes) -------+-- br0 [vpnpt-r] wan --- [vpnpt-s]
+#   c2 (attacker: IKE headers it writes) -------+-- br0 [router] wan --- [server]
 #                                                   vpnptctl setup        server
 #
 #   1. c2 starts an IKE SA with the server (IKE_SA_INIT request), then

@@ -14,7 +14,7 @@
 #     sets (ERANGE + extended ACK), nobody but that admin can set them
 #     (EPERM), and a namespace gets no more sessions than they allow.
 #
-#   c1, c2 --- router (vpnpt-r) --- server       raw ESP makes the sessions
+#   c1, c2 --- router --- server                raw ESP makes the sessions
 #   this shell: initial namespace; unshare -Urn: a user + network namespace
 . "$(dirname "$0")/lib.sh"
 

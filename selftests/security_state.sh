@@ -5,7 +5,7 @@
 # docs/security.md): forwarded flows of LAN clients.
 #
 #   c1 (victim: a manually keyed ESP tunnel, and IKE) --+
-#   c2 (attacker on the LAN: spoofed sources) ----------+-- br0 [vpnpt-r] wan --- [vpnpt-s]
+#   c2 (attacker on the LAN: spoofed sources) ----------+-- br0 [router] wan --- [server]
 #                                                          vpnptctl setup        server, and
 #                                                          cap: 100 sessions     internet hosts
 #                                                                                203.0.113.100-109

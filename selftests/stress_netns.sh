@@ -9,7 +9,7 @@
 # deleted with them live (its vpnpt state, helpers, zones, conntrack entries
 # and pending work go with it). Meant for the debug kernel.
 #
-#   vpnpt-c1 10.99.0.11 --- [vpnpt-rN, made and deleted] --- vpnpt-s 203.0.113.2
+#   c1 10.99.0.11 --- [rnN, made and deleted] --- s 203.0.113.2
 #
 # Checked: every namespace held live sessions when deleted; no kernel
 # report; the initial namespace and the module still work (netlink, a
@@ -22,6 +22,7 @@ require_cmd nft conntrack python3 jq ip
 . "$SELFTESTS_DIR/tools/stress_lib.sh"
 TOOL="python3 $SELFTESTS_DIR/tools/ipsec_tool.py"
 C1=$(client_ns 1)
+RF=${NS_PREFIX}rfresh
 CA=$(client_addr 1)
 
 vpnpt_unload
@@ -76,7 +77,7 @@ live() {
 t0=$SECONDS
 made=0 held=0 total=0
 for ((i = 0; i < ITER; i++)); do
-	r=vpnpt-rn$i
+	r=${NS_PREFIX}rn$i
 	router_up $r || { diag "router namespace $i: setup failed"; ns_del $r 2>/dev/null; break; }
 	made=$((made + 1))
 	# Sessions appear as the flood's next rounds pass (every 20 ms).
@@ -99,17 +100,17 @@ check_kernel_clean "the storm"
 
 # --- afterwards -----------------------------------------------------------------------
 check "the module answers in the initial namespace" $NL get-config
-check "a fresh router namespace comes up" router_up vpnpt-rfresh
-on_exit ns_del vpnpt-rfresh
+check "a fresh router namespace comes up" router_up $RF
+on_exit ns_del $RF
 flood_start c1b "$C1" $SERVER_WAN --flows 2 --pause 0.05 --seconds 60 --fresh
-esp_made() { [ "$(stats_json vpnpt-rfresh | jq -r '.esp.sessions_created')" -gt 0 ]; }
+esp_made() { [ "$(stats_json $RF | jq -r '.esp.sessions_created')" -gt 0 ]; }
 check "... its traffic makes ESP sessions" wait_until 30 esp_made
-diag "sessions made in it: $(stats_json vpnpt-rfresh | jq -c 'with_entries(select(.value | type == "object")) | map_values(.sessions_created)')"
+diag "sessions made in it: $(stats_json $RF | jq -c 'with_entries(select(.value | type == "object")) | map_values(.sessions_created)')"
 reflected() { nsx $C1 ping -c1 -W1 -q $SERVER_WAN; }
 check "... and passes traffic" wait_until 10 reflected
 flood_stop c1b
-check_eq "... gauge = created - ended = dump" "" "$(gauge_consistent vpnpt-rfresh)"
-ns_del vpnpt-rfresh
+check_eq "... gauge = created - ended = dump" "" "$(gauge_consistent $RF)"
+ns_del $RF
 check "rmmod once the namespaces are gone" wait_until 30 rmmod vpnpt
 check_kernel_clean "the whole test"
 tap_done

@@ -27,7 +27,7 @@ require_cmd nft conntrack python3 jq
 . "$SELFTESTS_DIR/tools/stress_lib.sh"
 TOOL="python3 $SELFTESTS_DIR/tools/ipsec_tool.py"
 PKT="python3 $SELFTESTS_DIR/tools/vpnpt_pkt.py"
-NS_CS=vpnpt-cs
+NS_CS=${NS_PREFIX}cs
 K=${VPNPT_STRESS_REKEY_CLIENTS:-32}
 MAP=0x40000000
 

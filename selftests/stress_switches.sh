@@ -4,12 +4,12 @@
 # Stress: the switch of every protocol toggled off and on under its own
 # traffic, $VPNPT_STRESS_ITER (100) rounds of all six, in two routers at once:
 #
-#   - the router namespace (vpnpt-r), with `vpnptctl disable/enable PROTO`
+#   - the router namespace (r), with `vpnptctl disable/enable PROTO`
 #     (every tenth round `disable all`/`enable all`);
 #   - the initial namespace as a second router, with writes to
 #     /sys/module/vpnpt/parameters/PROTO (the initial namespace's switches):
 #
-#     vpnpt-c9 10.98.0.2 --- vpst-lan [init ns, masquerade] vpst-wan --- vpnpt-s9
+#     c9 10.98.0.2 --- vpst-lan [init ns, masquerade] vpst-wan --- s9
 #                           10.98.0.1            198.51.100.1           198.51.100.2
 #
 # Both have vpnptctl setup's helpers; a client behind each sends every kind
@@ -32,7 +32,7 @@ TOOL="python3 $SELFTESTS_DIR/tools/ipsec_tool.py"
 PKT="python3 $SELFTESTS_DIR/tools/vpnpt_pkt.py"
 PROTOS="pptp l2tp ike esp ah natt"
 PARAMS=/sys/module/vpnpt/parameters
-NS_C9=vpnpt-c9 NS_S9=vpnpt-s9
+NS_C9=${NS_PREFIX}c9 NS_S9=${NS_PREFIX}s9
 LAN9=10.98.0.1 C9=10.98.0.2 WAN9=198.51.100.1 S9=198.51.100.2
 
 vpnpt_unload

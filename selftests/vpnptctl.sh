@@ -86,11 +86,12 @@ check_eq "unprivileged disable: exit 1, one line" "1 1" "$(err_of nobody $CTL di
 check_eq "unprivileged status works" "0" "$(nobody $CTL status >/dev/null; echo $?)"
 
 # Namespaces: -n NAME.
-ip netns add vpnpt-ctl && on_exit ns_del vpnpt-ctl
-$CTL -n vpnpt-ctl disable pptp
-check_eq "-n: the namespace changed" "false" "$($CTL -n vpnpt-ctl -j status | jq_ switches.pptp)"
+ns=${NS_PREFIX}ctl
+ip netns add $ns && on_exit ns_del $ns
+$CTL -n $ns disable pptp
+check_eq "-n: the namespace changed" "false" "$($CTL -n $ns -j status | jq_ switches.pptp)"
 check_eq "-n: the initial namespace did not" "1" "$(cat $P/pptp)"
-check_eq "-n: unknown namespace" "1 1" "$(err_of $CTL -n vpnpt-nosuch status | cut -d: -f1)"
+check_eq "-n: unknown namespace" "1 1" "$(err_of $CTL -n ${NS_PREFIX}nosuch status | cut -d: -f1)"
 
 # --- real sessions: the ESP tunnels of two clients --------------------------------
 # Every ESP packet of these tunnels is an echo of ping's default size, in

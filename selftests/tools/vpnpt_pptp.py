@@ -47,15 +47,17 @@ Commands (words; KEY=VALUE options; ids in decimal or 0x hex):
                               them; text: as sess, sorted
   close NAME [wait=S]         the PNS closes; waits until the PAC saw it
                               (at most S seconds, default 5)
-  sessions / stats            vpnpt's PPTP sessions / stats in vpnpt-r,
-                              read over generic netlink (vpnpt_nl.py's code)
+  sessions / stats            vpnpt's PPTP sessions / stats in the router
+                              namespace ($NS_ROUTER, as lib.sh's
+                              pptp_tool_start passes it), read over generic
+                              netlink (vpnpt_nl.py's code)
   sess CLIENT                 text: "inside outside peer state;..." of the
                               client's sessions, sorted
   nsess [CLIENT|-] [STATE]    text: how many sessions
   perr                        text: the PPTP parse_errors counter
   stat NAME                   text: the PPTP counter NAME (e.g.
                               dropped_disabled)
-  subscribe                   listen to vpnpt's events group in vpnpt-r
+  subscribe                   listen to vpnpt's events group in $NS_ROUTER
   events [CLIENT|-] [wait=S]  the PPTP session events received since the
                               last "events" (waiting S seconds, default 1,
                               after the last one); text: "EVENT STATE
@@ -85,6 +87,7 @@ PORT = 1723
 TIOCOUTQ = 0x5411
 SIOCOUTQNSD = 0x894B
 IP_PKTINFO = 8
+ROUTER_NS = os.environ.get("NS_ROUTER")  # lib.sh's, unique per test
 CLONE_NEWNET = 0x40000000
 
 # type: (name, size, call id offset, peer's call id offset, result offset)
@@ -571,9 +574,9 @@ class Tool:
                 self.genl[ns] = vpnpt_nl.Genl()
         return self.genl[ns]
 
-    def c_sessions(self, ns="vpnpt-r"):
+    def c_sessions(self, ns=None):
         import vpnpt_nl
-        g = self.nl(ns)
+        g = self.nl(ns or ROUTER_NS)
         r = g.request(g.family, vpnpt_nl.CMD["get_sessions"],
                       vpnpt_nl.protos_payload(["pptp"]),
                       flags=vpnpt_nl.NLM_F_DUMP)
@@ -600,9 +603,9 @@ class Tool:
     def c_stat(self, name):
         return {"text": str(self.c_stats()["stats"][name])}
 
-    def c_subscribe(self, ns="vpnpt-r"):
+    def c_subscribe(self, ns=None):
         import vpnpt_nl
-        with InNs(ns):
+        with InNs(ns or ROUTER_NS):
             self.events = vpnpt_nl.Events(vpnpt_nl.Genl())
         self.ev_got = []
         return {}
@@ -627,9 +630,9 @@ class Tool:
                     s.get("call_id_inside"), s.get("call_id_outside"),
                     s.get("peer_call_id")) for e, s in mine)}
 
-    def c_stats(self, ns="vpnpt-r"):
+    def c_stats(self, ns=None):
         import vpnpt_nl
-        g = self.nl(ns)
+        g = self.nl(ns or ROUTER_NS)
         r = g.request(g.family, vpnpt_nl.CMD["get_stats"], flags=0)
         return {"stats": vpnpt_nl.decode_top(*r[0])["stats"]["pptp"]}
 
