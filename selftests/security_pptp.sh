@@ -4,7 +4,7 @@
 # A PPTP control connection gets state only after a valid first message
 # (issue #13 item 5; docs/pptp.md, docs/security.md).
 #
-#   c1 (junk, then pppd+pptp) -- br0 [vpnpt-r: vpnptctl setup, masquerade] wan -- vpnpt-s
+#   c1 (junk, then pppd+pptp) -- br0 [router: vpnptctl setup, masquerade] wan -- server
 #   10.99.0.11                                                                  203.0.113.2:1723
 #
 #   - N (default 2000) TCP connections from c1 to the server's port 1723,
