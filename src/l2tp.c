@@ -28,7 +28,6 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
-#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -42,11 +41,10 @@
 #include "l2tp.h"
 #include "l2tp_parse.h"
 #include "netns.h"
+#include "proto.h"
 #include "session.h"
 
 #define VPNPT_L2TP_HASH_BITS	8
-/* How often idle tunnels are looked for, while there are tunnels. */
-#define VPNPT_L2TP_GC_INTERVAL	(2 * HZ)
 /* How long the server has to answer an SCCRQ from another port. */
 #define VPNPT_L2TP_EXPECT_TIMEOUT	60
 
@@ -95,16 +93,12 @@ struct vpnpt_l2tp_tunnel {
  * @count: tunnels in @hash
  * @dead: the namespace or the module is going: no new tunnels, and no
  *	conntrack entries deleted when sessions go
- * @gc: ends idle tunnels; runs while there are tunnels
- * @net: the namespace
  */
 struct vpnpt_l2tp_net {
 	spinlock_t lock; /* writers */
 	struct hlist_head hash[1 << VPNPT_L2TP_HASH_BITS];
 	unsigned int count;
 	bool dead;
-	struct delayed_work gc;
-	struct net *net;
 };
 
 /* A packet's flow, seen from the tunnel's ends. */
@@ -227,7 +221,8 @@ static void vpnpt_l2tp_session_destroy(struct net *net, struct vpnpt_session *s)
 			break;
 		}
 	}
-	kill = found && !found->closing && !ln->dead;
+	/* Idle (the table's expiry): the flow is left to its own end. */
+	kill = found && !found->closing && !s->expired && !ln->dead;
 	/* An SCCRP handled on another CPU may still rewrite it. */
 	if (kill)
 		tuple = found->tuple;
@@ -315,8 +310,6 @@ vpnpt_l2tp_open(struct net *net, const struct nf_conn *ct,
 	}
 	hlist_add_head_rcu(&t->node, vpnpt_l2tp_bucket(ln, f->client, f->server));
 	ln->count++;
-	queue_delayed_work(system_power_efficient_wq, &ln->gc,
-			   VPNPT_L2TP_GC_INTERVAL);
 out:
 	spin_unlock_bh(&ln->lock);
 	return t;
@@ -541,32 +534,10 @@ static void vpnpt_l2tp_ct_destroy(struct nf_conn *ct)
 	} while (found);
 }
 
-/* Ends the tunnels idle for longer than the namespace's L2TP timeout. */
-static void vpnpt_l2tp_gc(struct work_struct *work)
-{
-	struct vpnpt_l2tp_net *ln = container_of(to_delayed_work(work),
-						 struct vpnpt_l2tp_net, gc);
-	struct net *net = ln->net;
-	unsigned long idle;
-	struct vpnpt_l2tp_tunnel *t;
-	unsigned int i;
-
-	idle = READ_ONCE(vpnpt_net(net)->timeouts[VPNPT_PROTO_L2TP]) * HZ;
-	rcu_read_lock();
-	for (i = 0; i < ARRAY_SIZE(ln->hash); i++) {
-		hlist_for_each_entry_rcu(t, &ln->hash[i], node) {
-			if (time_after(jiffies, READ_ONCE(t->s->last_seen) + idle))
-				vpnpt_l2tp_end(net, t);
-		}
-	}
-	rcu_read_unlock();
-
-	spin_lock_bh(&ln->lock);
-	if (ln->count && !ln->dead)
-		queue_delayed_work(system_power_efficient_wq, &ln->gc,
-				   VPNPT_L2TP_GC_INTERVAL);
-	spin_unlock_bh(&ln->lock);
-}
+/* Tunnels idle for timeout-l2tp are ended by the session table. */
+const struct vpnpt_proto_ops vpnpt_l2tp_proto = {
+	.sessions = true,
+};
 
 static int __net_init vpnpt_l2tp_net_init(struct net *net)
 {
@@ -578,8 +549,6 @@ static int __net_init vpnpt_l2tp_net_init(struct net *net)
 		INIT_HLIST_HEAD(&ln->hash[i]);
 	ln->count = 0;
 	ln->dead = false;
-	ln->net = net;
-	INIT_DELAYED_WORK(&ln->gc, vpnpt_l2tp_gc);
 	return 0;
 }
 
@@ -594,7 +563,6 @@ static void __net_exit vpnpt_l2tp_net_exit(struct net *net)
 	spin_lock_bh(&ln->lock);
 	ln->dead = true;
 	spin_unlock_bh(&ln->lock);
-	cancel_delayed_work_sync(&ln->gc);
 	vpnpt_sessions_flush(net, BIT(VPNPT_PROTO_L2TP));
 	WARN_ON_ONCE(ln->count);
 }

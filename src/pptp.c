@@ -68,6 +68,7 @@
 #include "netns.h"
 #include "pptp.h"
 #include "pptp_parse.h"
+#include "proto.h"
 #include "session.h"
 #include "stats.h"
 
@@ -776,6 +777,11 @@ static void vpnpt_pptp_session_destroy(struct net *net, struct vpnpt_session *s)
 
 static const struct vpnpt_session_ops vpnpt_pptp_session_ops = {
 	.destroy = vpnpt_pptp_session_destroy,
+};
+
+/* Calls idle (no GRE) for timeout-pptp are ended by the session table. */
+const struct vpnpt_proto_ops vpnpt_pptp_proto = {
+	.sessions = true,
 };
 
 /* --- rewriting Call IDs -------------------------------------------------- */
