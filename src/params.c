@@ -13,8 +13,8 @@
  * has returned, and sysfs holds no reference on the module while it calls
  * us. A write may only reach the initial namespace's state while every part
  * of the module is registered: switching a protocol off tears down state of
- * all of them (IKE: the ike-keep-port tables, the last part to be set up and
- * the first to go). So the parameters are "attached" to the namespace at the
+ * all of them (IKE: the ike-keep-port tables, the last protocol part set up
+ * and the first to go). So the parameters are "attached" to the namespace at the
  * end of vpnpt_init() and detached at the start of vpnpt_exit(), both under
  * the module's parameter lock, which sysfs (and the load-time parser) holds
  * around every get and set. Outside that span the value lives in a bitmap
