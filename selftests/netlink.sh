@@ -96,6 +96,9 @@ bad "timeout of protocol 7" EINVAL "Unknown attribute type" 2 "5:nest:7:u32:60"
 bad "timeouts not nested" EINVAL "NLA_F_NESTED" 2 5:u32:60
 bad "valid cap with an invalid timeout (all or nothing)" ERANGE "out of range" \
 	2 3:u32:500 "5:nest:1:u32:5"
+bad "timeout of AH (no sessions)" ENOTSUP "no idle timeout" 2 "5:nest:5:u32:60"
+bad "valid cap and timeout with the AH timeout (all or nothing)" ENOTSUP "no idle timeout" \
+	2 3:u32:500 "5:nest:4:u32:60;5:u32:60"
 bad "flush with bad protocol bits" ERANGE "out of range" 5 9:u32:255
 bad "unknown command" ENOTSUP "" 42
 

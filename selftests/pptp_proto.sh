@@ -26,7 +26,8 @@
 # events; all of it again with the kernel's nf_conntrack_pptp loaded beside
 # vpnpt; with it, live calls ended by vpnptctl flush, by deleting the
 # control connection's conntrack entry and by switching pptp off (GRE then
-# blocked and counted), and new calls afterwards.
+# blocked and counted), and new calls afterwards; a call without GRE for
+# timeout-pptp ends, its control connection goes on.
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
@@ -427,6 +428,20 @@ gre_both "pptp on again" w3 0x0e13 10.99.1.15
 R=$(pp close w3)
 check "... and ends with its connection" wait_until 10 nsess_is - 0
 check_eq "... leaving no expectation" 0 "$(nexp)"
+
+# --- idle timeout: a call without GRE for timeout-pptp ends, its connection not --------------
+R=$(pp connect it "$(client_ns 3)" "$C3" $PAC)
+R=$(pp send it sccrq ocrq:call=0x1a01)
+check_eq "idle: a call up" "$(calls it)" "$(sess "$C3")"
+dels=$(sess_events del "$C3")
+events - >/dev/null
+check "vpnptctl set timeout-pptp 10" nsx $NS_ROUTER "$CTL" set timeout-pptp 10
+check "idle: the call ends after timeout-pptp" wait_until 30 nsess_is "$C3" 0
+check_eq "... with a session_del event" "$dels" "$(sorted_events "$C3")"
+check "vpnptctl set timeout-pptp 600" nsx $NS_ROUTER "$CTL" set timeout-pptp 600
+goes_on "after the idle timeout" it 0x1a02 "$C3"
+R=$(pp close it)
+check "... which ends with its connection" wait_until 10 nsess_is - 0
 check "tool ran without errors" test ! -s "$D/tool.err"
 nsx $NS_ROUTER nft delete table ip vpnpt
 check "rmmod vpnpt (no reference left behind)" wait_until 20 rmmod vpnpt

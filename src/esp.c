@@ -18,18 +18,15 @@
  * IKE evidence, else by the order of the clients' first outbound ESP (see
  * vpnpt_esp_pick() and docs/ipsec.md). Each SA (an outbound SPI and the
  * inbound SPI bound to it, or either alone) is a session of the session
- * table; expired SAs are reaped by a per-namespace worker, which also
- * returns the zones of clients that have none left, after deleting their
+ * table, which ends it when idle (timeout-esp); a per-namespace worker
+ * returns the zones of clients that have no SA left, after deleting their
  * conntrack entries.
  *
  * Packets that already carry a conntrack or a template (an admin's raw
  * table rule, notrack) are left alone. Lookups are RCU hash lookups; the
  * per-namespace lock is only taken to create or bind an SA.
  *
- * AH cannot survive address translation (its ICV covers the addresses,
- * RFC 3715 2.1): a hook after source NAT counts translated AH packets as
- * VPNPT_STAT_AH_NAT_BROKEN and logs them; they are passed, untranslated AH
- * is not touched.
+ * AH is not passed through here: see ah.c.
  */
 #include <linux/bitmap.h>
 #include <linux/ip.h>
@@ -51,6 +48,7 @@
 #include "filter.h"
 #include "ike_parse.h"
 #include "netns.h"
+#include "proto.h"
 
 /*
  * Zones handed to clients, per namespace: [base, base + count), 32768-65535.
@@ -65,7 +63,6 @@
 #define VPNPT_ESP_ANSWER	(2 * HZ)
 /* Candidates looked at when binding an inbound SPI. */
 #define VPNPT_ESP_PICK_MAX	64
-#define VPNPT_ESP_GC_INTERVAL	HZ
 
 struct vpnpt_esp_out_key {
 	__be32 client;
@@ -149,7 +146,7 @@ struct vpnpt_esp_net {
 	unsigned int zone_next;
 	unsigned int nsas;
 	struct net *net;
-	struct delayed_work gc;
+	struct delayed_work release_work;
 	bool dying;
 };
 
@@ -273,7 +270,7 @@ static void vpnpt_esp_client_put(struct vpnpt_esp_net *en,
 	rhashtable_remove_fast(&en->clients, &c->node, vpnpt_esp_client_params);
 	list_add_tail(&c->release, &en->released);
 	if (!en->dying)
-		mod_delayed_work(system_wq, &en->gc, 0);
+		mod_delayed_work(system_wq, &en->release_work, 0);
 }
 
 struct vpnpt_esp_client *vpnpt_esp_client_hold(struct net *net, __be32 addr)
@@ -393,8 +390,8 @@ void vpnpt_esp_ike_child(struct net *net, __be32 client, __be32 server,
 		list_add_tail(&p->expect, &p->server->expects);
 		WRITE_ONCE(p->server->candidates, p->server->candidates + 1);
 	}
-	if (!en->dying)
-		mod_delayed_work(system_wq, &en->gc, VPNPT_ESP_GC_INTERVAL);
+	/* Evidence expires (vpnpt_esp_expire()). */
+	vpnpt_expiry_kick(net);
 out:
 	spin_unlock_bh(&en->lock);
 }
@@ -536,8 +533,6 @@ static struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 	}
 	list_add_tail_rcu(&sa->all, &en->sas);
 	en->nsas++;
-	if (!en->dying)
-		mod_delayed_work(system_wq, &en->gc, VPNPT_ESP_GC_INTERVAL);
 	return sa;
 
 err_orphan:
@@ -879,26 +874,6 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/* After source NAT: translated AH cannot be verified by its receiver. */
-static unsigned int vpnpt_esp_ah_post(void *priv, struct sk_buff *skb,
-				      const struct nf_hook_state *state)
-{
-	enum ip_conntrack_info ctinfo;
-	struct vpnpt_net *vn;
-	struct nf_conn *ct;
-
-	if (ip_hdr(skb)->protocol != IPPROTO_AH)
-		return NF_ACCEPT;
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || !(ct->status & IPS_NAT_MASK))
-		return NF_ACCEPT;
-	vn = vpnpt_net(state->net);
-	vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_AH, VPNPT_STAT_AH_NAT_BROKEN);
-	net_info_ratelimited("AH %pI4 -> %pI4 is address-translated: its integrity check will fail (RFC 3715); use ESP or NAT-T\n",
-			     &ip_hdr(skb)->saddr, &ip_hdr(skb)->daddr);
-	return NF_ACCEPT;
-}
-
 static const struct nf_hook_ops vpnpt_esp_ops[] = {
 	{
 		.hook = vpnpt_esp_pre,
@@ -907,15 +882,9 @@ static const struct nf_hook_ops vpnpt_esp_ops[] = {
 		/* After the raw table (an admin's zones), before conntrack. */
 		.priority = (NF_IP_PRI_RAW + NF_IP_PRI_CONNTRACK) / 2,
 	},
-	{
-		.hook = vpnpt_esp_ah_post,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_POST_ROUTING,
-		.priority = NF_IP_PRI_NAT_SRC + 1,
-	},
 };
 
-/* ---- expiry and zone return --------------------------------------------- */
+/* ---- zone return and expiry ---------------------------------------------- */
 
 struct vpnpt_esp_zone_ctx {
 	const unsigned long *zones;
@@ -986,39 +955,38 @@ static void vpnpt_esp_release_zones(struct vpnpt_esp_net *en, bool flush_ct)
 	spin_unlock_bh(&en->lock);
 }
 
-static void vpnpt_esp_gc(struct work_struct *work)
+static void vpnpt_esp_release_work(struct work_struct *work)
 {
-	struct vpnpt_esp_net *en = container_of(to_delayed_work(work),
-						struct vpnpt_esp_net, gc);
-	struct vpnpt_net *vn = vpnpt_net(en->net);
-	unsigned long now = jiffies, timeout;
+	vpnpt_esp_release_zones(container_of(to_delayed_work(work),
+					     struct vpnpt_esp_net, release_work),
+				true);
+}
+
+/*
+ * The session table's expiry ends idle SAs; IKE evidence older than an IKE
+ * SA's idle timeout is forgotten here.
+ */
+static bool vpnpt_esp_expire(struct net *net, unsigned long now)
+{
+	struct vpnpt_esp_net *en = vpnpt_esp_net(net);
 	struct vpnpt_esp_peer *p, *ptmp;
-	struct vpnpt_esp_sa *sa;
+	unsigned long timeout;
 	bool more;
 
-	timeout = READ_ONCE(vn->timeouts[VPNPT_PROTO_ESP]) * HZ;
-	rcu_read_lock();
-	list_for_each_entry_rcu(sa, &en->sas, all)
-		if (time_after(now, READ_ONCE(sa->session->last_seen) + timeout))
-			vpnpt_session_remove(en->net, sa->session);
-	rcu_read_unlock();
-
-	/* Evidence older than an IKE SA's idle timeout is forgotten. */
-	timeout = READ_ONCE(vn->timeouts[VPNPT_PROTO_IKE]) * HZ;
+	timeout = READ_ONCE(vpnpt_net(net)->timeouts[VPNPT_PROTO_IKE]) * HZ;
 	spin_lock_bh(&en->lock);
 	list_for_each_entry_safe(p, ptmp, &en->peers_all, all)
 		if (time_after(now, p->when + timeout))
 			vpnpt_esp_peer_free(en, p);
+	more = !list_empty(&en->peers_all);
 	spin_unlock_bh(&en->lock);
-
-	vpnpt_esp_release_zones(en, true);
-
-	spin_lock_bh(&en->lock);
-	more = en->nsas || !list_empty(&en->peers_all);
-	if (more && !en->dying)
-		mod_delayed_work(system_wq, &en->gc, VPNPT_ESP_GC_INTERVAL);
-	spin_unlock_bh(&en->lock);
+	return more;
 }
+
+const struct vpnpt_proto_ops vpnpt_esp_proto = {
+	.sessions = true,
+	.expire = vpnpt_esp_expire,
+};
 
 /* ---- per namespace -------------------------------------------------------- */
 
@@ -1037,7 +1005,7 @@ static int __net_init vpnpt_esp_net_init(struct net *net)
 	INIT_LIST_HEAD(&en->sas);
 	INIT_LIST_HEAD(&en->peers_all);
 	INIT_LIST_HEAD(&en->released);
-	INIT_DELAYED_WORK(&en->gc, vpnpt_esp_gc);
+	INIT_DELAYED_WORK(&en->release_work, vpnpt_esp_release_work);
 	en->net = net;
 	en->zone_base = VPNPT_ESP_ZONE_BASE;
 	en->zone_count = VPNPT_ESP_ZONE_COUNT;
@@ -1090,7 +1058,7 @@ static void __net_exit vpnpt_esp_net_exit(struct net *net)
 	spin_lock_bh(&en->lock);
 	en->dying = true;
 	spin_unlock_bh(&en->lock);
-	cancel_delayed_work_sync(&en->gc);
+	cancel_delayed_work_sync(&en->release_work);
 	/*
 	 * On rmmod the namespace lives on: its entries in our zones go, or a
 	 * later load would hand the zones to other clients. A dying namespace

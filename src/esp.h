@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Raw ESP through the NAT: each LAN client's ESP in its own conntrack zone,
- * inbound SPIs bound to clients; AH checked for translation. See
- * docs/ipsec.md.
+ * inbound SPIs bound to clients. See docs/ipsec.md.
  */
 #ifndef _VPNPT_ESP_H
 #define _VPNPT_ESP_H
@@ -12,9 +11,12 @@
 struct net;
 struct sk_buff;
 struct vpnpt_esp_client;
+struct vpnpt_proto_ops;
 
 int vpnpt_esp_init(void);
 void vpnpt_esp_exit(void);
+
+extern const struct vpnpt_proto_ops vpnpt_esp_proto;
 
 /*
  * IKE evidence: the IKE exchange between @client and @server (IKE session

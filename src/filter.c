@@ -187,14 +187,29 @@ static const struct nf_hook_ops vpnpt_filter_ops[] = {
 	},
 };
 
-int vpnpt_filter_register(struct net *net)
+static int __net_init vpnpt_filter_net_init(struct net *net)
 {
 	return nf_register_net_hooks(net, vpnpt_filter_ops,
 				     ARRAY_SIZE(vpnpt_filter_ops));
 }
 
-void vpnpt_filter_unregister(struct net *net)
+static void __net_exit vpnpt_filter_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, vpnpt_filter_ops,
 				ARRAY_SIZE(vpnpt_filter_ops));
+}
+
+static struct pernet_operations vpnpt_filter_net_ops = {
+	.init = vpnpt_filter_net_init,
+	.exit = vpnpt_filter_net_exit,
+};
+
+int vpnpt_filter_init(void)
+{
+	return register_pernet_subsys(&vpnpt_filter_net_ops);
+}
+
+void vpnpt_filter_exit(void)
+{
+	unregister_pernet_subsys(&vpnpt_filter_net_ops);
 }

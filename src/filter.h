@@ -38,7 +38,8 @@ struct nf_conn;
 bool vpnpt_ct_lan_client(const struct sk_buff *skb, const struct nf_conn *ct,
 			 int ctinfo);
 
-int vpnpt_filter_register(struct net *net);
-void vpnpt_filter_unregister(struct net *net);
+/* The forward hooks in every namespace (a module part, main.c). */
+int vpnpt_filter_init(void);
+void vpnpt_filter_exit(void);
 
 #endif /* _VPNPT_FILTER_H */

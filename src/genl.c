@@ -10,9 +10,10 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "events.h"
 #include "genl.h"
-#include "ikeport.h"
 #include "netns.h"
+#include "proto.h"
 #include "session.h"
 #include "teardown.h"
 #include "version.h"
@@ -187,7 +188,7 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct nlattr *tb[__VPNPT_PROTO_MAX + 1] = {};
 	struct nlattr **a = info->attrs;
-	bool changed = false, forget = false, keep;
+	bool changed = false, keep;
 	int err, p;
 
 	if (a[VPNPT_A_SWITCHES_MASK] && !a[VPNPT_A_SWITCHES]) {
@@ -208,6 +209,13 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 				       vpnpt_timeouts_policy, info->extack);
 		if (err)
 			return err;
+		for (p = 0; p < __VPNPT_PROTO_MAX; p++) {
+			if (tb[p + 1] && !vpnpt_proto(p)->sessions) {
+				NL_SET_ERR_MSG_ATTR(info->extack, tb[p + 1],
+						    "protocol has no sessions: no idle timeout");
+				return -EOPNOTSUPP;
+			}
+		}
 	}
 
 	/*
@@ -250,7 +258,6 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (a[VPNPT_A_IKE_KEEP_PORT]) {
 		keep = nla_get_u8(a[VPNPT_A_IKE_KEEP_PORT]);
-		forget = vn->ike_keep_port && !keep;
 		if (keep != vn->ike_keep_port) {
 			WRITE_ONCE(vn->ike_keep_port, keep);
 			changed = true;
@@ -259,8 +266,11 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (vn != init)
 		mutex_unlock(&vn->config_lock);
 	mutex_unlock(&init->config_lock);
-	if (forget)
-		vpnpt_ikeport_flush(net);
+	if (changed) {
+		for (p = 0; p < __VPNPT_PROTO_MAX; p++)
+			if (vpnpt_proto(p)->reconfigure)
+				vpnpt_proto(p)->reconfigure(net);
+	}
 
 	if (a[VPNPT_A_SWITCHES]) {
 		u32 mask = a[VPNPT_A_SWITCHES_MASK] ?
@@ -270,7 +280,7 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 			changed = true;
 	}
 	if (changed)
-		vpnpt_genl_notify_config(net);
+		vpnpt_event_config(net);
 	return 0;
 }
 
@@ -530,8 +540,9 @@ static int vpnpt_fill_session_cb(struct sk_buff *skb, void *arg)
 	return vpnpt_fill_session(skb, arg);
 }
 
-void vpnpt_genl_notify_session(struct net *net, const struct vpnpt_session *s,
-			       enum vpnpt_cmd cmd)
+static void vpnpt_genl_notify_session(struct net *net,
+				      const struct vpnpt_session *s,
+				      enum vpnpt_cmd cmd)
 {
 	/* Anyone could listen on a kernel that cannot restrict the group. */
 	if (!VPNPT_MCGRP_RESTRICTED)
@@ -539,18 +550,29 @@ void vpnpt_genl_notify_session(struct net *net, const struct vpnpt_session *s,
 	vpnpt_event(net, cmd, GFP_ATOMIC, vpnpt_fill_session_cb, (void *)s);
 }
 
-void vpnpt_genl_notify_config(struct net *net)
+static void vpnpt_genl_notify_config(struct net *net)
 {
 	vpnpt_event(net, VPNPT_CMD_SET_CONFIG, GFP_KERNEL, vpnpt_fill_config_cb,
 		    vpnpt_net(net));
 }
 
+static const struct vpnpt_event_ops vpnpt_genl_events = {
+	.session = vpnpt_genl_notify_session,
+	.config = vpnpt_genl_notify_config,
+};
+
 int vpnpt_genl_init(void)
 {
-	return genl_register_family(&vpnpt_genl_family);
+	int err;
+
+	err = genl_register_family(&vpnpt_genl_family);
+	if (!err)
+		vpnpt_events_set(&vpnpt_genl_events);
+	return err;
 }
 
 void vpnpt_genl_exit(void)
 {
+	vpnpt_events_set(NULL);
 	genl_unregister_family(&vpnpt_genl_family);
 }

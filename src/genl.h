@@ -5,16 +5,11 @@
 
 #include <uapi/linux/vpnpt.h>
 
-struct net;
-struct vpnpt_session;
-
+/*
+ * While registered, the family is the event sink (events.h): events go to
+ * its events group, cheaply when nobody listens.
+ */
 int vpnpt_genl_init(void);
 void vpnpt_genl_exit(void);
-
-/* Announce on the events group; cheap when nobody listens. Atomic context. */
-void vpnpt_genl_notify_session(struct net *net, const struct vpnpt_session *s,
-			       enum vpnpt_cmd cmd);
-/* Announce the configuration of @net after a change. Process context. */
-void vpnpt_genl_notify_config(struct net *net);
 
 #endif /* _VPNPT_GENL_H */

@@ -25,7 +25,6 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
-#include <linux/workqueue.h>
 #include <net/netlink.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_helper.h>
@@ -35,10 +34,10 @@
 #include "esp.h"
 #include "filter.h"
 #include "ike.h"
+#include "ike_keepport.h"
 #include "ike_parse.h"
 #include "netns.h"
-
-#define VPNPT_IKE_GC_INTERVAL	(2 * HZ)
+#include "proto.h"
 
 /* Exchange types, folded into a small index for the per-type times. */
 enum {
@@ -114,7 +113,6 @@ struct vpnpt_ike_net {
 	struct list_head sa_list;
 	struct list_head natt_list;
 	struct net *net;
-	struct delayed_work gc;
 	bool dying;
 };
 
@@ -174,12 +172,6 @@ static u8 vpnpt_ike_exch_type(int i)
 	if (i == VPNPT_IKE_X_V1_QUICK)
 		return VPNPT_IKEV1_EXCH_QUICK;
 	return VPNPT_IKEV1_EXCH_BASE + i - VPNPT_IKE_X_V1_BASE;
-}
-
-static void vpnpt_ike_gc_kick(struct vpnpt_ike_net *in)
-{
-	if (!in->dying && !delayed_work_pending(&in->gc))
-		mod_delayed_work(system_wq, &in->gc, VPNPT_IKE_GC_INTERVAL);
 }
 
 /* ---- sessions -------------------------------------------------------------- */
@@ -339,7 +331,6 @@ static struct vpnpt_ike_sa *vpnpt_ike_sa_new(struct net *net,
 	}
 	sa->published = true;
 	list_add_tail_rcu(&sa->all, &in->sa_list);
-	vpnpt_ike_gc_kick(in);
 	goto out;
 err:
 	kfree(sa);
@@ -518,7 +509,6 @@ static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
 		goto err_orphan;
 	}
 	list_add_tail_rcu(&f->all, &in->natt_list);
-	vpnpt_ike_gc_kick(in);
 	goto out;
 err_orphan:
 	/* No flow refers to the session: it goes again (its destroy finds
@@ -655,35 +645,39 @@ static struct nf_conntrack_helper vpnpt_ike_helpers[] __read_mostly = {
 MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_IKE);
 MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_NATT);
 
-/* ---- expiry and namespaces ------------------------------------------------- */
+/* ---- protocol ops and namespaces ------------------------------------------ */
 
-static void vpnpt_ike_gc(struct work_struct *work)
+/*
+ * The session table ends idle IKE SAs (timeout-ike) and NAT-T flows
+ * (timeout-natt); the ike-keep-port state is IKE's own.
+ */
+static bool vpnpt_ike_expire(struct net *net, unsigned long now)
 {
-	struct vpnpt_ike_net *in = container_of(to_delayed_work(work),
-						struct vpnpt_ike_net, gc);
-	struct vpnpt_net *vn = vpnpt_net(in->net);
-	unsigned long now = jiffies, t_ike, t_natt;
-	struct vpnpt_natt_flow *f;
-	struct vpnpt_ike_sa *sa;
-	bool more;
-
-	t_ike = READ_ONCE(vn->timeouts[VPNPT_PROTO_IKE]) * HZ;
-	t_natt = READ_ONCE(vn->timeouts[VPNPT_PROTO_NATT]) * HZ;
-	rcu_read_lock();
-	list_for_each_entry_rcu(sa, &in->sa_list, all)
-		if (time_after(now, READ_ONCE(sa->session->last_seen) + t_ike))
-			vpnpt_session_remove(in->net, sa->session);
-	list_for_each_entry_rcu(f, &in->natt_list, all)
-		if (time_after(now, READ_ONCE(f->session->last_seen) + t_natt))
-			vpnpt_session_remove(in->net, f->session);
-	rcu_read_unlock();
-
-	spin_lock_bh(&in->lock);
-	more = !list_empty(&in->sa_list) || !list_empty(&in->natt_list);
-	if (more && !in->dying)
-		mod_delayed_work(system_wq, &in->gc, VPNPT_IKE_GC_INTERVAL);
-	spin_unlock_bh(&in->lock);
+	return vpnpt_keepport_expire(net, now);
 }
+
+static void vpnpt_ike_flush(struct net *net)
+{
+	vpnpt_keepport_flush(net);
+}
+
+/* The option ike_keep_port off: forget the clients kept on port 500. */
+static void vpnpt_ike_reconfigure(struct net *net)
+{
+	if (!READ_ONCE(vpnpt_net(net)->ike_keep_port))
+		vpnpt_keepport_flush(net);
+}
+
+const struct vpnpt_proto_ops vpnpt_ike_proto = {
+	.sessions = true,
+	.expire = vpnpt_ike_expire,
+	.flush = vpnpt_ike_flush,
+	.reconfigure = vpnpt_ike_reconfigure,
+};
+
+const struct vpnpt_proto_ops vpnpt_natt_proto = {
+	.sessions = true,
+};
 
 static int __net_init vpnpt_ike_net_init(struct net *net)
 {
@@ -693,7 +687,6 @@ static int __net_init vpnpt_ike_net_init(struct net *net)
 	spin_lock_init(&in->lock);
 	INIT_LIST_HEAD(&in->sa_list);
 	INIT_LIST_HEAD(&in->natt_list);
-	INIT_DELAYED_WORK(&in->gc, vpnpt_ike_gc);
 	in->net = net;
 	err = rhashtable_init(&in->sas, &vpnpt_ike_sa_params);
 	if (err)
@@ -721,7 +714,6 @@ static void __net_exit vpnpt_ike_net_exit(struct net *net)
 	spin_lock_bh(&in->lock);
 	in->dying = true;
 	spin_unlock_bh(&in->lock);
-	cancel_delayed_work_sync(&in->gc);
 	WARN_ON_ONCE(!list_empty(&in->sa_list) || !list_empty(&in->natt_list));
 	rhashtable_destroy(&in->natt_ids);
 	rhashtable_destroy(&in->natt);

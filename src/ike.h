@@ -7,7 +7,12 @@
 #ifndef _VPNPT_IKE_H
 #define _VPNPT_IKE_H
 
+struct vpnpt_proto_ops;
+
 int vpnpt_ike_init(void);
 void vpnpt_ike_exit(void);
+
+extern const struct vpnpt_proto_ops vpnpt_ike_proto;
+extern const struct vpnpt_proto_ops vpnpt_natt_proto;
 
 #endif /* _VPNPT_IKE_H */

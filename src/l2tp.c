@@ -28,7 +28,6 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
-#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -42,11 +41,10 @@
 #include "l2tp.h"
 #include "l2tp_parse.h"
 #include "netns.h"
+#include "proto.h"
 #include "session.h"
 
 #define VPNPT_L2TP_HASH_BITS	8
-/* How often idle tunnels are looked for, while there are tunnels. */
-#define VPNPT_L2TP_GC_INTERVAL	(2 * HZ)
 /* How long the server has to answer an SCCRQ from another port. */
 #define VPNPT_L2TP_EXPECT_TIMEOUT	60
 
@@ -93,18 +91,14 @@ struct vpnpt_l2tp_tunnel {
  * @lock: serialises writers; readers use RCU
  * @hash: tunnels by (client, server)
  * @count: tunnels in @hash
- * @dead: the namespace or the module is going: no new tunnels, and no
+ * @dying: the namespace or the module is going: no new tunnels, and no
  *	conntrack entries deleted when sessions go
- * @gc: ends idle tunnels; runs while there are tunnels
- * @net: the namespace
  */
 struct vpnpt_l2tp_net {
 	spinlock_t lock; /* writers */
 	struct hlist_head hash[1 << VPNPT_L2TP_HASH_BITS];
 	unsigned int count;
-	bool dead;
-	struct delayed_work gc;
-	struct net *net;
+	bool dying;
 };
 
 /* A packet's flow, seen from the tunnel's ends. */
@@ -119,7 +113,7 @@ static unsigned int vpnpt_l2tp_net_id __read_mostly;
 static u32 vpnpt_l2tp_seed __read_mostly;
 static struct nf_conntrack_helper vpnpt_l2tp_helper;
 
-static struct vpnpt_l2tp_net *vpnpt_l2tp_pernet(const struct net *net)
+static struct vpnpt_l2tp_net *vpnpt_l2tp_net(const struct net *net)
 {
 	return net_generic(net, vpnpt_l2tp_net_id);
 }
@@ -211,7 +205,7 @@ vpnpt_l2tp_find_msg(struct vpnpt_l2tp_net *ln, const struct vpnpt_l2tp_flow *f,
 /* Called by the session table, once, whatever ends the session. */
 static void vpnpt_l2tp_session_destroy(struct net *net, struct vpnpt_session *s)
 {
-	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
+	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_net(net);
 	struct vpnpt_l2tp_tunnel *t, *found = NULL;
 	struct nf_conntrack_tuple_hash *h;
 	struct nf_conntrack_tuple tuple;
@@ -227,7 +221,8 @@ static void vpnpt_l2tp_session_destroy(struct net *net, struct vpnpt_session *s)
 			break;
 		}
 	}
-	kill = found && !found->closing && !ln->dead;
+	/* Idle (the table's expiry): the flow is left to its own end. */
+	kill = found && !found->closing && !s->expired && !ln->dying;
 	/* An SCCRP handled on another CPU may still rewrite it. */
 	if (kill)
 		tuple = found->tuple;
@@ -258,7 +253,7 @@ static const struct vpnpt_session_ops vpnpt_l2tp_session_ops = {
 /* End a tunnel from here; RCU keeps @t valid after its session went. */
 static void vpnpt_l2tp_end(struct net *net, struct vpnpt_l2tp_tunnel *t)
 {
-	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
+	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_net(net);
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "L2TP tunnel ended outside RCU");
 	spin_lock_bh(&ln->lock);
@@ -275,7 +270,7 @@ static struct vpnpt_l2tp_tunnel *
 vpnpt_l2tp_open(struct net *net, const struct nf_conn *ct,
 		const struct vpnpt_l2tp_flow *f, u16 tid, int *err)
 {
-	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
+	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_net(net);
 	const struct nf_conntrack_zone *zone = nf_ct_zone(ct);
 	struct vpnpt_l2tp_tunnel *t;
 	struct vpnpt_session *s;
@@ -283,7 +278,7 @@ vpnpt_l2tp_open(struct net *net, const struct nf_conn *ct,
 	*err = 0;
 	spin_lock_bh(&ln->lock);
 	t = vpnpt_l2tp_find(ln, f, zone->id, tid, 0);
-	if (t || ln->dead) {
+	if (t || ln->dying) {
 		*err = t ? 0 : -ESHUTDOWN;
 		goto out;
 	}
@@ -315,8 +310,6 @@ vpnpt_l2tp_open(struct net *net, const struct nf_conn *ct,
 	}
 	hlist_add_head_rcu(&t->node, vpnpt_l2tp_bucket(ln, f->client, f->server));
 	ln->count++;
-	queue_delayed_work(system_power_efficient_wq, &ln->gc,
-			   VPNPT_L2TP_GC_INTERVAL);
 out:
 	spin_unlock_bh(&ln->lock);
 	return t;
@@ -393,7 +386,7 @@ static void vpnpt_l2tp_ctrl(struct net *net, struct nf_conn *ct,
 			    const struct vpnpt_l2tp_hdr *h,
 			    const struct vpnpt_l2tp_ctrl *c, unsigned int len)
 {
-	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
+	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_net(net);
 	u16 zone_id = nf_ct_zone(ct)->id;
 	struct vpnpt_l2tp_tunnel *t;
 	int err;
@@ -481,7 +474,7 @@ static int vpnpt_l2tp_help(struct sk_buff *skb, unsigned int protoff,
 	}
 	vpnpt_l2tp_flow_of(ct, CTINFO2DIR(ctinfo), &f);
 	if (!h.control) {
-		t = vpnpt_l2tp_find_msg(vpnpt_l2tp_pernet(net), &f,
+		t = vpnpt_l2tp_find_msg(vpnpt_l2tp_net(net), &f,
 					nf_ct_zone(ct)->id, &h, NULL);
 		if (t)
 			vpnpt_session_seen(t->s, !f.from_client, skb->len);
@@ -512,7 +505,7 @@ static void vpnpt_l2tp_ct_destroy(struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	struct net *net = nf_ct_net(ct);
-	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
+	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_net(net);
 	u16 zone_id = nf_ct_zone(ct)->id;
 	struct vpnpt_l2tp_tunnel *t, *found;
 	struct vpnpt_l2tp_flow f;
@@ -541,45 +534,21 @@ static void vpnpt_l2tp_ct_destroy(struct nf_conn *ct)
 	} while (found);
 }
 
-/* Ends the tunnels idle for longer than the namespace's L2TP timeout. */
-static void vpnpt_l2tp_gc(struct work_struct *work)
-{
-	struct vpnpt_l2tp_net *ln = container_of(to_delayed_work(work),
-						 struct vpnpt_l2tp_net, gc);
-	struct net *net = ln->net;
-	unsigned long idle;
-	struct vpnpt_l2tp_tunnel *t;
-	unsigned int i;
-
-	idle = READ_ONCE(vpnpt_net(net)->timeouts[VPNPT_PROTO_L2TP]) * HZ;
-	rcu_read_lock();
-	for (i = 0; i < ARRAY_SIZE(ln->hash); i++) {
-		hlist_for_each_entry_rcu(t, &ln->hash[i], node) {
-			if (time_after(jiffies, READ_ONCE(t->s->last_seen) + idle))
-				vpnpt_l2tp_end(net, t);
-		}
-	}
-	rcu_read_unlock();
-
-	spin_lock_bh(&ln->lock);
-	if (ln->count && !ln->dead)
-		queue_delayed_work(system_power_efficient_wq, &ln->gc,
-				   VPNPT_L2TP_GC_INTERVAL);
-	spin_unlock_bh(&ln->lock);
-}
+/* Tunnels idle for timeout-l2tp are ended by the session table. */
+const struct vpnpt_proto_ops vpnpt_l2tp_proto = {
+	.sessions = true,
+};
 
 static int __net_init vpnpt_l2tp_net_init(struct net *net)
 {
-	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
+	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_net(net);
 	unsigned int i;
 
 	spin_lock_init(&ln->lock);
 	for (i = 0; i < ARRAY_SIZE(ln->hash); i++)
 		INIT_HLIST_HEAD(&ln->hash[i]);
 	ln->count = 0;
-	ln->dead = false;
-	ln->net = net;
-	INIT_DELAYED_WORK(&ln->gc, vpnpt_l2tp_gc);
+	ln->dying = false;
 	return 0;
 }
 
@@ -589,12 +558,11 @@ static int __net_init vpnpt_l2tp_net_init(struct net *net)
  */
 static void __net_exit vpnpt_l2tp_net_exit(struct net *net)
 {
-	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_pernet(net);
+	struct vpnpt_l2tp_net *ln = vpnpt_l2tp_net(net);
 
 	spin_lock_bh(&ln->lock);
-	ln->dead = true;
+	ln->dying = true;
 	spin_unlock_bh(&ln->lock);
-	cancel_delayed_work_sync(&ln->gc);
 	vpnpt_sessions_flush(net, BIT(VPNPT_PROTO_L2TP));
 	WARN_ON_ONCE(ln->count);
 }

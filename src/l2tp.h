@@ -6,7 +6,11 @@
 #ifndef _VPNPT_L2TP_H
 #define _VPNPT_L2TP_H
 
+struct vpnpt_proto_ops;
+
 int vpnpt_l2tp_init(void);
 void vpnpt_l2tp_exit(void);
+
+extern const struct vpnpt_proto_ops vpnpt_l2tp_proto;
 
 #endif /* _VPNPT_L2TP_H */

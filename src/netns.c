@@ -10,10 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#include "filter.h"
 #include "netns.h"
-#include "params.h"
-#include "teardown.h"
 
 static unsigned int vpnpt_net_id __read_mostly;
 
@@ -53,33 +50,7 @@ u32 vpnpt_max_client_sessions(const struct vpnpt_net *vn)
 /* Set once the namespaces that existed at load time have their state. */
 static bool vpnpt_pernet_registered;
 
-bool vpnpt_set_switches(struct net *net, u32 mask, u32 value)
-{
-	struct vpnpt_net *vn = vpnpt_net(net);
-	u32 before, off;
-	int p;
-
-	mutex_lock(&vn->config_lock);
-	before = vpnpt_switches(vn);
-	for (p = 0; p < __VPNPT_PROTO_MAX; p++) {
-		if (!(mask & BIT(p)))
-			continue;
-		if (value & BIT(p))
-			set_bit(p, &vn->switches);
-		else
-			clear_bit(p, &vn->switches);
-	}
-	off = before & ~vpnpt_switches(vn);
-	mutex_unlock(&vn->config_lock);
-
-	/*
-	 * The hooks see the new switches from the next packet on; what was
-	 * established before is torn down now, outside the lock.
-	 */
-	if (off)
-		vpnpt_teardown(net, off);
-	return before != vpnpt_switches(vn);
-}
+unsigned long vpnpt_initial_switches = VPNPT_PROTO_ALL;
 
 static int __net_init vpnpt_net_init(struct net *net)
 {
@@ -96,7 +67,7 @@ static int __net_init vpnpt_net_init(struct net *net)
 		vn->memcg = get_mem_cgroup_from_mm(current->mm);
 	if (net_eq(net, &init_net)) {
 		vn->initial = true;
-		vn->switches = vpnpt_params_initial();
+		vn->switches = READ_ONCE(vpnpt_initial_switches) & VPNPT_PROTO_ALL;
 		vn->max_sessions = VPNPT_MAX_SESSIONS_DEFAULT;
 		vn->max_client_sessions = VPNPT_MAX_CLIENT_SESSIONS_DEFAULT;
 		vn->ceil_max_sessions = VPNPT_MAX_SESSIONS_DEFAULT;
@@ -117,20 +88,7 @@ static int __net_init vpnpt_net_init(struct net *net)
 
 	err = vpnpt_stats_init(&vn->stats);
 	if (err)
-		return err;
-	err = vpnpt_sessions_init(&vn->sessions);
-	if (err)
-		goto err_stats;
-	err = vpnpt_filter_register(net);
-	if (err)
-		goto err_sessions;
-	return 0;
-
-err_sessions:
-	vpnpt_sessions_destroy(net);
-err_stats:
-	vpnpt_stats_free(&vn->stats);
-	mem_cgroup_put(vn->memcg);
+		mem_cgroup_put(vn->memcg);
 	return err;
 }
 
@@ -138,8 +96,6 @@ static void __net_exit vpnpt_net_exit(struct net *net)
 {
 	struct vpnpt_net *vn = vpnpt_net(net);
 
-	vpnpt_filter_unregister(net);
-	vpnpt_sessions_destroy(net);
 	vpnpt_stats_free(&vn->stats);
 	mem_cgroup_put(vn->memcg);
 }

@@ -22,7 +22,8 @@
  * @max_sessions: cap of sessions in the namespace (all protocols)
  * @max_client_sessions: cap of sessions of one LAN client
  * @timeouts: idle timeout of each protocol's sessions, in seconds
- * @ike_keep_port: option: clients' IKE keeps source port 500 (ikeport.c)
+ * @ike_keep_port: option: clients' IKE keeps source port 500
+ *                 (ike_keepport.c)
  * @initial: this is the initial namespace's state
  * @ceil_max_sessions: initial namespace only: the ceiling of every other
  *                     namespace's @max_sessions
@@ -87,11 +88,10 @@ static inline u32 vpnpt_switches(const struct vpnpt_net *vn)
 }
 
 /*
- * Set the switches in @mask to the bits of @value. Protocols that go from on
- * to off lose their sessions and forwarded conntrack entries. Returns true
- * if a switch moved; the caller announces the change. Sleeps.
+ * The switches the initial namespace starts with: the module parameters
+ * given at load (params.c writes them until the namespace exists).
  */
-bool vpnpt_set_switches(struct net *net, u32 mask, u32 value);
+extern unsigned long vpnpt_initial_switches;
 
 int vpnpt_netns_init(void);
 void vpnpt_netns_exit(void);

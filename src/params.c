@@ -13,13 +13,14 @@
  * has returned, and sysfs holds no reference on the module while it calls
  * us. A write may only reach the initial namespace's state while every part
  * of the module is registered: switching a protocol off tears down state of
- * all of them (IKE: the ike-keep-port tables, the last part to be set up and
- * the first to go). So the parameters are "attached" to the namespace at the
+ * all of them (IKE: the ike-keep-port tables, the last protocol part set up
+ * and the first to go). So the parameters are "attached" to the namespace at the
  * end of vpnpt_init() and detached at the start of vpnpt_exit(), both under
  * the module's parameter lock, which sysfs (and the load-time parser) holds
- * around every get and set. Outside that span the value lives in a static
- * bitmap: at load it becomes the initial namespace's switches, at unload it
- * keeps the last value for a read that comes late.
+ * around every get and set. Outside that span the value lives in a bitmap
+ * (vpnpt_initial_switches, netns.c): at load it becomes the initial
+ * namespace's switches, at unload it keeps the last value for a read that
+ * comes late.
  */
 
 #include <linux/ctype.h>
@@ -29,20 +30,15 @@
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
-#include "genl.h"
+#include "events.h"
 #include "netns.h"
 #include "params.h"
+#include "teardown.h"
 
-static unsigned long vpnpt_initial_switches = VPNPT_PROTO_ALL;
 /* The parameters are the initial namespace's switches; under param_lock. */
 static bool vpnpt_params_attached;
 
 static const char *const vpnpt_proto_names[] = VPNPT_PROTO_NAMES;
-
-unsigned long vpnpt_params_initial(void)
-{
-	return READ_ONCE(vpnpt_initial_switches);
-}
 
 /* sysfs and the load-time parser call the parameter ops under this lock. */
 static void vpnpt_params_assert_locked(void)
@@ -62,9 +58,9 @@ void vpnpt_params_attach(void)
 	 * apply them now, as a write would have (a protocol switched off
 	 * loses what it set up meanwhile).
 	 */
-	want = vpnpt_params_initial() & VPNPT_PROTO_ALL;
+	want = READ_ONCE(vpnpt_initial_switches) & VPNPT_PROTO_ALL;
 	if (vpnpt_set_switches(&init_net, VPNPT_PROTO_ALL, want))
-		vpnpt_genl_notify_config(&init_net);
+		vpnpt_event_config(&init_net);
 	vpnpt_params_attached = true;
 	kernel_param_unlock(THIS_MODULE);
 }
@@ -127,7 +123,7 @@ static int vpnpt_param_set(const char *val, const struct kernel_param *kp)
 	vpnpt_params_assert_locked();
 	if (vpnpt_params_attached) {
 		if (vpnpt_set_switches(&init_net, BIT(proto), on ? BIT(proto) : 0))
-			vpnpt_genl_notify_config(&init_net);
+			vpnpt_event_config(&init_net);
 	} else if (on) {
 		set_bit(proto, &vpnpt_initial_switches);
 	} else {

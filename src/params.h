@@ -3,9 +3,6 @@
 #ifndef _VPNPT_PARAMS_H
 #define _VPNPT_PARAMS_H
 
-/* Switches given on the insmod/modprobe command line (bitmap). */
-unsigned long vpnpt_params_initial(void);
-
 /*
  * From attach to detach the parameters read and write the initial
  * namespace's switches; called once every part of the module is set up, and

@@ -48,6 +48,7 @@
 #include "pptp_conn.h"
 #include "pptp_gre.h"
 #include "pptp_parse.h"
+#include "proto.h"
 #include "session.h"
 #include "stats.h"
 
@@ -58,13 +59,7 @@
 #define VPNPT_PPTP_OCRP_CONNECTED	1
 #define VPNPT_PPTP_ICRP_CONNECT		1
 
-static unsigned int vpnpt_pptp_net_id __read_mostly;
 static bool vpnpt_pptp_stopping;
-
-struct vpnpt_pptp_net *vpnpt_pptp_net(const struct net *net)
-{
-	return net_generic(net, vpnpt_pptp_net_id);
-}
 
 /* --- calls -------------------------------------------------------------- */
 
@@ -230,6 +225,11 @@ static void vpnpt_pptp_session_destroy(struct net *net, struct vpnpt_session *s)
 
 static const struct vpnpt_session_ops vpnpt_pptp_session_ops = {
 	.destroy = vpnpt_pptp_session_destroy,
+};
+
+/* Calls idle (no GRE) for timeout-pptp are ended by the session table. */
+const struct vpnpt_proto_ops vpnpt_pptp_proto = {
+	.sessions = true,
 };
 
 /* --- the control protocol ----------------------------------------------- */

@@ -3,10 +3,11 @@
 #ifndef _VPNPT_PPTP_H
 #define _VPNPT_PPTP_H
 
-/* Largest number of calls vpnpt follows on one control connection. */
-#define VPNPT_PPTP_MAX_CALLS	64
+struct vpnpt_proto_ops;
 
 int vpnpt_pptp_init(void);
 void vpnpt_pptp_exit(void);
+
+extern const struct vpnpt_proto_ops vpnpt_pptp_proto;
 
 #endif /* _VPNPT_PPTP_H */

@@ -17,11 +17,19 @@
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
+#include <net/netns/generic.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 
 #include "netns.h"
 #include "pptp_conn.h"
 #include "stats.h"
+
+unsigned int vpnpt_pptp_net_id __read_mostly;
+
+struct vpnpt_pptp_net *vpnpt_pptp_net(const struct net *net)
+{
+	return net_generic(net, vpnpt_pptp_net_id);
+}
 
 /*
  * In @conn once the entry's destroy callback has run: a packet that still

@@ -15,8 +15,10 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_zones.h>
 
-#include "pptp.h"
 #include "pptp_parse.h"
+
+/* Largest number of calls vpnpt follows on one control connection. */
+#define VPNPT_PPTP_MAX_CALLS	64
 
 struct vpnpt_net;
 struct vpnpt_session;
@@ -209,6 +211,8 @@ struct vpnpt_pptp_ctdata {
 	void *core_keymap[IP_CT_DIR_MAX];
 };
 
+/* The pernet id of struct vpnpt_pptp_net (registered by pptp.c). */
+extern unsigned int vpnpt_pptp_net_id;
 struct vpnpt_pptp_net *vpnpt_pptp_net(const struct net *net);
 
 /* --- addresses of a connection --- */

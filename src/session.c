@@ -5,6 +5,11 @@
  * spinlock; readers (dumps, lookups) use RCU. Sessions are hashed by id, and
  * a second hash keeps each LAN client's session count so the per-client cap
  * costs one bucket lookup.
+ *
+ * The table owns the sessions' lifetime: besides the protocols' own ends,
+ * one delayed work per namespace ends the sessions idle for longer than
+ * their protocol's timeout, and runs the protocols' @expire ops for their
+ * state that is not a session. Events go out through the event hook.
  */
 #include <linux/hash.h>
 #include <linux/jhash.h>
@@ -12,10 +17,16 @@
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
 
-#include "genl.h"
+#include "events.h"
 #include "netns.h"
+#include "proto.h"
 #include "session.h"
+
+/* How often the expiry looks for idle sessions. */
+#define VPNPT_EXPIRY_INTERVAL	HZ
 
 /* Only ever touched under the table lock, so freed directly. */
 struct vpnpt_client {
@@ -37,8 +48,11 @@ static struct hlist_head *vpnpt_client_bucket(struct vpnpt_sessions *t,
 	return &t->clients[hash_32(h, VPNPT_SESSION_HASH_BITS)];
 }
 
-int vpnpt_sessions_init(struct vpnpt_sessions *t)
+static void vpnpt_expiry_work(struct work_struct *work);
+
+static int __net_init vpnpt_sessions_net_init(struct net *net)
 {
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
 	unsigned int i;
 
 	spin_lock_init(&t->lock);
@@ -50,7 +64,30 @@ int vpnpt_sessions_init(struct vpnpt_sessions *t)
 	t->count = 0;
 	t->next_id = 1;
 	t->gen = 1;
+	t->net = net;
+	t->expiring = false;
+	INIT_DELAYED_WORK(&t->expiry, vpnpt_expiry_work);
 	return 0;
+}
+
+/* Under the table lock: queue the expiry unless it is queued or stopped. */
+static void vpnpt_expiry_queue(struct vpnpt_sessions *t)
+{
+	lockdep_assert_held(&t->lock);
+	if (t->expiring && !delayed_work_pending(&t->expiry))
+		queue_delayed_work(system_power_efficient_wq, &t->expiry,
+				   VPNPT_EXPIRY_INTERVAL);
+}
+
+void vpnpt_expiry_kick(struct net *net)
+{
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+
+	if (delayed_work_pending(&t->expiry))
+		return;
+	spin_lock_bh(&t->lock);
+	vpnpt_expiry_queue(t);
+	spin_unlock_bh(&t->lock);
 }
 
 struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp)
@@ -121,6 +158,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	vpnpt_stats_active(&vn->stats, s->proto, 1);
 	hlist_add_head_rcu(&s->hnode, vpnpt_id_bucket(t, s->id));
 	vpnpt_sessions_changed(t);
+	vpnpt_expiry_queue(t);
 	/*
 	 * Announced before the lock goes: from then on a flush can unlink
 	 * the session and send its SESSION_DEL (which it does only after
@@ -128,7 +166,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	 * session before its start. Once unlocked, @s may be freed by such
 	 * a flush as soon as the caller leaves its RCU read-side section.
 	 */
-	vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+	vpnpt_event_session(net, s, VPNPT_CMD_SESSION_NEW);
 	spin_unlock_bh(&t->lock);
 	return 0;
 
@@ -163,7 +201,7 @@ static void vpnpt_session_finish(struct net *net, struct vpnpt_session *s)
 
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_ENDED);
 	vpnpt_stats_active(&vn->stats, s->proto, -1);
-	vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_DEL);
+	vpnpt_event_session(net, s, VPNPT_CMD_SESSION_DEL);
 	if (s->ops && s->ops->destroy)
 		s->ops->destroy(net, s);
 	kfree_rcu(s, rcu);
@@ -224,16 +262,20 @@ void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 	if (s->state != state) {
 		WRITE_ONCE(s->state, state);
 		if (!hlist_unhashed(&s->hnode))
-			vpnpt_genl_notify_session(net, s, VPNPT_CMD_SESSION_NEW);
+			vpnpt_event_session(net, s, VPNPT_CMD_SESSION_NEW);
 	}
 	spin_unlock_bh(&t->lock);
 }
 
 /*
- * A bucket at a time: the lock is held for one chain, not for a table of up
- * to a million sessions, and the CPU is given up between buckets.
+ * Remove the sessions @match picks (marked @expired if @expiry). A bucket
+ * at a time: the lock is held for one chain, not for a table of up to a
+ * million sessions, and the CPU is given up between buckets.
  */
-unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
+static unsigned int vpnpt_sessions_reap(struct net *net,
+					bool (*match)(const struct vpnpt_session *s,
+						      const void *arg),
+					const void *arg, bool expiry)
 {
 	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
 	struct vpnpt_session *s, *tmp;
@@ -243,10 +285,14 @@ unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 
 	might_sleep();
 	for (i = 0; i < ARRAY_SIZE(t->hash); i++) {
+		if (hlist_empty(&t->hash[i]))
+			continue;
 		spin_lock_bh(&t->lock);
 		hlist_for_each_entry_safe(s, next, &t->hash[i], hnode) {
-			if (!(protos & BIT(s->proto)))
+			if (!match(s, arg))
 				continue;
+			if (expiry)
+				s->expired = true;
 			vpnpt_session_unlink(t, s);
 			list_add_tail(&s->gc, &gone);
 			n++;
@@ -261,9 +307,110 @@ unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 	return n;
 }
 
-void vpnpt_sessions_destroy(struct net *net)
+static bool vpnpt_session_of(const struct vpnpt_session *s, const void *arg)
+{
+	return *(const u32 *)arg & BIT(s->proto);
+}
+
+unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
+{
+	return vpnpt_sessions_reap(net, vpnpt_session_of, &protos, false);
+}
+
+/* Idle for longer than the timeout of its protocol, in jiffies (@arg). */
+static bool vpnpt_session_idle(const struct vpnpt_session *s, const void *arg)
+{
+	const unsigned long *idle = arg;
+
+	return time_after(jiffies, READ_ONCE(s->last_seen) + idle[s->proto]);
+}
+
+static void vpnpt_expiry_work(struct work_struct *work)
+{
+	struct vpnpt_sessions *t = container_of(to_delayed_work(work),
+						struct vpnpt_sessions, expiry);
+	struct vpnpt_net *vn = vpnpt_net(t->net);
+	unsigned long idle[__VPNPT_PROTO_MAX];
+	const struct vpnpt_proto_ops *ops;
+	bool more = false;
+	int p;
+
+	for (p = 0; p < __VPNPT_PROTO_MAX; p++)
+		idle[p] = READ_ONCE(vn->timeouts[p]) * HZ;
+	vpnpt_sessions_reap(t->net, vpnpt_session_idle, idle, true);
+
+	for (p = 0; p < __VPNPT_PROTO_MAX; p++) {
+		ops = vpnpt_proto(p);
+		if (ops->expire && ops->expire(t->net, jiffies))
+			more = true;
+	}
+
+	spin_lock_bh(&t->lock);
+	if (t->count || more)
+		vpnpt_expiry_queue(t);
+	spin_unlock_bh(&t->lock);
+}
+
+/* Every protocol has removed its sessions at its own exit; any left go. */
+static void __net_exit vpnpt_sessions_net_exit(struct net *net)
 {
 	vpnpt_sessions_flush(net, VPNPT_PROTO_ALL);
+}
+
+static struct pernet_operations vpnpt_sessions_net_ops = {
+	.init = vpnpt_sessions_net_init,
+	.exit = vpnpt_sessions_net_exit,
+};
+
+int vpnpt_sessions_register(void)
+{
+	return register_pernet_subsys(&vpnpt_sessions_net_ops);
+}
+
+void vpnpt_sessions_unregister(void)
+{
+	unregister_pernet_subsys(&vpnpt_sessions_net_ops);
+}
+
+/*
+ * Started after every protocol's per-namespace state, stopped before it:
+ * the worker calls the protocols' @expire ops.
+ */
+static int __net_init vpnpt_expiry_net_init(struct net *net)
+{
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+
+	spin_lock_bh(&t->lock);
+	t->expiring = true;
+	/* State may have come before: look once, it stops when idle. */
+	vpnpt_expiry_queue(t);
+	spin_unlock_bh(&t->lock);
+	return 0;
+}
+
+static void __net_exit vpnpt_expiry_net_exit(struct net *net)
+{
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+
+	spin_lock_bh(&t->lock);
+	t->expiring = false;
+	spin_unlock_bh(&t->lock);
+	cancel_delayed_work_sync(&t->expiry);
+}
+
+static struct pernet_operations vpnpt_expiry_net_ops = {
+	.init = vpnpt_expiry_net_init,
+	.exit = vpnpt_expiry_net_exit,
+};
+
+int vpnpt_expiry_register(void)
+{
+	return register_pernet_subsys(&vpnpt_expiry_net_ops);
+}
+
+void vpnpt_expiry_unregister(void)
+{
+	unregister_pernet_subsys(&vpnpt_expiry_net_ops);
 }
 
 /*

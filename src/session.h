@@ -11,6 +11,7 @@
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/vpnpt.h>
 
 struct net;
@@ -20,8 +21,9 @@ struct vpnpt_session;
 /**
  * struct vpnpt_session_ops - what a protocol does for its sessions
  * @destroy: called once when the session leaves the table (flush, switch
- *	off, namespace exit, protocol end), outside the table's lock, in
- *	process or softirq context; must not sleep
+ *	off, namespace exit, idle expiry, protocol end), outside the table's
+ *	lock, in process or softirq context; must not sleep. The session's
+ *	@expired tells an idle expiry from the other ends.
  * @fill: optional: put the protocol's own attributes (VPNPT_SA_*) into the
  *	session's nest of a dump message or an event, after the common ones.
  *	Called under rcu_read_lock() in any context, also for the
@@ -44,6 +46,7 @@ struct vpnpt_session_ops {
  * @id: unique in the namespace while the module is loaded
  * @proto: enum vpnpt_proto
  * @state: enum vpnpt_session_state
+ * @expired: the table's expiry removed it, idle (set before @ops->destroy)
  * @client: the LAN client
  * @server: the server
  * @public: the router's address as the server sees it
@@ -64,6 +67,7 @@ struct vpnpt_session {
 	u64 id;
 	u8 proto;
 	u8 state;
+	bool expired;
 	__be32 client;
 	__be32 server;
 	__be32 public;
@@ -106,6 +110,10 @@ struct vpnpt_session {
  * @next_id: the next session id
  * @gen: changes with every insertion and removal, never 0; a dump that
  *	sees it change between its messages is marked NLM_F_DUMP_INTR
+ * @expiry: ends idle sessions (each protocol's timeout) and runs the
+ *	protocols' @expire ops; queued while there is something to expire
+ * @expiring: @expiry may be queued (under @lock)
+ * @net: the namespace
  */
 struct vpnpt_sessions {
 	spinlock_t lock; /* writers; readers use RCU */
@@ -115,11 +123,26 @@ struct vpnpt_sessions {
 	unsigned int count;
 	u64 next_id;
 	unsigned int gen;
+	struct delayed_work expiry;
+	bool expiring;
+	struct net *net;
 };
 
-int vpnpt_sessions_init(struct vpnpt_sessions *t);
-/* Remove and destroy every session (namespace exit). */
-void vpnpt_sessions_destroy(struct net *net);
+/*
+ * Module parts (main.c): the session table of every namespace, set up after
+ * the per-namespace state; and its expiry, started after every protocol
+ * (its worker calls their @expire ops) and stopped before any.
+ */
+int vpnpt_sessions_register(void);
+void vpnpt_sessions_unregister(void);
+int vpnpt_expiry_register(void);
+void vpnpt_expiry_unregister(void);
+
+/*
+ * A protocol now holds state that its @expire op will expire: make sure
+ * the expiry worker runs. Any context. (Session insertion does it itself.)
+ */
+void vpnpt_expiry_kick(struct net *net);
 
 /*
  * Allocate a session for @proto; the caller fills in addresses and ids, then

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tearing down a protocol's state when its switch goes off or the admin
- * flushes it.
+ * flushes it, and setting the switches.
  *
  * Conntrack entries are matched by the same classification the forward
  * hook uses (protocol and well-known ports of the original tuple). An entry
@@ -16,8 +16,8 @@
 #include <net/addrconf.h>
 
 #include "filter.h"
-#include "ikeport.h"
 #include "netns.h"
+#include "proto.h"
 #include "teardown.h"
 
 struct vpnpt_teardown_ctx {
@@ -66,11 +66,45 @@ static int vpnpt_teardown_ct(struct nf_conn *ct, void *data)
 unsigned int vpnpt_teardown(struct net *net, u32 protos)
 {
 	struct vpnpt_teardown_ctx ctx = { .net = net, .protos = protos };
+
+	const struct vpnpt_proto_ops *ops;
 	unsigned int n;
+	int p;
 
 	n = vpnpt_sessions_flush(net, protos);
-	if (protos & BIT(VPNPT_PROTO_IKE))
-		vpnpt_ikeport_flush(net);
+	for (p = 0; p < __VPNPT_PROTO_MAX; p++) {
+		ops = vpnpt_proto(p);
+		if ((protos & BIT(p)) && ops->flush)
+			ops->flush(net);
+	}
 	vpnpt_ct_iterate_cleanup_net(net, vpnpt_teardown_ct, &ctx);
 	return n;
+}
+
+bool vpnpt_set_switches(struct net *net, u32 mask, u32 value)
+{
+	struct vpnpt_net *vn = vpnpt_net(net);
+	u32 before, off;
+	int p;
+
+	mutex_lock(&vn->config_lock);
+	before = vpnpt_switches(vn);
+	for (p = 0; p < __VPNPT_PROTO_MAX; p++) {
+		if (!(mask & BIT(p)))
+			continue;
+		if (value & BIT(p))
+			set_bit(p, &vn->switches);
+		else
+			clear_bit(p, &vn->switches);
+	}
+	off = before & ~vpnpt_switches(vn);
+	mutex_unlock(&vn->config_lock);
+
+	/*
+	 * The hooks see the new switches from the next packet on; what was
+	 * established before is torn down now, outside the lock.
+	 */
+	if (off)
+		vpnpt_teardown(net, off);
+	return before != vpnpt_switches(vn);
 }

@@ -13,4 +13,11 @@ struct net;
  */
 unsigned int vpnpt_teardown(struct net *net, u32 protos);
 
+/*
+ * Set the switches in @mask to the bits of @value. Protocols that go from on
+ * to off lose their sessions and forwarded conntrack entries. Returns true
+ * if a switch moved; the caller announces the change. Sleeps.
+ */
+bool vpnpt_set_switches(struct net *net, u32 mask, u32 value);
+
 #endif /* _VPNPT_TEARDOWN_H */

@@ -23,7 +23,7 @@
  *
  * Both SPIs of every message are learnt, so an IKEv2 IKE SA rekeyed by
  * either side is found once the client has sent on it. Each client keeps
- * its last VPNPT_IKEPORT_SPIS SPIs towards a server and forgets them all
+ * its last VPNPT_KEEPPORT_SPIS SPIs towards a server and forgets them all
  * when its IKE with the server has been idle for the IKE timeout. Only
  * port 500 is kept: NAT-T (UDP 4500) is made for translated ports.
  *
@@ -37,7 +37,6 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
-#include <linux/workqueue.h>
 #include <net/ip.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
@@ -48,32 +47,31 @@
 #include "esp.h"
 #include "filter.h"
 #include "ike_parse.h"
-#include "ikeport.h"
+#include "ike_keepport.h"
 #include "netns.h"
 
 /* SPIs remembered per client and server, the oldest forgotten first. */
-#define VPNPT_IKEPORT_SPIS	16
-#define VPNPT_IKEPORT_GC_INTERVAL	(2 * HZ)
+#define VPNPT_KEEPPORT_SPIS	16
 
-struct vpnpt_ikeport_peer_key {
+struct vpnpt_keepport_peer_key {
 	__be32 client;
 	__be32 server;
 };
 
-struct vpnpt_ikeport_spi_key {
+struct vpnpt_keepport_spi_key {
 	__be32 server;
 	u32 pad;
 	u64 spi;
 };
 
-struct vpnpt_ikeport_server;
+struct vpnpt_keepport_server;
 
 /* A client's IKE with a server. */
-struct vpnpt_ikeport_peer {
+struct vpnpt_keepport_peer {
 	struct rhash_head node;
-	struct vpnpt_ikeport_peer_key key;
+	struct vpnpt_keepport_peer_key key;
 	struct vpnpt_esp_client *zone;
-	struct vpnpt_ikeport_server *server;
+	struct vpnpt_keepport_server *server;
 	struct list_head spis;		/* oldest first; under the lock */
 	unsigned int nspis;
 	struct list_head all;
@@ -83,24 +81,24 @@ struct vpnpt_ikeport_peer {
 };
 
 /* An SPI of an IKE SA between a client and a server. */
-struct vpnpt_ikeport_spi {
+struct vpnpt_keepport_spi {
 	struct rhash_head node;
-	struct vpnpt_ikeport_spi_key key;
-	struct vpnpt_ikeport_peer *peer;
+	struct vpnpt_keepport_spi_key key;
+	struct vpnpt_keepport_peer *peer;
 	struct list_head list;		/* on peer->spis */
 	struct rcu_head rcu;
 };
 
 /* A server: the client whose IKE with it was last active. */
-struct vpnpt_ikeport_server {
+struct vpnpt_keepport_server {
 	struct rhash_head node;
 	__be32 addr;
 	unsigned int users;		/* peers; under the lock */
-	struct vpnpt_ikeport_peer __rcu *last;
+	struct vpnpt_keepport_peer __rcu *last;
 	struct rcu_head rcu;
 };
 
-struct vpnpt_ikeport_net {
+struct vpnpt_keepport_net {
 	spinlock_t lock; /* writers; readers use RCU */
 	struct rhashtable peers;
 	struct rhashtable spis;
@@ -108,89 +106,88 @@ struct vpnpt_ikeport_net {
 	struct list_head peer_list;
 	unsigned int npeers;
 	struct net *net;
-	struct delayed_work gc;
 	bool dying;
 };
 
-static unsigned int vpnpt_ikeport_net_id __read_mostly;
+static unsigned int vpnpt_keepport_net_id __read_mostly;
 
-static const struct rhashtable_params vpnpt_ikeport_peer_params = {
-	.key_len = sizeof(struct vpnpt_ikeport_peer_key),
-	.key_offset = offsetof(struct vpnpt_ikeport_peer, key),
-	.head_offset = offsetof(struct vpnpt_ikeport_peer, node),
+static const struct rhashtable_params vpnpt_keepport_peer_params = {
+	.key_len = sizeof(struct vpnpt_keepport_peer_key),
+	.key_offset = offsetof(struct vpnpt_keepport_peer, key),
+	.head_offset = offsetof(struct vpnpt_keepport_peer, node),
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params vpnpt_ikeport_spi_params = {
-	.key_len = sizeof(struct vpnpt_ikeport_spi_key),
-	.key_offset = offsetof(struct vpnpt_ikeport_spi, key),
-	.head_offset = offsetof(struct vpnpt_ikeport_spi, node),
+static const struct rhashtable_params vpnpt_keepport_spi_params = {
+	.key_len = sizeof(struct vpnpt_keepport_spi_key),
+	.key_offset = offsetof(struct vpnpt_keepport_spi, key),
+	.head_offset = offsetof(struct vpnpt_keepport_spi, node),
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params vpnpt_ikeport_server_params = {
+static const struct rhashtable_params vpnpt_keepport_server_params = {
 	.key_len = sizeof(__be32),
-	.key_offset = offsetof(struct vpnpt_ikeport_server, addr),
-	.head_offset = offsetof(struct vpnpt_ikeport_server, node),
+	.key_offset = offsetof(struct vpnpt_keepport_server, addr),
+	.head_offset = offsetof(struct vpnpt_keepport_server, node),
 	.automatic_shrinking = true,
 };
 
-static struct vpnpt_ikeport_net *vpnpt_ikeport_net(const struct net *net)
+static struct vpnpt_keepport_net *vpnpt_keepport_net(const struct net *net)
 {
-	return net_generic(net, vpnpt_ikeport_net_id);
+	return net_generic(net, vpnpt_keepport_net_id);
 }
 
 /* ---- the tables (writers hold the lock) -------------------------------- */
 
-static void vpnpt_ikeport_spi_free(struct vpnpt_ikeport_net *in,
-				   struct vpnpt_ikeport_spi *e)
+static void vpnpt_keepport_spi_free(struct vpnpt_keepport_net *in,
+				    struct vpnpt_keepport_spi *e)
 {
 	lockdep_assert_held(&in->lock);
-	rhashtable_remove_fast(&in->spis, &e->node, vpnpt_ikeport_spi_params);
+	rhashtable_remove_fast(&in->spis, &e->node, vpnpt_keepport_spi_params);
 	list_del(&e->list);
 	e->peer->nspis--;
 	kfree_rcu(e, rcu);
 }
 
-static void vpnpt_ikeport_server_put(struct vpnpt_ikeport_net *in,
-				     struct vpnpt_ikeport_server *srv)
+static void vpnpt_keepport_server_put(struct vpnpt_keepport_net *in,
+				      struct vpnpt_keepport_server *srv)
 {
 	lockdep_assert_held(&in->lock);
 	if (--srv->users)
 		return;
 	rhashtable_remove_fast(&in->servers, &srv->node,
-			       vpnpt_ikeport_server_params);
+			       vpnpt_keepport_server_params);
 	kfree_rcu(srv, rcu);
 }
 
-static void vpnpt_ikeport_peer_free(struct vpnpt_ikeport_net *in,
-				    struct vpnpt_ikeport_peer *p)
+static void vpnpt_keepport_peer_free(struct vpnpt_keepport_net *in,
+				     struct vpnpt_keepport_peer *p)
 {
-	struct vpnpt_ikeport_spi *e, *tmp;
+	struct vpnpt_keepport_spi *e, *tmp;
 
 	lockdep_assert_held(&in->lock);
 	list_for_each_entry_safe(e, tmp, &p->spis, list)
-		vpnpt_ikeport_spi_free(in, e);
-	rhashtable_remove_fast(&in->peers, &p->node, vpnpt_ikeport_peer_params);
+		vpnpt_keepport_spi_free(in, e);
+	rhashtable_remove_fast(&in->peers, &p->node, vpnpt_keepport_peer_params);
 	list_del(&p->all);
 	p->dead = true;
 	in->npeers--;
 	if (rcu_access_pointer(p->server->last) == p)
 		RCU_INIT_POINTER(p->server->last, NULL);
-	vpnpt_ikeport_server_put(in, p->server);
+	vpnpt_keepport_server_put(in, p->server);
 	/* The zone outlives readers: it is freed by RCU after its release. */
 	vpnpt_esp_client_release(in->net, p->zone);
 	kfree_rcu(p, rcu);
 }
 
-static struct vpnpt_ikeport_server *
-vpnpt_ikeport_server_get(struct vpnpt_ikeport_net *in, __be32 addr)
+static struct vpnpt_keepport_server *
+vpnpt_keepport_server_get(struct vpnpt_keepport_net *in, __be32 addr)
 {
-	struct vpnpt_ikeport_server *srv;
+	struct vpnpt_keepport_server *srv;
 
 	lockdep_assert_held(&in->lock);
 	srv = rhashtable_lookup_fast(&in->servers, &addr,
-				     vpnpt_ikeport_server_params);
+				     vpnpt_keepport_server_params);
 	if (srv) {
 		srv->users++;
 		return srv;
@@ -201,7 +198,7 @@ vpnpt_ikeport_server_get(struct vpnpt_ikeport_net *in, __be32 addr)
 	srv->addr = addr;
 	srv->users = 1;
 	if (rhashtable_insert_fast(&in->servers, &srv->node,
-				   vpnpt_ikeport_server_params)) {
+				   vpnpt_keepport_server_params)) {
 		kfree(srv);
 		return NULL;
 	}
@@ -209,12 +206,12 @@ vpnpt_ikeport_server_get(struct vpnpt_ikeport_net *in, __be32 addr)
 }
 
 /* A new peer, or NULL when refused (caps, zones, memory); counted. */
-static struct vpnpt_ikeport_peer *
-vpnpt_ikeport_peer_new(struct vpnpt_ikeport_net *in,
-		       const struct vpnpt_ikeport_peer_key *k)
+static struct vpnpt_keepport_peer *
+vpnpt_keepport_peer_new(struct vpnpt_keepport_net *in,
+			const struct vpnpt_keepport_peer_key *k)
 {
 	struct vpnpt_net *vn = vpnpt_net(in->net);
-	struct vpnpt_ikeport_peer *p;
+	struct vpnpt_keepport_peer *p;
 
 	lockdep_assert_held(&in->lock);
 	if (in->npeers >= vpnpt_max_sessions(vn))
@@ -227,21 +224,21 @@ vpnpt_ikeport_peer_new(struct vpnpt_ikeport_net *in,
 	p->zone = vpnpt_esp_client_hold(in->net, k->client);
 	if (!p->zone)
 		goto err_free;
-	p->server = vpnpt_ikeport_server_get(in, k->server);
+	p->server = vpnpt_keepport_server_get(in, k->server);
 	if (!p->server)
 		goto err_zone;
 	if (rhashtable_insert_fast(&in->peers, &p->node,
-				   vpnpt_ikeport_peer_params))
+				   vpnpt_keepport_peer_params))
 		goto err_server;
 	list_add_tail(&p->all, &in->peer_list);
 	in->npeers++;
 	vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_IKE, VPNPT_STAT_IKE_PORT_KEPT);
-	if (!in->dying)
-		mod_delayed_work(system_wq, &in->gc, VPNPT_IKEPORT_GC_INTERVAL);
+	/* Idle peers expire (vpnpt_keepport_expire()). */
+	vpnpt_expiry_kick(in->net);
 	return p;
 
 err_server:
-	vpnpt_ikeport_server_put(in, p->server);
+	vpnpt_keepport_server_put(in, p->server);
 err_zone:
 	vpnpt_esp_client_release(in->net, p->zone);
 err_free:
@@ -256,14 +253,14 @@ refused:
  * server stays that client's (a collision, or a client replaying another's
  * SPI): counted, not taken over.
  */
-static void vpnpt_ikeport_learn(struct vpnpt_ikeport_net *in,
-				struct vpnpt_ikeport_peer *p, u64 spi)
+static void vpnpt_keepport_learn(struct vpnpt_keepport_net *in,
+				 struct vpnpt_keepport_peer *p, u64 spi)
 {
-	struct vpnpt_ikeport_spi_key k = { .server = p->key.server, .spi = spi };
-	struct vpnpt_ikeport_spi *e;
+	struct vpnpt_keepport_spi_key k = { .server = p->key.server, .spi = spi };
+	struct vpnpt_keepport_spi *e;
 
 	lockdep_assert_held(&in->lock);
-	e = rhashtable_lookup_fast(&in->spis, &k, vpnpt_ikeport_spi_params);
+	e = rhashtable_lookup_fast(&in->spis, &k, vpnpt_keepport_spi_params);
 	if (e) {
 		if (e->peer != p)
 			vpnpt_stats_inc(&vpnpt_net(in->net)->stats,
@@ -271,9 +268,9 @@ static void vpnpt_ikeport_learn(struct vpnpt_ikeport_net *in,
 					VPNPT_STAT_SESSIONS_REFUSED);
 		return;
 	}
-	if (p->nspis >= VPNPT_IKEPORT_SPIS)
-		vpnpt_ikeport_spi_free(in, list_first_entry(&p->spis,
-							    struct vpnpt_ikeport_spi,
+	if (p->nspis >= VPNPT_KEEPPORT_SPIS)
+		vpnpt_keepport_spi_free(in, list_first_entry(&p->spis,
+							     struct vpnpt_keepport_spi,
 							    list));
 	e = kzalloc(sizeof(*e), VPNPT_GFP_STATE);
 	if (!e)
@@ -281,7 +278,7 @@ static void vpnpt_ikeport_learn(struct vpnpt_ikeport_net *in,
 	e->key = k;
 	e->peer = p;
 	if (rhashtable_insert_fast(&in->spis, &e->node,
-				   vpnpt_ikeport_spi_params)) {
+				   vpnpt_keepport_spi_params)) {
 		kfree(e);
 		return;
 	}
@@ -291,50 +288,50 @@ static void vpnpt_ikeport_learn(struct vpnpt_ikeport_net *in,
 
 /* ---- the packet path (RCU held) --------------------------------------- */
 
-static struct vpnpt_ikeport_peer *
-vpnpt_ikeport_spi_owner(struct vpnpt_ikeport_net *in, __be32 server, u64 spi)
+static struct vpnpt_keepport_peer *
+vpnpt_keepport_spi_owner(struct vpnpt_keepport_net *in, __be32 server, u64 spi)
 {
-	struct vpnpt_ikeport_spi_key k = { .server = server, .spi = spi };
-	struct vpnpt_ikeport_spi *e;
+	struct vpnpt_keepport_spi_key k = { .server = server, .spi = spi };
+	struct vpnpt_keepport_spi *e;
 
 	if (!spi)
 		return NULL;
-	e = rhashtable_lookup(&in->spis, &k, vpnpt_ikeport_spi_params);
+	e = rhashtable_lookup(&in->spis, &k, vpnpt_keepport_spi_params);
 	return e ? READ_ONCE(e->peer) : NULL;
 }
 
 /* Whether both SPIs that are set are known as @p's. */
-static bool vpnpt_ikeport_known(struct vpnpt_ikeport_net *in,
-				const struct vpnpt_ikeport_peer *p,
+static bool vpnpt_keepport_known(struct vpnpt_keepport_net *in,
+				 const struct vpnpt_keepport_peer *p,
 				const struct vpnpt_ike_hdr *h)
 {
-	return vpnpt_ikeport_spi_owner(in, p->key.server, h->ispi) == p &&
+	return vpnpt_keepport_spi_owner(in, p->key.server, h->ispi) == p &&
 	       (!h->rspi ||
-		vpnpt_ikeport_spi_owner(in, p->key.server, h->rspi) == p);
+		vpnpt_keepport_spi_owner(in, p->key.server, h->rspi) == p);
 }
 
-static struct vpnpt_ikeport_peer *
-vpnpt_ikeport_outbound(struct vpnpt_ikeport_net *in, __be32 client,
-		       __be32 server, const struct vpnpt_ike_hdr *h)
+static struct vpnpt_keepport_peer *
+vpnpt_keepport_outbound(struct vpnpt_keepport_net *in, __be32 client,
+			__be32 server, const struct vpnpt_ike_hdr *h)
 {
-	struct vpnpt_ikeport_peer_key k = { .client = client, .server = server };
-	struct vpnpt_ikeport_peer *p;
+	struct vpnpt_keepport_peer_key k = { .client = client, .server = server };
+	struct vpnpt_keepport_peer *p;
 
-	p = rhashtable_lookup(&in->peers, &k, vpnpt_ikeport_peer_params);
-	if (!p || !vpnpt_ikeport_known(in, p, h)) {
+	p = rhashtable_lookup(&in->peers, &k, vpnpt_keepport_peer_params);
+	if (!p || !vpnpt_keepport_known(in, p, h)) {
 		spin_lock_bh(&in->lock);
 		if (in->dying) {
 			p = NULL;
 			goto out;
 		}
 		p = rhashtable_lookup_fast(&in->peers, &k,
-					   vpnpt_ikeport_peer_params);
+					   vpnpt_keepport_peer_params);
 		if (!p)
-			p = vpnpt_ikeport_peer_new(in, &k);
+			p = vpnpt_keepport_peer_new(in, &k);
 		if (p) {
-			vpnpt_ikeport_learn(in, p, h->ispi);
+			vpnpt_keepport_learn(in, p, h->ispi);
 			if (h->rspi)
-				vpnpt_ikeport_learn(in, p, h->rspi);
+				vpnpt_keepport_learn(in, p, h->rspi);
 		}
 out:
 		spin_unlock_bh(&in->lock);
@@ -353,7 +350,7 @@ out:
 }
 
 /* Whether a conntrack entry of the default zone takes this datagram. */
-static bool vpnpt_ikeport_dflt_flow(struct net *net, const struct iphdr *iph)
+static bool vpnpt_keepport_dflt_flow(struct net *net, const struct iphdr *iph)
 {
 	struct nf_conntrack_tuple_hash *th;
 	struct nf_conntrack_tuple t = {};
@@ -371,45 +368,45 @@ static bool vpnpt_ikeport_dflt_flow(struct net *net, const struct iphdr *iph)
 	return true;
 }
 
-static struct vpnpt_ikeport_peer *
-vpnpt_ikeport_inbound(struct vpnpt_ikeport_net *in, const struct iphdr *iph,
-		      const struct vpnpt_ike_hdr *h)
+static struct vpnpt_keepport_peer *
+vpnpt_keepport_inbound(struct vpnpt_keepport_net *in, const struct iphdr *iph,
+		       const struct vpnpt_ike_hdr *h)
 {
 	__be32 server = iph->saddr;
 
-	struct vpnpt_ikeport_server *srv;
-	struct vpnpt_ikeport_peer *p;
+	struct vpnpt_keepport_server *srv;
+	struct vpnpt_keepport_peer *p;
 
-	p = vpnpt_ikeport_spi_owner(in, server, h->ispi);
+	p = vpnpt_keepport_spi_owner(in, server, h->ispi);
 	if (!p)
-		p = vpnpt_ikeport_spi_owner(in, server, h->rspi);
+		p = vpnpt_keepport_spi_owner(in, server, h->rspi);
 	if (p)
 		return p;
 	srv = rhashtable_lookup(&in->servers, &server,
-				vpnpt_ikeport_server_params);
-	if (!srv || vpnpt_ikeport_dflt_flow(in->net, iph))
+				vpnpt_keepport_server_params);
+	if (!srv || vpnpt_keepport_dflt_flow(in->net, iph))
 		return NULL;
 	/* A new or rekeyed IKE SA: the client last active with the server. */
 	spin_lock_bh(&in->lock);
 	p = in->dying ? NULL : rcu_dereference_protected(srv->last,
 					lockdep_is_held(&in->lock));
 	if (p) {
-		vpnpt_ikeport_learn(in, p, h->ispi);
+		vpnpt_keepport_learn(in, p, h->ispi);
 		if (h->rspi)
-			vpnpt_ikeport_learn(in, p, h->rspi);
+			vpnpt_keepport_learn(in, p, h->rspi);
 	}
 	spin_unlock_bh(&in->lock);
 	return p;
 }
 
-static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
-				      const struct nf_hook_state *state)
+static unsigned int vpnpt_keepport_pre(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
 {
 	struct vpnpt_net *vn = vpnpt_net(state->net);
 	u8 _buf[sizeof(struct udphdr) + VPNPT_IKE_HDR_LEN];
 	const struct udphdr *uh;
-	struct vpnpt_ikeport_net *in;
-	struct vpnpt_ikeport_peer *p;
+	struct vpnpt_keepport_net *in;
+	struct vpnpt_keepport_peer *p;
 	struct mem_cgroup *old;
 	const struct iphdr *iph;
 	struct vpnpt_ike_hdr h;
@@ -438,13 +435,13 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 	if (err && err != -VPNPT_IKE_ERR_TRAILING)
 		return NF_ACCEPT;
 
-	in = vpnpt_ikeport_net(state->net);
+	in = vpnpt_keepport_net(state->net);
 	old = vpnpt_charge_begin(state->net);
 	if (inet_addr_type(state->net, iph->daddr) == RTN_LOCAL)
-		p = vpnpt_ikeport_inbound(in, iph, &h);
+		p = vpnpt_keepport_inbound(in, iph, &h);
 	else if (vpnpt_lan_client(state->net, vpnpt_in_ifindex(state->in),
 				  iph->saddr, iph->daddr))
-		p = vpnpt_ikeport_outbound(in, iph->saddr, iph->daddr, &h);
+		p = vpnpt_keepport_outbound(in, iph->saddr, iph->daddr, &h);
 	else
 		p = NULL;
 	vpnpt_charge_end(old);
@@ -453,9 +450,9 @@ static unsigned int vpnpt_ikeport_pre(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-static const struct nf_hook_ops vpnpt_ikeport_ops[] = {
+static const struct nf_hook_ops vpnpt_keepport_ops[] = {
 	{
-		.hook = vpnpt_ikeport_pre,
+		.hook = vpnpt_keepport_pre,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
 		/* As the ESP hook: after the raw table, before conntrack. */
@@ -465,53 +462,54 @@ static const struct nf_hook_ops vpnpt_ikeport_ops[] = {
 
 /* ---- expiry, flush, namespaces ------------------------------------------ */
 
-static void vpnpt_ikeport_expire(struct vpnpt_ikeport_net *in, bool all)
+/* Free the peers idle since before @now (all: every peer); any left? */
+static bool vpnpt_keepport_forget(struct vpnpt_keepport_net *in,
+				  unsigned long now, bool all)
 {
 	struct vpnpt_net *vn = vpnpt_net(in->net);
-	unsigned long timeout, now = jiffies;
-	struct vpnpt_ikeport_peer *p, *tmp;
+	struct vpnpt_keepport_peer *p, *tmp;
+	unsigned long timeout;
+	bool more;
 
 	timeout = READ_ONCE(vn->timeouts[VPNPT_PROTO_IKE]) * HZ;
 	spin_lock_bh(&in->lock);
 	list_for_each_entry_safe(p, tmp, &in->peer_list, all)
 		if (all || time_after(now, READ_ONCE(p->last) + timeout))
-			vpnpt_ikeport_peer_free(in, p);
-	if (in->npeers && !in->dying)
-		mod_delayed_work(system_wq, &in->gc, VPNPT_IKEPORT_GC_INTERVAL);
+			vpnpt_keepport_peer_free(in, p);
+	more = in->npeers;
 	spin_unlock_bh(&in->lock);
+	return more;
 }
 
-static void vpnpt_ikeport_gc(struct work_struct *work)
+bool vpnpt_keepport_expire(struct net *net, unsigned long now)
 {
-	vpnpt_ikeport_expire(container_of(to_delayed_work(work),
-					  struct vpnpt_ikeport_net, gc), false);
+	return vpnpt_keepport_forget(vpnpt_keepport_net(net), now, false);
 }
 
-void vpnpt_ikeport_flush(struct net *net)
+void vpnpt_keepport_flush(struct net *net)
 {
-	vpnpt_ikeport_expire(vpnpt_ikeport_net(net), true);
+	vpnpt_keepport_forget(vpnpt_keepport_net(net), jiffies, true);
 }
 
-static int __net_init vpnpt_ikeport_net_init(struct net *net)
+static int __net_init vpnpt_keepport_net_init(struct net *net)
 {
-	struct vpnpt_ikeport_net *in = vpnpt_ikeport_net(net);
+	struct vpnpt_keepport_net *in = vpnpt_keepport_net(net);
 	int err;
 
 	spin_lock_init(&in->lock);
 	INIT_LIST_HEAD(&in->peer_list);
-	INIT_DELAYED_WORK(&in->gc, vpnpt_ikeport_gc);
 	in->net = net;
-	err = rhashtable_init(&in->peers, &vpnpt_ikeport_peer_params);
+	err = rhashtable_init(&in->peers, &vpnpt_keepport_peer_params);
 	if (err)
 		return err;
-	err = rhashtable_init(&in->spis, &vpnpt_ikeport_spi_params);
+	err = rhashtable_init(&in->spis, &vpnpt_keepport_spi_params);
 	if (err)
 		goto err_peers;
-	err = rhashtable_init(&in->servers, &vpnpt_ikeport_server_params);
+	err = rhashtable_init(&in->servers, &vpnpt_keepport_server_params);
 	if (err)
 		goto err_spis;
-	err = nf_register_net_hooks(net, vpnpt_ikeport_ops,
-				    ARRAY_SIZE(vpnpt_ikeport_ops));
+	err = nf_register_net_hooks(net, vpnpt_keepport_ops,
+				    ARRAY_SIZE(vpnpt_keepport_ops));
 	if (err)
 		goto err_servers;
 	return 0;
@@ -525,38 +523,37 @@ err_peers:
 	return err;
 }
 
-static void __net_exit vpnpt_ikeport_net_exit(struct net *net)
+static void __net_exit vpnpt_keepport_net_exit(struct net *net)
 {
-	struct vpnpt_ikeport_net *in = vpnpt_ikeport_net(net);
+	struct vpnpt_keepport_net *in = vpnpt_keepport_net(net);
 
 	/* No packet reaches the tables after this (synchronize_net inside). */
-	nf_unregister_net_hooks(net, vpnpt_ikeport_ops,
-				ARRAY_SIZE(vpnpt_ikeport_ops));
+	nf_unregister_net_hooks(net, vpnpt_keepport_ops,
+				ARRAY_SIZE(vpnpt_keepport_ops));
 	spin_lock_bh(&in->lock);
 	in->dying = true;
 	spin_unlock_bh(&in->lock);
-	cancel_delayed_work_sync(&in->gc);
 	/* Zones go back to the ESP part, which is torn down after us. */
-	vpnpt_ikeport_expire(in, true);
+	vpnpt_keepport_forget(in, jiffies, true);
 	rhashtable_destroy(&in->servers);
 	rhashtable_destroy(&in->spis);
 	rhashtable_destroy(&in->peers);
 }
 
-static struct pernet_operations vpnpt_ikeport_net_ops = {
-	.init = vpnpt_ikeport_net_init,
-	.exit = vpnpt_ikeport_net_exit,
-	.id = &vpnpt_ikeport_net_id,
-	.size = sizeof(struct vpnpt_ikeport_net),
+static struct pernet_operations vpnpt_keepport_net_ops = {
+	.init = vpnpt_keepport_net_init,
+	.exit = vpnpt_keepport_net_exit,
+	.id = &vpnpt_keepport_net_id,
+	.size = sizeof(struct vpnpt_keepport_net),
 };
 
-int vpnpt_ikeport_init(void)
+int vpnpt_keepport_init(void)
 {
-	return register_pernet_subsys(&vpnpt_ikeport_net_ops);
+	return register_pernet_subsys(&vpnpt_keepport_net_ops);
 }
 
-void vpnpt_ikeport_exit(void)
+void vpnpt_keepport_exit(void)
 {
-	unregister_pernet_subsys(&vpnpt_ikeport_net_ops);
+	unregister_pernet_subsys(&vpnpt_keepport_net_ops);
 	/* kfree_rcu() callbacks have no code of ours; nothing to wait for. */
 }
