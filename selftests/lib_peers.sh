@@ -19,6 +19,10 @@
 #           with the matching conn; xl2tpd LNS/LAC as above on that address
 
 PEERS_PPP_OPTS="noauth nobsdcomp nodeflate noccp novj novjccomp nodefaultroute"
+# pppd's LCP restart timer (default 3 s; it gives up after 10 Configure-Requests).
+# A debug kernel under a loaded TCG host can take longer than those 30 s to
+# start the PPTP server's pppd for three calls at once: stretched there.
+PEERS_LCP_RESTART=$((3 * ${VPNPT_TIME_SCALE:-1}))
 PEERS_IPSEC_SERVER=203.0.113.5
 PEERS_PSK=vpnpt-peers-psk
 _PLUTO=/usr/libexec/ipsec/pluto
@@ -32,8 +36,8 @@ pptp_server_start() {
 	local d=$VPNPT_LOGDIR
 	printf 'option %s\nlocalip 192.168.77.1\nremoteip 192.168.77.11-99\n' \
 		"$d/pptpd-options" >"$d/pptpd.conf"
-	printf '%s\nname pptpd\nlcp-echo-interval 5\nlcp-echo-failure 6\n' \
-		"$(echo $PEERS_PPP_OPTS | tr ' ' '\n')" >"$d/pptpd-options"
+	printf '%s\nname pptpd\nlcp-echo-interval 5\nlcp-echo-failure 6\nlcp-restart %s\n' \
+		"$(echo $PEERS_PPP_OPTS | tr ' ' '\n')" "$PEERS_LCP_RESTART" >"$d/pptpd-options"
 	ns_bg $NS_SERVER pptpd sh -c "mount -t tmpfs none /run && mkdir -p /run/pptp &&
 		exec pptpd -f -c $d/pptpd.conf -p /run/pptpd.pid"
 	wait_until 10 nsx $NS_SERVER sh -c "ss -ltn | grep -q ':1723 '"
@@ -43,7 +47,7 @@ pptp_client_start() { # I
 	ns_bg "$(client_ns "$1")" "pppd-c$1" sh -c "mount -t tmpfs none /run && mkdir -p /run/pptp &&
 		exec pppd pty 'pptp $SERVER_WAN --nolaunchpppd --loglevel 1' \
 		$PEERS_PPP_OPTS nodetach name c$1 remotename pptpd \
-		lcp-echo-interval 5 lcp-echo-failure 6 debug"
+		lcp-echo-interval 5 lcp-echo-failure 6 lcp-restart $PEERS_LCP_RESTART debug"
 }
 
 # ns_procs NS COMM : pids of the processes named COMM in network namespace NS
