@@ -17,6 +17,7 @@
  */
 #include <linux/jhash.h>
 #include <linux/slab.h>
+#include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 
