@@ -128,15 +128,16 @@ matrix: kernels debug-kernel $(foreach s,$(SERIES) $(DEBUG_SERIES),$(BUILD)/$(s)
 FORCE:
 
 # The deliberately faulting module of the harness self-test (never shipped).
-$(BUILD)/fault-%/vpnpt_fault.ko: selftests/fault/vpnpt_fault.c selftests/fault/Kbuild
-	@mkdir -p $(@D) && cp -p $^ $(@D)/
+# FORCE: kbuild decides, so a rebuilt kernel gets a module built against it.
+$(BUILD)/fault-%/vpnpt_fault.ko: selftests/fault/vpnpt_fault.c selftests/fault/Kbuild FORCE
+	@mkdir -p $(@D) && cp -p $(filter-out FORCE,$^) $(@D)/
 	@scripts/kmake $* $(@D) modules >$(@D)/build.log 2>&1 || { cat $(@D)/build.log; exit 1; }
 
 harness-modules: kernels debug-kernel $(BUILD)/fault-6.1/vpnpt_fault.ko $(BUILD)/fault-$(DEBUG_SERIES)/vpnpt_fault.ko
 
 # The race tests' delay injector (a kprobe that waits; never shipped).
-$(BUILD)/delay-%/vpnpt_delay.ko: selftests/delay/vpnpt_delay.c selftests/delay/Kbuild
-	@mkdir -p $(@D) && cp -p $^ $(@D)/
+$(BUILD)/delay-%/vpnpt_delay.ko: selftests/delay/vpnpt_delay.c selftests/delay/Kbuild FORCE
+	@mkdir -p $(@D) && cp -p $(filter-out FORCE,$^) $(@D)/
 	@scripts/kmake $* $(@D) modules >$(@D)/build.log 2>&1 || { cat $(@D)/build.log; exit 1; }
 
 # Selftests in a guest booted on KSERIES: make selftests [KSERIES=5.10] [TESTS="module params"]
