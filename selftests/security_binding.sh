@@ -71,6 +71,10 @@ for s in json.load(sys.stdin):
     if s["spi_in"] == "0x0c000002":
         print(s["client"], s["spi_out"])'
 }
+# The dump may run before the router has handled the packet: poll, then
+# compare exactly.
+holder_is_c2() { [ "$(holder)" = "$C2 0x00000000" ]; }
+wait_until 5 holder_is_c2
 check_eq "a server-started exchange c2 answered: the server's new SPI is c2's" \
 	"$C2 0x00000000" "$(holder)"
 check_eq "... and the victim's SA is as it was" \
