@@ -12,8 +12,7 @@ parts of it, for readers or for code that cannot include a C header:
   src/vpnptctl/decode.c      vpnptctl's libmnl policies (attribute types)
 
 This script parses the header and compares each copy with it; `make unit`
-runs it after the C unit tests (test_uapi.c checks the numbers of the
-documentation's rows from C as well). Exit status 1 with one line per
+runs it after the C unit tests. Exit status 1 with one line per
 difference, 0 and a summary line when all agree.
 """
 import os
