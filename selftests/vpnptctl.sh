@@ -33,6 +33,11 @@ err_of() { # COMMAND... -> "EXIT LINES: FIRST-LINE"
 check_eq "module not loaded: one line, exit 1" \
 	'1 1: vpnptctl: vpnpt module not loaded (generic netlink family "vpnpt" not found)' \
 	"$(err_of $CTL status)"
+# AH has no sessions, so no timeout: refused by the tool itself (the module
+# is not even loaded yet).
+check_eq "set timeout-ah: one line, exit 2, no kernel call" \
+	'2 1: vpnptctl: set: timeout-ah: ah has no sessions, so no idle timeout' \
+	"$(err_of $CTL set timeout-ah 600)"
 
 vpnpt_load || { tap_not_ok "load"; tap_done; }
 

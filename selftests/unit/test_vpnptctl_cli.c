@@ -234,14 +234,20 @@ UNIT_TEST(vpnptctl_args_set)
 	CHECK_EQ(a.timeouts[VPNPT_PROTO_ESP], 600);
 	CHECK_EQ(a.timeouts[VPNPT_PROTO_NATT], 30);
 
-	CHECK_OK("set timeout-pptp 10 timeout-l2tp 86400 timeout-ike 300 timeout-ah 0086400",
-		 &a);
+	CHECK_OK("set timeout-pptp 10 timeout-l2tp 0086400 timeout-ike 300", &a);
 	CHECK_EQ(a.set, 0);
 	CHECK_EQ(a.timeouts_set, (1U << VPNPT_PROTO_PPTP) | (1U << VPNPT_PROTO_L2TP) |
-		 (1U << VPNPT_PROTO_IKE) | (1U << VPNPT_PROTO_AH));
+		 (1U << VPNPT_PROTO_IKE));
 	CHECK_EQ(a.timeouts[VPNPT_PROTO_PPTP], 10);
 	CHECK_EQ(a.timeouts[VPNPT_PROTO_L2TP], 86400);
-	CHECK_EQ(a.timeouts[VPNPT_PROTO_AH], 86400);
+
+	/* AH has no sessions: the tool refuses its timeout itself. */
+	CHECK_USAGE("set timeout-ah 600",
+		    "set: timeout-ah: ah has no sessions, so no idle timeout");
+	CHECK_USAGE("set timeout-esp 600 timeout-ah 600",
+		    "set: timeout-ah: ah has no sessions, so no idle timeout");
+	CHECK_USAGE("set timeout-all 600",
+		    "set: unknown key 'timeout-all' (" KEYS ")");
 
 	/* The limits of the uapi, inclusive. */
 	CHECK_OK("set max-sessions 1048576 max-client-sessions 65536", &a);

@@ -168,16 +168,19 @@ UNIT_TEST(vpnptctl_docs_lists_are_the_parsers)
 			unit_failed_checks++;
 		}
 	}
-	CHECK_EQ(i, 5 + VPNPTCTL_NPROTO);
-	/* a timeout key per protocol, */
-	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
+	CHECK_EQ(i, 5 + VPNPTCTL_NPROTO - 1);
+	/* a timeout key per protocol but AH (no sessions), */
+	for (i = 3, p = 0; p < VPNPTCTL_NPROTO; p++) {
 		char key[32];
 
+		if (p == VPNPT_PROTO_AH)
+			continue;
 		snprintf(key, sizeof(key), "timeout-%s", vpnptctl_proto_name(p));
-		CHECK_STR(vpnptctl_set_key(3 + p), key);
+		CHECK_STR(vpnptctl_set_key(i++), key);
 	}
 	/* and nothing else. */
 	memset(&a, 0, sizeof(a));
+	CHECK_EQ(vpnptctl_parse_set("timeout-ah", "60", &a, err, sizeof(err)), -1);
 	CHECK_EQ(vpnptctl_parse_set("timeout-all", "60", &a, err, sizeof(err)), -1);
 	CHECK_EQ(vpnptctl_parse_set("max-session", "60", &a, err, sizeof(err)), -1);
 }
@@ -252,8 +255,8 @@ static size_t tag_word(const char *line, const char **start)
 
 /*
  * Section COMMANDS of the man page: the tags at the top level are the
- * commands; those indented under `set` (.RS) its keys, where
- * `.BI timeout- PROTO ...` stands for a key per protocol.
+ * commands; those indented under `set` (.RS) its keys, each timeout key
+ * spelled out (AH has none).
  */
 static void man_commands(const char *man, struct words *cmds, struct words *keys)
 {
@@ -284,15 +287,6 @@ static void man_commands(const char *man, struct words *cmds, struct words *keys
 			n = tag_word(p, &w);
 			if (depth == 0) {
 				words_add(cmds, w, n);
-			} else if (n && w[n - 1] == '-' && !strncmp(w + n, " PROTO", 6)) {
-				unsigned int i;
-				char key[32];
-
-				for (i = 0; i < VPNPTCTL_NPROTO; i++) {
-					snprintf(key, sizeof(key), "%.*s%s", (int)n, w,
-						 vpnptctl_proto_name(i));
-					words_add(keys, key, strlen(key));
-				}
 			} else {
 				words_add(keys, w, n);
 			}

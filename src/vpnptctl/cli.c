@@ -93,7 +93,9 @@ static int vpnptctl_parse_u32(const char *s, uint32_t *val)
 
 /*
  * The keys of `set`, the only ones the parser accepts: the man page and the
- * bash completion are checked against this list (selftests/unit).
+ * bash completion are checked against this list (selftests/unit). A timeout
+ * key per protocol that has sessions; AH has none, so no timeout-ah (the
+ * module refuses AH's timeout, see vpnptctl_no_timeout()).
  */
 enum {
 	VPNPTCTL_KEY_MAX_SESSIONS,
@@ -113,7 +115,7 @@ static const char *const vpnptctl_set_keys[] = {
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_L2TP] = "timeout-l2tp",
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_IKE] = "timeout-ike",
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_ESP] = "timeout-esp",
-	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_AH] = "timeout-ah",
+	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_AH] = NULL,	/* no sessions */
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_NATT] = "timeout-natt",
 	[VPNPTCTL_KEY_CEIL_MAX_SESSIONS] = "ceiling-max-sessions",
 	[VPNPTCTL_KEY_CEIL_MAX_CLIENT_SESSIONS] = "ceiling-max-client-sessions",
@@ -124,8 +126,28 @@ _Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys) == VPNPTCTL_NKEYS,
 
 const char *vpnptctl_set_key(unsigned int i)
 {
-	return i < VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys) ?
-	       vpnptctl_set_keys[i] : NULL;
+	unsigned int k;
+
+	for (k = 0; k < VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys); k++)
+		if (vpnptctl_set_keys[k] && !i--)
+			return vpnptctl_set_keys[k];
+	return NULL;
+}
+
+/*
+ * @key is "timeout-PROTO" of a protocol without sessions (AH): -1 with the
+ * error in @err, without asking the module. 0 for any other key.
+ */
+static int vpnptctl_no_timeout(const char *key, char *err, size_t errlen)
+{
+	uint32_t bits;
+
+	if (strncmp(key, "timeout-", 8) || vpnptctl_parse_proto(key + 8, &bits) ||
+	    bits == VPNPT_PROTO_ALL)
+		return 0;
+	return vpnptctl_fail(err, errlen,
+			     "set: %s: %s has no sessions, so no idle timeout",
+			     key, key + 8);
 }
 
 int vpnptctl_parse_set(const char *key, const char *value,
@@ -137,7 +159,7 @@ int vpnptctl_parse_set(const char *key, const char *value,
 	int ret;
 
 	for (k = 0; k < VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys); k++)
-		if (!strcmp(key, vpnptctl_set_keys[k]))
+		if (vpnptctl_set_keys[k] && !strcmp(key, vpnptctl_set_keys[k]))
 			break;
 	switch (k) {
 	case VPNPTCTL_KEY_IKE_KEEP_PORT:
@@ -180,6 +202,9 @@ int vpnptctl_parse_set(const char *key, const char *value,
 		dup = args->set & flag;
 		break;
 	default:
+		if (k == VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys) &&
+		    vpnptctl_no_timeout(key, err, errlen))
+			return -1;
 		if (k == VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys))
 			return vpnptctl_fail(err, errlen,
 					     "set: unknown key '%s' (%s)", key,
@@ -465,7 +490,7 @@ void vpnptctl_usage(FILE *f)
 	      "  disable PROTO...              turn passthrough of PROTO off (ends its sessions)\n"
 	      "  set KEY VALUE [KEY VALUE...]  max-sessions N (1..1048576),\n"
 	      "                                max-client-sessions N (1..65536),\n"
-	      "                                timeout-PROTO SECONDS (10..86400),\n"
+	      "                                timeout-PROTO SECONDS (10..86400, not ah),\n"
 	      "                                ike-keep-port on|off,\n"
 	      "                                ceiling-max-sessions N,\n"
 	      "                                ceiling-max-client-sessions N\n"

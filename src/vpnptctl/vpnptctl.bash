@@ -9,7 +9,7 @@ _vpnptctl()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local protos="pptp l2tp ike esp ah natt all"
 	local keys="max-sessions max-client-sessions timeout-pptp timeout-l2tp
-		timeout-ike timeout-esp timeout-ah timeout-natt ike-keep-port
+		timeout-ike timeout-esp timeout-natt ike-keep-port
 		ceiling-max-sessions ceiling-max-client-sessions"
 	local cmds="status enable disable set stats sessions monitor flush setup
 		teardown help"
