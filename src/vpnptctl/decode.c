@@ -223,6 +223,37 @@ static int vpnptctl_parse_tb(const void *attrs, size_t len,
 	vpnptctl_parse(mnl_attr_get_payload(nest),			\
 		       mnl_attr_get_payload_len(nest), policy, tb)
 
+/*
+ * The start of a callback over a list of entries (VPNPT_A_STATS,
+ * VPNPT_SA_IKE_RESPONSES): @nest, if it is of @type (others are newer than
+ * this tool), valid in @outer (the list's policy), parsed into @tb with
+ * @inner, and with its @required attribute. Returns 0: use @tb; 1: skip
+ * @nest; -1: it is invalid.
+ */
+static int vpnptctl_entry_tb(const struct nlattr *nest, uint16_t type,
+			     const struct vpnptctl_policy *outer, size_t nouter,
+			     const struct vpnptctl_policy *inner, size_t ninner,
+			     const struct nlattr **tb, unsigned int required)
+{
+	if (mnl_attr_get_type(nest) != type)
+		return 1;
+	if (vpnptctl_attr_check(nest, outer, nouter) < 0 ||
+	    vpnptctl_parse_tb(mnl_attr_get_payload(nest),
+			      mnl_attr_get_payload_len(nest), inner, ninner, tb) ||
+	    !tb[required])
+		return -1;
+	return 0;
+}
+
+#define vpnptctl_parse_entry(nest, type, outer, inner, tb, required)	\
+	({								\
+		_Static_assert(VPNPTCTL_ARRAY_SIZE(tb) ==		\
+			       VPNPTCTL_ARRAY_SIZE(inner), "tb[] size"); \
+		vpnptctl_entry_tb(nest, type, outer,			\
+				  VPNPTCTL_ARRAY_SIZE(outer), inner,	\
+				  VPNPTCTL_ARRAY_SIZE(inner), tb, required); \
+	})
+
 /* u64, or u32 (the kernel's variable-size "uint"); validated before. */
 static uint64_t vpnptctl_get_u64(const struct nlattr *a)
 {
@@ -312,14 +343,12 @@ static int vpnptctl_stats_proto_cb(const struct nlattr *nest, void *data)
 	struct vpnptctl_stats *st = data;
 	unsigned int c;
 	uint32_t proto;
+	int ret;
 
-	if (mnl_attr_get_type(nest) != VPNPT_A_STATS_PROTO)
-		return MNL_CB_OK;
-	if (vpnptctl_attr_check(nest, vpnptctl_policy_attr,
-				VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_attr)) < 0 ||
-	    vpnptctl_parse_nested(nest, vpnptctl_policy_stat, tb) ||
-	    !tb[VPNPT_STAT_PROTO])
-		return MNL_CB_ERROR;
+	ret = vpnptctl_parse_entry(nest, VPNPT_A_STATS_PROTO, vpnptctl_policy_attr,
+				   vpnptctl_policy_stat, tb, VPNPT_STAT_PROTO);
+	if (ret)
+		return ret < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 	proto = mnl_attr_get_u32(tb[VPNPT_STAT_PROTO]);
 	if (proto >= VPNPTCTL_NPROTO)
 		return MNL_CB_OK;	/* a protocol newer than this tool */
@@ -351,14 +380,14 @@ static int vpnptctl_ike_response_cb(const struct nlattr *nest, void *data)
 	const struct nlattr *tb[VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_ike_resp)];
 	struct vpnptctl_session *s = data;
 	struct vpnptctl_ike_response *r;
+	int ret;
 
-	if (mnl_attr_get_type(nest) != VPNPT_IKE_RESP_ENTRY)
-		return MNL_CB_OK;
-	if (vpnptctl_attr_check(nest, vpnptctl_policy_ike_resp,
-				VPNPTCTL_ARRAY_SIZE(vpnptctl_policy_ike_resp)) < 0 ||
-	    vpnptctl_parse_nested(nest, vpnptctl_policy_ike_resp, tb) ||
-	    !tb[VPNPT_IKE_RESP_EXCHANGE])
-		return MNL_CB_ERROR;
+	ret = vpnptctl_parse_entry(nest, VPNPT_IKE_RESP_ENTRY,
+				   vpnptctl_policy_ike_resp,
+				   vpnptctl_policy_ike_resp, tb,
+				   VPNPT_IKE_RESP_EXCHANGE);
+	if (ret)
+		return ret < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 	if (s->n_ike_responses >= VPNPTCTL_MAX_IKE_RESPONSES)
 		return MNL_CB_OK;
 	r = &s->ike_responses[s->n_ike_responses++];
