@@ -163,45 +163,35 @@ static void vpnptctl_pr_config(struct vpnptctl_printer *pr,
 				cfg->family_version);
 }
 
-static void vpnptctl_json_stats(struct vpnptctl_json *j, const char *key,
-				const struct vpnptctl_stats *st)
+/*
+ * The counters: a table with a column per protocol and a row per counter in
+ * the text, so that it stays narrow and the counters keep their full names;
+ * an object per protocol in the JSON.
+ */
+static void vpnptctl_pr_stats(struct vpnptctl_printer *pr, const char *key,
+			      const struct vpnptctl_stats *st)
 {
 	unsigned int p, c;
 
-	vpnptctl_json_open_object(j, key);
+	vpnptctl_pr_table_open(pr, key);
+	for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
+		vpnptctl_pr_table_row(pr, vpnptctl_counter_name(c));
 	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
 		if (!(st->present & (1U << p)))
 			continue;
-		vpnptctl_json_open_object(j, vpnptctl_proto_name(p));
+		vpnptctl_pr_table_col(pr, vpnptctl_proto_name(p));
 		for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
-			vpnptctl_json_u64(j, vpnptctl_counter_name(c),
-					  st->counters[p][c]);
-		vpnptctl_json_close_object(j);
+			vpnptctl_pr_table_u64(pr, vpnptctl_counter_name(c),
+					      st->counters[p][c]);
+		vpnptctl_pr_table_col_end(pr);
 	}
-	vpnptctl_json_close_object(j);
+	vpnptctl_pr_table_close(pr);
 }
 
-static void vpnptctl_text_stats(FILE *f, const struct vpnptctl_stats *st);
-
-void vpnptctl_print_status(const struct vpnptctl_out *o,
-			   const struct vpnptctl_config *cfg,
-			   const struct vpnptctl_stats *st)
+/* The configuration as status shows it in text: a line per setting, a table. */
+static void vpnptctl_text_config(FILE *f, const struct vpnptctl_config *cfg)
 {
-	FILE *f = o->f;
 	unsigned int p;
-
-	if (o->json) {
-		struct vpnptctl_printer pr;
-
-		vpnptctl_pr_start(&pr, f, true, o->pretty);
-		vpnptctl_pr_open(&pr, NULL);
-		vpnptctl_pr_config(&pr, cfg);
-		if (st)
-			vpnptctl_json_stats(&pr.j, "stats", st);
-		vpnptctl_pr_close(&pr);
-		vpnptctl_pr_end(&pr);
-		return;
-	}
 
 	if (cfg->present & VPNPTCTL_CFG_MODULE_VERSION) {
 		fputs("module-version ", f);
@@ -234,70 +224,36 @@ void vpnptctl_print_status(const struct vpnptctl_out *o,
 			!(cfg->present & VPNPTCTL_CFG_SWITCHES) ? "-" :
 			cfg->switches & (1U << p) ? "on" : "off", tmo);
 	}
-	if (st) {
-		fputc('\n', f);
-		vpnptctl_text_stats(f, st);
-	}
 }
 
-/* ---- stats -------------------------------------------------------------- */
-
-/*
- * A table with a row per counter and a column per protocol, so that it
- * stays narrow and the counters keep their full names.
- */
-static void vpnptctl_text_stats(FILE *f, const struct vpnptctl_stats *st)
+void vpnptctl_print_status(const struct vpnptctl_out *o,
+			   const struct vpnptctl_config *cfg,
+			   const struct vpnptctl_stats *st)
 {
-	int width[VPNPTCTL_NPROTO], label = 0;
-	unsigned int p, c;
+	struct vpnptctl_printer pr;
 
-	for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
-		if ((int)strlen(vpnptctl_counter_name(c)) > label)
-			label = (int)strlen(vpnptctl_counter_name(c));
-	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
-		width[p] = (int)strlen(vpnptctl_proto_name(p));
-		for (c = 0; c < VPNPTCTL_NCOUNTERS; c++) {
-			char num[24];
-			int n = snprintf(num, sizeof(num), "%" PRIu64,
-					 st->counters[p][c]);
-
-			if (n > width[p])
-				width[p] = n;
-		}
+	vpnptctl_pr_start(&pr, o->f, o->json, o->pretty);
+	vpnptctl_pr_open(&pr, NULL);
+	if (pr.json)
+		vpnptctl_pr_config(&pr, cfg);
+	else
+		vpnptctl_text_config(pr.f, cfg);
+	if (st) {
+		vpnptctl_pr_text_only(&pr, "\n");
+		vpnptctl_pr_stats(&pr, "stats", st);
 	}
-	fprintf(f, "%-*s", label, "");
-	for (p = 0; p < VPNPTCTL_NPROTO; p++)
-		if (st->present & (1U << p))
-			fprintf(f, "  %*s", width[p], vpnptctl_proto_name(p));
-	fputc('\n', f);
-	for (c = 0; c < VPNPTCTL_NCOUNTERS; c++) {
-		char row[32], *u;
-
-		/* The counter's name with dashes: "dropped-disabled". */
-		snprintf(row, sizeof(row), "%s", vpnptctl_counter_name(c));
-		for (u = row; (u = strchr(u, '_')); )
-			*u = '-';
-		fprintf(f, "%-*s", label, row);
-		for (p = 0; p < VPNPTCTL_NPROTO; p++)
-			if (st->present & (1U << p))
-				fprintf(f, "  %*" PRIu64, width[p],
-					st->counters[p][c]);
-		fputc('\n', f);
-	}
+	vpnptctl_pr_close(&pr);
+	vpnptctl_pr_end(&pr);
 }
 
 void vpnptctl_print_stats(const struct vpnptctl_out *o,
 			  const struct vpnptctl_stats *st)
 {
-	if (o->json) {
-		struct vpnptctl_json j;
+	struct vpnptctl_printer pr;
 
-		vpnptctl_json_init(&j, o->f, o->pretty);
-		vpnptctl_json_stats(&j, NULL, st);
-		vpnptctl_json_end(&j);
-		return;
-	}
-	vpnptctl_text_stats(o->f, st);
+	vpnptctl_pr_start(&pr, o->f, o->json, o->pretty);
+	vpnptctl_pr_stats(&pr, NULL, st);
+	vpnptctl_pr_end(&pr);
 }
 
 /* ---- sessions ----------------------------------------------------------- */

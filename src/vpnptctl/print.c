@@ -5,10 +5,12 @@
  * either text or JSON; each call says which of the two it is for (@mode):
  * the text is @fmt printed with the value, the JSON is "key": value as a
  * member of the object open at that point (or an element, key NULL).
- * Objects are JSON only; text has no nesting. Pure code.
+ * Objects are JSON only; text has no nesting, but for tables, whose
+ * columns are the JSON's objects. Pure code.
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "vpnptctl.h"
 
@@ -17,6 +19,7 @@ void vpnptctl_pr_start(struct vpnptctl_printer *p, FILE *f, bool json,
 {
 	p->f = f;
 	p->json = json;
+	p->t.open = false;
 	if (json)
 		vpnptctl_json_init(&p->j, f, pretty);
 }
@@ -64,6 +67,19 @@ void vpnptctl_pr_onoff(struct vpnptctl_printer *p, unsigned int mode,
 		vpnptctl_json_bool(&p->j, key, value);
 }
 
+void vpnptctl_pr_duration(struct vpnptctl_printer *p, unsigned int mode,
+			  const char *key, const char *fmt, uint32_t secs)
+{
+	char d[32];
+
+	if (vpnptctl_pr_text(p, mode)) {
+		vpnptctl_fmt_duration(d, sizeof(d), secs);
+		fprintf(p->f, fmt, d);
+	} else if (vpnptctl_pr_json(p, mode)) {
+		vpnptctl_json_u64(&p->j, key, secs);
+	}
+}
+
 void vpnptctl_pr_open(struct vpnptctl_printer *p, const char *key)
 {
 	if (p->json)
@@ -76,6 +92,18 @@ void vpnptctl_pr_close(struct vpnptctl_printer *p)
 		vpnptctl_json_close_object(&p->j);
 }
 
+void vpnptctl_pr_open_array(struct vpnptctl_printer *p, const char *key)
+{
+	if (p->json)
+		vpnptctl_json_open_array(&p->j, key);
+}
+
+void vpnptctl_pr_close_array(struct vpnptctl_printer *p)
+{
+	if (p->json)
+		vpnptctl_json_close_array(&p->j);
+}
+
 void vpnptctl_pr_text_only(struct vpnptctl_printer *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -85,4 +113,110 @@ void vpnptctl_pr_text_only(struct vpnptctl_printer *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(p->f, fmt, ap);
 	va_end(ap);
+}
+
+/* ---- tables ------------------------------------------------------------ */
+
+void vpnptctl_pr_table_open(struct vpnptctl_printer *p, const char *key)
+{
+	vpnptctl_pr_open(p, key);
+	p->t.open = !p->json;
+	p->t.nrows = 0;
+	p->t.ncols = 0;
+}
+
+/* A column: its heading is @key. Cells go to the last column opened. */
+void vpnptctl_pr_table_col(struct vpnptctl_printer *p, const char *key)
+{
+	struct vpnptctl_pr_table *t = &p->t;
+	unsigned int r;
+
+	vpnptctl_pr_open(p, key);
+	if (!t->open || t->ncols == VPNPTCTL_PR_COLS)
+		return;
+	t->cols[t->ncols++] = key;
+	for (r = 0; r < VPNPTCTL_PR_ROWS; r++)
+		t->cells[r][t->ncols - 1][0] = '\0';
+}
+
+void vpnptctl_pr_table_col_end(struct vpnptctl_printer *p)
+{
+	vpnptctl_pr_close(p);
+}
+
+/* The row of @key, added (with dashes) if it is new; -1 if full. */
+static int vpnptctl_pr_row(struct vpnptctl_pr_table *t, const char *key)
+{
+	char label[VPNPTCTL_PR_CELL], *u;
+	unsigned int r;
+
+	snprintf(label, sizeof(label), "%s", key);
+	for (u = label; (u = strchr(u, '_')); )
+		*u = '-';
+	for (r = 0; r < t->nrows; r++)
+		if (!strcmp(t->rows[r], label))
+			return (int)r;
+	if (t->nrows == VPNPTCTL_PR_ROWS)
+		return -1;
+	memcpy(t->rows[t->nrows], label, sizeof(label));
+	return (int)t->nrows++;
+}
+
+void vpnptctl_pr_table_row(struct vpnptctl_printer *p, const char *key)
+{
+	if (p->t.open)
+		vpnptctl_pr_row(&p->t, key);
+}
+
+void vpnptctl_pr_table_u64(struct vpnptctl_printer *p, const char *row,
+			   uint64_t value)
+{
+	struct vpnptctl_pr_table *t = &p->t;
+	int r;
+
+	if (p->json) {
+		vpnptctl_json_u64(&p->j, row, value);
+		return;
+	}
+	if (!t->open || !t->ncols)
+		return;
+	r = vpnptctl_pr_row(t, row);
+	if (r >= 0)
+		snprintf(t->cells[r][t->ncols - 1], VPNPTCTL_PR_CELL, "%" PRIu64,
+			 value);
+}
+
+static int vpnptctl_pr_max(int a, const char *s)
+{
+	return (int)strlen(s) > a ? (int)strlen(s) : a;
+}
+
+/* Text: the rows' labels, then each column as wide as its widest cell. */
+void vpnptctl_pr_table_close(struct vpnptctl_printer *p)
+{
+	struct vpnptctl_pr_table *t = &p->t;
+	int width[VPNPTCTL_PR_COLS], label = 0;
+	unsigned int r, c;
+
+	vpnptctl_pr_close(p);
+	if (!t->open)
+		return;
+	t->open = false;
+	for (r = 0; r < t->nrows; r++)
+		label = vpnptctl_pr_max(label, t->rows[r]);
+	for (c = 0; c < t->ncols; c++) {
+		width[c] = vpnptctl_pr_max(0, t->cols[c]);
+		for (r = 0; r < t->nrows; r++)
+			width[c] = vpnptctl_pr_max(width[c], t->cells[r][c]);
+	}
+	fprintf(p->f, "%-*s", label, "");
+	for (c = 0; c < t->ncols; c++)
+		fprintf(p->f, "  %*s", width[c], t->cols[c]);
+	fputc('\n', p->f);
+	for (r = 0; r < t->nrows; r++) {
+		fprintf(p->f, "%-*s", label, t->rows[r]);
+		for (c = 0; c < t->ncols; c++)
+			fprintf(p->f, "  %*s", width[c], t->cells[r][c]);
+		fputc('\n', p->f);
+	}
 }

@@ -386,10 +386,29 @@ void vpnptctl_json_quote(FILE *f, const char *s);
 #define VPNPTCTL_PR_JSON	(1U << 1)
 #define VPNPTCTL_PR_ANY		(VPNPTCTL_PR_FP | VPNPTCTL_PR_JSON)
 
+/*
+ * A table (text only): the JSON's objects are its columns and their
+ * members its rows, so that a table keeps narrow whatever the JSON nests
+ * (stats: a column per protocol, a row per counter). Filled by
+ * vpnptctl_pr_table_*(), printed as it closes.
+ */
+#define VPNPTCTL_PR_ROWS	16
+#define VPNPTCTL_PR_COLS	8
+#define VPNPTCTL_PR_CELL	24
+
+struct vpnptctl_pr_table {
+	bool open;
+	unsigned int nrows, ncols;
+	char rows[VPNPTCTL_PR_ROWS][VPNPTCTL_PR_CELL];
+	const char *cols[VPNPTCTL_PR_COLS];
+	char cells[VPNPTCTL_PR_ROWS][VPNPTCTL_PR_COLS][VPNPTCTL_PR_CELL];
+};
+
 struct vpnptctl_printer {
 	FILE *f;
 	bool json;
 	struct vpnptctl_json j;
+	struct vpnptctl_pr_table t;
 };
 
 void vpnptctl_pr_start(struct vpnptctl_printer *p, FILE *f, bool json,
@@ -402,8 +421,26 @@ void vpnptctl_pr_str(struct vpnptctl_printer *p, unsigned int mode,
 		     const char *key, const char *fmt, const char *value);
 void vpnptctl_pr_onoff(struct vpnptctl_printer *p, unsigned int mode,
 		       const char *key, const char *fmt, bool value);
+/* Seconds: text @fmt with "1h02m05s" (vpnptctl_fmt_duration), JSON a number. */
+void vpnptctl_pr_duration(struct vpnptctl_printer *p, unsigned int mode,
+			  const char *key, const char *fmt, uint32_t secs);
 void vpnptctl_pr_open(struct vpnptctl_printer *p, const char *key);
 void vpnptctl_pr_close(struct vpnptctl_printer *p);
+void vpnptctl_pr_open_array(struct vpnptctl_printer *p, const char *key);
+void vpnptctl_pr_close_array(struct vpnptctl_printer *p);
+/*
+ * A table: JSON {"key": {"col": {"row": N, ...}, ...}}; text, as it closes,
+ * a line of column headings, then a line per row: its key with dashes for
+ * underscores, left-aligned, and its cells right-aligned.
+ */
+void vpnptctl_pr_table_open(struct vpnptctl_printer *p, const char *key);
+/* Text: a row, in this place, even if no column has a cell in it. */
+void vpnptctl_pr_table_row(struct vpnptctl_printer *p, const char *key);
+void vpnptctl_pr_table_col(struct vpnptctl_printer *p, const char *key);
+void vpnptctl_pr_table_col_end(struct vpnptctl_printer *p);
+void vpnptctl_pr_table_u64(struct vpnptctl_printer *p, const char *row,
+			   uint64_t value);
+void vpnptctl_pr_table_close(struct vpnptctl_printer *p);
 /* Text only (separators, words without a JSON counterpart). */
 void vpnptctl_pr_text_only(struct vpnptctl_printer *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
