@@ -8,12 +8,10 @@
  * addresses dotted-quad strings, SPIs hex strings ("0x%08x" for ESP/AH, 16
  * hex digits for IKE). Fields the kernel did not send are left out.
  *
- * Where the text and the JSON list the same fields in the same order (the
- * configuration of status and of events, flush, teardown), each field is
- * printed by one vpnptctl_pr_*() call for both (print.c). The tables of
- * status and stats, and the sessions, whose text groups the fields into
- * lines in another order than their JSON objects, have a text renderer and
- * a JSON renderer each; the golden files pin both byte for byte.
+ * Each field is printed by one vpnptctl_pr_*() call for both (print.c), so
+ * a JSON object has its members in the order the text shows them; the
+ * counters' text table is the print layer's (a column per JSON object).
+ * The golden files pin both outputs byte for byte.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -290,230 +288,214 @@ static const char *vpnptctl_exchange_str(char *buf, size_t len,
 	return buf;
 }
 
-static void vpnptctl_json_session(struct vpnptctl_json *j, const char *key,
-				  const struct vpnptctl_session *s)
-{
-	char buf[INET_ADDRSTRLEN > 24 ? INET_ADDRSTRLEN : 24];
-
-	vpnptctl_json_open_object(j, key);
-	if (vpnptctl_has(s, VPNPT_SA_ID))
-		vpnptctl_json_u64(j, "id", s->id);
-	if (vpnptctl_has(s, VPNPT_SA_PROTO))
-		vpnptctl_json_string(j, "proto",
-				     vpnptctl_proto_str(buf, sizeof(buf), s->proto));
-	if (vpnptctl_has(s, VPNPT_SA_STATE))
-		vpnptctl_json_string(j, "state",
-				     vpnptctl_state_str(buf, sizeof(buf), s->state));
-	if (vpnptctl_has(s, VPNPT_SA_CLIENT))
-		vpnptctl_json_string(j, "client", vpnptctl_addr_str(buf, s->client));
-	if (vpnptctl_has(s, VPNPT_SA_SERVER))
-		vpnptctl_json_string(j, "server", vpnptctl_addr_str(buf, s->server));
-	if (vpnptctl_has(s, VPNPT_SA_PUBLIC))
-		vpnptctl_json_string(j, "public",
-				     vpnptctl_addr_str(buf, s->public_addr));
-	if (vpnptctl_has(s, VPNPT_SA_AGE))
-		vpnptctl_json_u64(j, "age", s->age);
-	if (vpnptctl_has(s, VPNPT_SA_IDLE))
-		vpnptctl_json_u64(j, "idle", s->idle);
-	if (vpnptctl_has(s, VPNPT_SA_PACKETS_OUT))
-		vpnptctl_json_u64(j, "packets_out", s->packets_out);
-	if (vpnptctl_has(s, VPNPT_SA_PACKETS_IN))
-		vpnptctl_json_u64(j, "packets_in", s->packets_in);
-	if (vpnptctl_has(s, VPNPT_SA_BYTES_OUT))
-		vpnptctl_json_u64(j, "bytes_out", s->bytes_out);
-	if (vpnptctl_has(s, VPNPT_SA_BYTES_IN))
-		vpnptctl_json_u64(j, "bytes_in", s->bytes_in);
-	if (vpnptctl_has(s, VPNPT_SA_CALL_ID_INSIDE))
-		vpnptctl_json_u64(j, "call_id_inside", s->call_id_inside);
-	if (vpnptctl_has(s, VPNPT_SA_CALL_ID_OUTSIDE))
-		vpnptctl_json_u64(j, "call_id_outside", s->call_id_outside);
-	if (vpnptctl_has(s, VPNPT_SA_PEER_CALL_ID))
-		vpnptctl_json_u64(j, "peer_call_id", s->peer_call_id);
-	if (vpnptctl_has(s, VPNPT_SA_SPI_OUT)) {
-		snprintf(buf, sizeof(buf), "0x%08" PRIx32, s->spi_out);
-		vpnptctl_json_string(j, "spi_out", buf);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_SPI_IN)) {
-		snprintf(buf, sizeof(buf), "0x%08" PRIx32, s->spi_in);
-		vpnptctl_json_string(j, "spi_in", buf);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_IKE_SPI_I)) {
-		snprintf(buf, sizeof(buf), "%016" PRIx64, s->ike_spi_i);
-		vpnptctl_json_string(j, "ike_spi_i", buf);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_IKE_SPI_R)) {
-		snprintf(buf, sizeof(buf), "%016" PRIx64, s->ike_spi_r);
-		vpnptctl_json_string(j, "ike_spi_r", buf);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_TUNNEL_ID))
-		vpnptctl_json_u64(j, "tunnel_id", s->tunnel_id);
-	if (vpnptctl_has(s, VPNPT_SA_PEER_TUNNEL_ID))
-		vpnptctl_json_u64(j, "peer_tunnel_id", s->peer_tunnel_id);
-	if (vpnptctl_has(s, VPNPT_SA_PARENT))
-		vpnptctl_json_u64(j, "parent", s->parent);
-	if (vpnptctl_has(s, VPNPT_SA_ZONE))
-		vpnptctl_json_u64(j, "zone", s->zone);
-	if (vpnptctl_has(s, VPNPT_SA_IKE_RESPONSES)) {
-		unsigned int i;
-
-		vpnptctl_json_open_array(j, "responses");
-		for (i = 0; i < s->n_ike_responses; i++) {
-			const struct vpnptctl_ike_response *r = &s->ike_responses[i];
-
-			vpnptctl_json_open_object(j, NULL);
-			vpnptctl_json_string(j, "exchange",
-					     vpnptctl_exchange_str(buf, sizeof(buf),
-								   r->exchange));
-			vpnptctl_json_u64(j, "type", r->exchange);
-			vpnptctl_json_u64(j, "age", r->age);
-			vpnptctl_json_close_object(j);
-		}
-		vpnptctl_json_close_array(j);
-	}
-	vpnptctl_json_close_object(j);
-}
-
 /*
- * The text of a session in three parts, each a run of " key value" words:
- * what it is, its identifiers, and its traffic. The sessions list puts each
- * part on a line of its own, the monitor all on one line.
+ * A session, one call per field, in four parts, each a run of " key value"
+ * words in the text: what it is, its identifiers, its traffic, and IKE's
+ * responses. The sessions list puts each part on a line of its own, the
+ * monitor all on one line; the JSON has the members in the same order.
  */
-static void vpnptctl_text_what(FILE *f, const struct vpnptctl_session *s,
-			       bool with_client)
+static void vpnptctl_pr_what(struct vpnptctl_printer *pr,
+			     const struct vpnptctl_session *s, bool with_client)
 {
 	char buf[INET_ADDRSTRLEN > 24 ? INET_ADDRSTRLEN : 24];
 
 	/* "pptp", or "proto 9" for a protocol newer than the tool */
 	if (vpnptctl_has(s, VPNPT_SA_PROTO))
-		fprintf(f, vpnptctl_proto_name(s->proto) ? " %s" : " proto %s",
-			vpnptctl_proto_str(buf, sizeof(buf), s->proto));
+		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "proto",
+				vpnptctl_proto_name(s->proto) ? " %s" : " proto %s",
+				vpnptctl_proto_str(buf, sizeof(buf), s->proto));
 	if (vpnptctl_has(s, VPNPT_SA_ID))
-		fprintf(f, " id %" PRIu64, s->id);
-	if (with_client && vpnptctl_has(s, VPNPT_SA_CLIENT))
-		fprintf(f, " client %s", vpnptctl_addr_str(buf, s->client));
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "id", " id %" PRIu64, s->id);
+	/* The sessions list shows the client in the heading of its group. */
+	if (vpnptctl_has(s, VPNPT_SA_CLIENT))
+		vpnptctl_pr_str(pr, with_client ? VPNPTCTL_PR_ANY : VPNPTCTL_PR_JSON,
+				"client", " client %s",
+				vpnptctl_addr_str(buf, s->client));
 	if (vpnptctl_has(s, VPNPT_SA_SERVER))
-		fprintf(f, " server %s", vpnptctl_addr_str(buf, s->server));
+		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "server", " server %s",
+				vpnptctl_addr_str(buf, s->server));
 	if (vpnptctl_has(s, VPNPT_SA_STATE))
-		fprintf(f, " state %s", vpnptctl_state_str(buf, sizeof(buf), s->state));
+		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "state", " state %s",
+				vpnptctl_state_str(buf, sizeof(buf), s->state));
 }
 
-static void vpnptctl_text_ids(FILE *f, const struct vpnptctl_session *s)
+/*
+ * A u16 or u64 field of @s if present: @text is its words in the text
+ * (" key" for the first of a group, the text_only() word before it).
+ */
+#define VPNPTCTL_PR_FIELD(pr, s, attr, key, text, member)		\
+	do {								\
+		if (vpnptctl_has(s, attr))				\
+			vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, key,	\
+					text " %" PRIu64, (s)->member);	\
+	} while (0)
+
+/*
+ * Text: " @word" before a group of fields (" call-id inside 1 outside 2")
+ * if any of them is present (@a3: 0, VPNPT_SA_UNSPEC, for none).
+ */
+static void vpnptctl_pr_group(struct vpnptctl_printer *pr,
+			      const struct vpnptctl_session *s,
+			      unsigned int a1, unsigned int a2, unsigned int a3,
+			      const char *word)
+{
+	if (vpnptctl_has(s, a1) || vpnptctl_has(s, a2) || (a3 && vpnptctl_has(s, a3)))
+		vpnptctl_pr_text_only(pr, " %s", word);
+}
+
+/* SPIs: "0x%08x" for ESP/AH (@ike false), 16 hex digits for IKE. */
+static void vpnptctl_pr_spi(struct vpnptctl_printer *pr,
+			    const struct vpnptctl_session *s, unsigned int attr,
+			    const char *key, const char *fmt, uint64_t spi,
+			    bool ike)
+{
+	char buf[24];
+
+	if (!vpnptctl_has(s, attr))
+		return;
+	if (ike)
+		snprintf(buf, sizeof(buf), "%016" PRIx64, spi);
+	else
+		snprintf(buf, sizeof(buf), "0x%08" PRIx64, spi);
+	vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, key, fmt, buf);
+}
+
+static void vpnptctl_pr_ids(struct vpnptctl_printer *pr,
+			    const struct vpnptctl_session *s)
 {
 	char buf[INET_ADDRSTRLEN];
 
-	if (vpnptctl_has(s, VPNPT_SA_CALL_ID_INSIDE) ||
-	    vpnptctl_has(s, VPNPT_SA_CALL_ID_OUTSIDE) ||
-	    vpnptctl_has(s, VPNPT_SA_PEER_CALL_ID)) {
-		fputs(" call-id", f);
-		if (vpnptctl_has(s, VPNPT_SA_CALL_ID_INSIDE))
-			fprintf(f, " inside %u", s->call_id_inside);
-		if (vpnptctl_has(s, VPNPT_SA_CALL_ID_OUTSIDE))
-			fprintf(f, " outside %u", s->call_id_outside);
-		if (vpnptctl_has(s, VPNPT_SA_PEER_CALL_ID))
-			fprintf(f, " peer %u", s->peer_call_id);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_TUNNEL_ID) ||
-	    vpnptctl_has(s, VPNPT_SA_PEER_TUNNEL_ID)) {
-		fputs(" tunnel-id", f);
-		if (vpnptctl_has(s, VPNPT_SA_TUNNEL_ID))
-			fprintf(f, " %u", s->tunnel_id);
-		if (vpnptctl_has(s, VPNPT_SA_PEER_TUNNEL_ID))
-			fprintf(f, " peer %u", s->peer_tunnel_id);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_SPI_OUT) || vpnptctl_has(s, VPNPT_SA_SPI_IN)) {
-		fputs(" spi", f);
-		if (vpnptctl_has(s, VPNPT_SA_SPI_OUT))
-			fprintf(f, " out 0x%08" PRIx32, s->spi_out);
-		if (vpnptctl_has(s, VPNPT_SA_SPI_IN))
-			fprintf(f, " in 0x%08" PRIx32, s->spi_in);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_IKE_SPI_I) ||
-	    vpnptctl_has(s, VPNPT_SA_IKE_SPI_R)) {
-		fputs(" ike-spi", f);
-		if (vpnptctl_has(s, VPNPT_SA_IKE_SPI_I))
-			fprintf(f, " i %016" PRIx64, s->ike_spi_i);
-		if (vpnptctl_has(s, VPNPT_SA_IKE_SPI_R))
-			fprintf(f, " r %016" PRIx64, s->ike_spi_r);
-	}
+	vpnptctl_pr_group(pr, s, VPNPT_SA_CALL_ID_INSIDE, VPNPT_SA_CALL_ID_OUTSIDE,
+			  VPNPT_SA_PEER_CALL_ID, "call-id");
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_CALL_ID_INSIDE, "call_id_inside",
+			  " inside", call_id_inside);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_CALL_ID_OUTSIDE, "call_id_outside",
+			  " outside", call_id_outside);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PEER_CALL_ID, "peer_call_id",
+			  " peer", peer_call_id);
+	vpnptctl_pr_group(pr, s, VPNPT_SA_TUNNEL_ID, VPNPT_SA_PEER_TUNNEL_ID, 0,
+			  "tunnel-id");
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_TUNNEL_ID, "tunnel_id", "", tunnel_id);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PEER_TUNNEL_ID, "peer_tunnel_id",
+			  " peer", peer_tunnel_id);
+	vpnptctl_pr_group(pr, s, VPNPT_SA_SPI_OUT, VPNPT_SA_SPI_IN, 0, "spi");
+	vpnptctl_pr_spi(pr, s, VPNPT_SA_SPI_OUT, "spi_out", " out %s", s->spi_out,
+			false);
+	vpnptctl_pr_spi(pr, s, VPNPT_SA_SPI_IN, "spi_in", " in %s", s->spi_in,
+			false);
+	vpnptctl_pr_group(pr, s, VPNPT_SA_IKE_SPI_I, VPNPT_SA_IKE_SPI_R, 0,
+			  "ike-spi");
+	vpnptctl_pr_spi(pr, s, VPNPT_SA_IKE_SPI_I, "ike_spi_i", " i %s",
+			s->ike_spi_i, true);
+	vpnptctl_pr_spi(pr, s, VPNPT_SA_IKE_SPI_R, "ike_spi_r", " r %s",
+			s->ike_spi_r, true);
 	if (vpnptctl_has(s, VPNPT_SA_PUBLIC))
-		fprintf(f, " public %s", vpnptctl_addr_str(buf, s->public_addr));
-	if (vpnptctl_has(s, VPNPT_SA_PARENT))
-		fprintf(f, " parent %" PRIu64, s->parent);
-	if (vpnptctl_has(s, VPNPT_SA_ZONE))
-		fprintf(f, " zone %u", s->zone);
+		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "public", " public %s",
+				vpnptctl_addr_str(buf, s->public_addr));
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PARENT, "parent", " parent", parent);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_ZONE, "zone", " zone", zone);
 }
 
-static void vpnptctl_text_traffic(FILE *f, const struct vpnptctl_session *s)
+static void vpnptctl_pr_traffic(struct vpnptctl_printer *pr,
+				const struct vpnptctl_session *s)
 {
-	char d[32];
-
-	if (vpnptctl_has(s, VPNPT_SA_PACKETS_OUT) ||
-	    vpnptctl_has(s, VPNPT_SA_BYTES_OUT)) {
-		fputs(" out", f);
-		if (vpnptctl_has(s, VPNPT_SA_PACKETS_OUT))
-			fprintf(f, " %" PRIu64 " packets", s->packets_out);
-		if (vpnptctl_has(s, VPNPT_SA_BYTES_OUT))
-			fprintf(f, " %" PRIu64 " bytes", s->bytes_out);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_PACKETS_IN) ||
-	    vpnptctl_has(s, VPNPT_SA_BYTES_IN)) {
-		fputs(" in", f);
-		if (vpnptctl_has(s, VPNPT_SA_PACKETS_IN))
-			fprintf(f, " %" PRIu64 " packets", s->packets_in);
-		if (vpnptctl_has(s, VPNPT_SA_BYTES_IN))
-			fprintf(f, " %" PRIu64 " bytes", s->bytes_in);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_AGE)) {
-		vpnptctl_fmt_duration(d, sizeof(d), s->age);
-		fprintf(f, " age %s", d);
-	}
-	if (vpnptctl_has(s, VPNPT_SA_IDLE)) {
-		vpnptctl_fmt_duration(d, sizeof(d), s->idle);
-		fprintf(f, " idle %s", d);
-	}
+	vpnptctl_pr_group(pr, s, VPNPT_SA_PACKETS_OUT, VPNPT_SA_BYTES_OUT, 0, "out");
+	if (vpnptctl_has(s, VPNPT_SA_PACKETS_OUT))
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "packets_out",
+				" %" PRIu64 " packets", s->packets_out);
+	if (vpnptctl_has(s, VPNPT_SA_BYTES_OUT))
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "bytes_out",
+				" %" PRIu64 " bytes", s->bytes_out);
+	vpnptctl_pr_group(pr, s, VPNPT_SA_PACKETS_IN, VPNPT_SA_BYTES_IN, 0, "in");
+	if (vpnptctl_has(s, VPNPT_SA_PACKETS_IN))
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "packets_in",
+				" %" PRIu64 " packets", s->packets_in);
+	if (vpnptctl_has(s, VPNPT_SA_BYTES_IN))
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "bytes_in",
+				" %" PRIu64 " bytes", s->bytes_in);
+	if (vpnptctl_has(s, VPNPT_SA_AGE))
+		vpnptctl_pr_duration(pr, VPNPTCTL_PR_ANY, "age", " age %s", s->age);
+	if (vpnptctl_has(s, VPNPT_SA_IDLE))
+		vpnptctl_pr_duration(pr, VPNPTCTL_PR_ANY, "idle", " idle %s", s->idle);
 }
 
 /* IKE: the server's last message of each exchange type, how long ago. */
-static void vpnptctl_text_responses(FILE *f, const struct vpnptctl_session *s)
+static void vpnptctl_pr_responses(struct vpnptctl_printer *pr,
+				  const struct vpnptctl_session *s)
 {
-	char buf[16], d[32];
+	char buf[16];
 	unsigned int i;
 
-	if (!vpnptctl_has(s, VPNPT_SA_IKE_RESPONSES) || !s->n_ike_responses)
+	if (!vpnptctl_has(s, VPNPT_SA_IKE_RESPONSES))
 		return;
-	fputs(" responses", f);
+	if (s->n_ike_responses)
+		vpnptctl_pr_text_only(pr, " responses");
+	vpnptctl_pr_open_array(pr, "responses");
 	for (i = 0; i < s->n_ike_responses; i++) {
 		const struct vpnptctl_ike_response *r = &s->ike_responses[i];
 
-		vpnptctl_fmt_duration(d, sizeof(d), r->age);
-		fprintf(f, " %s %s",
-			vpnptctl_exchange_str(buf, sizeof(buf), r->exchange), d);
+		vpnptctl_pr_open(pr, NULL);
+		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "exchange", " %s",
+				vpnptctl_exchange_str(buf, sizeof(buf), r->exchange));
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_JSON, "type", NULL, r->exchange);
+		vpnptctl_pr_duration(pr, VPNPTCTL_PR_ANY, "age", " %s", r->age);
+		vpnptctl_pr_close(pr);
 	}
+	vpnptctl_pr_close_array(pr);
 }
 
-/* Write one part of a session to a line of its own, if it is not empty. */
-static void vpnptctl_text_line(FILE *f, const char *indent,
-			       const struct vpnptctl_session *s,
-			       void (*part)(FILE *, const struct vpnptctl_session *))
+static void vpnptctl_pr_what_nc(struct vpnptctl_printer *pr,
+				const struct vpnptctl_session *s)
 {
+	vpnptctl_pr_what(pr, s, false);
+}
+
+/*
+ * One part of a session: in the text of the sessions list (@indent not
+ * NULL), on a line of its own if it is not empty.
+ */
+static void vpnptctl_pr_part(struct vpnptctl_printer *pr, const char *indent,
+			     const struct vpnptctl_session *s,
+			     void (*part)(struct vpnptctl_printer *,
+					  const struct vpnptctl_session *))
+{
+	FILE *f = pr->f;
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *m;
 
-	m = open_memstream(&buf, &len);
-	if (!m)
+	if (pr->json || !indent) {
+		part(pr, s);
 		return;
-	part(m, s);
-	fclose(m);
+	}
+	pr->f = open_memstream(&buf, &len);
+	if (!pr->f) {
+		pr->f = f;
+		return;
+	}
+	part(pr, s);
+	fclose(pr->f);
+	pr->f = f;
 	/* Each part starts with a space: the indent replaces it. */
 	if (len)
 		fprintf(f, "%s%s\n", indent, buf + 1);
 	free(buf);
 }
 
-static void vpnptctl_text_what_nc(FILE *f, const struct vpnptctl_session *s)
+/* A session: JSON an object (@key), text a line per part (@list) or one. */
+static void vpnptctl_pr_session(struct vpnptctl_printer *pr, const char *key,
+				const struct vpnptctl_session *s, bool list)
 {
-	vpnptctl_text_what(f, s, false);
+	const char *indent = list ? "    " : NULL;
+
+	vpnptctl_pr_open(pr, key);
+	if (list)
+		vpnptctl_pr_part(pr, "  ", s, vpnptctl_pr_what_nc);
+	else
+		vpnptctl_pr_what(pr, s, true);
+	vpnptctl_pr_part(pr, indent, s, vpnptctl_pr_ids);
+	vpnptctl_pr_part(pr, indent, s, vpnptctl_pr_traffic);
+	vpnptctl_pr_part(pr, indent, s, vpnptctl_pr_responses);
+	vpnptctl_pr_close(pr);
 }
 
 static int vpnptctl_session_cmp(const void *pa, const void *pb)
@@ -546,38 +528,26 @@ void vpnptctl_print_sessions(const struct vpnptctl_out *o,
 			     struct vpnptctl_session *s, size_t n)
 {
 	char buf[INET_ADDRSTRLEN];
-	FILE *f = o->f;
+	struct vpnptctl_printer pr;
 	size_t i, k;
 
 	if (n)
 		qsort(s, n, sizeof(*s), vpnptctl_session_cmp);
-	if (o->json) {
-		struct vpnptctl_json j;
-
-		vpnptctl_json_init(&j, f, o->pretty);
-		vpnptctl_json_open_array(&j, NULL);
-		for (i = 0; i < n; i++)
-			vpnptctl_json_session(&j, NULL, &s[i]);
-		vpnptctl_json_close_array(&j);
-		vpnptctl_json_end(&j);
-		return;
-	}
+	vpnptctl_pr_start(&pr, o->f, o->json, o->pretty);
+	vpnptctl_pr_open_array(&pr, NULL);
 	for (i = 0; i < n; i = k) {
 		for (k = i + 1; k < n && vpnptctl_same_client(&s[i], &s[k]); k++)
 			;
-		if (i)
-			fputc('\n', f);
-		fprintf(f, "client %s (%zu session%s)\n",
-			vpnptctl_has(&s[i], VPNPT_SA_CLIENT) ?
-			vpnptctl_addr_str(buf, s[i].client) : "-",
-			k - i, k - i == 1 ? "" : "s");
-		for (; i < k; i++) {
-			vpnptctl_text_line(f, "  ", &s[i], vpnptctl_text_what_nc);
-			vpnptctl_text_line(f, "    ", &s[i], vpnptctl_text_ids);
-			vpnptctl_text_line(f, "    ", &s[i], vpnptctl_text_traffic);
-			vpnptctl_text_line(f, "    ", &s[i], vpnptctl_text_responses);
-		}
+		vpnptctl_pr_text_only(&pr, "%sclient %s (%zu session%s)\n",
+				      i ? "\n" : "",
+				      vpnptctl_has(&s[i], VPNPT_SA_CLIENT) ?
+				      vpnptctl_addr_str(buf, s[i].client) : "-",
+				      k - i, k - i == 1 ? "" : "s");
+		for (; i < k; i++)
+			vpnptctl_pr_session(&pr, NULL, &s[i], true);
 	}
+	vpnptctl_pr_close_array(&pr);
+	vpnptctl_pr_end(&pr);
 }
 
 /* ---- events, flush, teardown ------------------------------------------- */
@@ -602,16 +572,10 @@ void vpnptctl_print_event(const struct vpnptctl_out *o,
 		vpnptctl_pr_open(&pr, "config");
 		vpnptctl_pr_config(&pr, &ev->config);
 		vpnptctl_pr_close(&pr);
-	} else if (pr.json) {
-		/* The session's text groups its fields otherwise: see above. */
-		vpnptctl_json_session(&pr.j, "session", s);
 	} else {
-		fputs(ev->type == VPNPTCTL_EV_SESSION_NEW ?
-		      "session new" : "session del", pr.f);
-		vpnptctl_text_what(pr.f, s, true);
-		vpnptctl_text_ids(pr.f, s);
-		vpnptctl_text_traffic(pr.f, s);
-		vpnptctl_text_responses(pr.f, s);
+		vpnptctl_pr_text_only(&pr, ev->type == VPNPTCTL_EV_SESSION_NEW ?
+				      "session new" : "session del");
+		vpnptctl_pr_session(&pr, "session", s, false);
 	}
 	vpnptctl_pr_close(&pr);
 	vpnptctl_pr_text_only(&pr, "\n");
