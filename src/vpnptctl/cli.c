@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "vpnptctl.h"
@@ -124,6 +125,34 @@ static const char *const vpnptctl_set_keys[] = {
 _Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_set_keys) == VPNPTCTL_NKEYS,
 	       "a timeout key per protocol, then the ceilings");
 
+/* The limits' keys: what they set, where, and their range. */
+static const struct {
+	unsigned int flag;
+	size_t offset;
+	uint32_t min, max;
+} vpnptctl_limits[VPNPTCTL_NKEYS] = {
+	[VPNPTCTL_KEY_MAX_SESSIONS] = {
+		VPNPTCTL_SET_MAX_SESSIONS,
+		offsetof(struct vpnptctl_args, max_sessions),
+		VPNPT_MAX_SESSIONS_MIN, VPNPT_MAX_SESSIONS_MAX,
+	},
+	[VPNPTCTL_KEY_MAX_CLIENT_SESSIONS] = {
+		VPNPTCTL_SET_MAX_CLIENT_SESSIONS,
+		offsetof(struct vpnptctl_args, max_client_sessions),
+		VPNPT_MAX_CLIENT_SESSIONS_MIN, VPNPT_MAX_CLIENT_SESSIONS_MAX,
+	},
+	[VPNPTCTL_KEY_CEIL_MAX_SESSIONS] = {
+		VPNPTCTL_SET_CEIL_MAX_SESSIONS,
+		offsetof(struct vpnptctl_args, ceil_max_sessions),
+		VPNPT_MAX_SESSIONS_MIN, VPNPT_MAX_SESSIONS_MAX,
+	},
+	[VPNPTCTL_KEY_CEIL_MAX_CLIENT_SESSIONS] = {
+		VPNPTCTL_SET_CEIL_MAX_CLIENT_SESSIONS,
+		offsetof(struct vpnptctl_args, ceil_max_client_sessions),
+		VPNPT_MAX_CLIENT_SESSIONS_MIN, VPNPT_MAX_CLIENT_SESSIONS_MAX,
+	},
+};
+
 const char *vpnptctl_set_key(unsigned int i)
 {
 	unsigned int k;
@@ -174,31 +203,13 @@ int vpnptctl_parse_set(const char *key, const char *value,
 		args->set |= VPNPTCTL_SET_IKE_KEEP_PORT;
 		return 0;
 	case VPNPTCTL_KEY_MAX_SESSIONS:
-		min = VPNPT_MAX_SESSIONS_MIN;
-		max = VPNPT_MAX_SESSIONS_MAX;
-		flag = VPNPTCTL_SET_MAX_SESSIONS;
-		dst = &args->max_sessions;
-		dup = args->set & flag;
-		break;
 	case VPNPTCTL_KEY_MAX_CLIENT_SESSIONS:
-		min = VPNPT_MAX_CLIENT_SESSIONS_MIN;
-		max = VPNPT_MAX_CLIENT_SESSIONS_MAX;
-		flag = VPNPTCTL_SET_MAX_CLIENT_SESSIONS;
-		dst = &args->max_client_sessions;
-		dup = args->set & flag;
-		break;
 	case VPNPTCTL_KEY_CEIL_MAX_SESSIONS:
-		min = VPNPT_MAX_SESSIONS_MIN;
-		max = VPNPT_MAX_SESSIONS_MAX;
-		flag = VPNPTCTL_SET_CEIL_MAX_SESSIONS;
-		dst = &args->ceil_max_sessions;
-		dup = args->set & flag;
-		break;
 	case VPNPTCTL_KEY_CEIL_MAX_CLIENT_SESSIONS:
-		min = VPNPT_MAX_CLIENT_SESSIONS_MIN;
-		max = VPNPT_MAX_CLIENT_SESSIONS_MAX;
-		flag = VPNPTCTL_SET_CEIL_MAX_CLIENT_SESSIONS;
-		dst = &args->ceil_max_client_sessions;
+		min = vpnptctl_limits[k].min;
+		max = vpnptctl_limits[k].max;
+		flag = vpnptctl_limits[k].flag;
+		dst = (uint32_t *)((char *)args + vpnptctl_limits[k].offset);
 		dup = args->set & flag;
 		break;
 	default:

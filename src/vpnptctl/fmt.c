@@ -66,24 +66,16 @@ void vpnptctl_fmt_duration(char *buf, size_t len, uint32_t secs)
 		snprintf(buf, len, "%ud%02uh%02um%02us", d, h, m, s);
 }
 
-/* Protocol or state name, or the number if this tool does not know it. */
-static const char *vpnptctl_proto_str(char *buf, size_t len, uint32_t proto)
+/*
+ * A protocol's, state's or IKE exchange's @name, or its number @num (in
+ * @buf) if this tool does not know it (@name NULL).
+ */
+static const char *vpnptctl_name_str(char *buf, size_t len, const char *name,
+				     uint32_t num)
 {
-	const char *name = vpnptctl_proto_name(proto);
-
 	if (name)
 		return name;
-	snprintf(buf, len, "%" PRIu32, proto);
-	return buf;
-}
-
-static const char *vpnptctl_state_str(char *buf, size_t len, uint32_t state)
-{
-	const char *name = vpnptctl_state_name(state);
-
-	if (name)
-		return name;
-	snprintf(buf, len, "%" PRIu32, state);
+	snprintf(buf, len, "%" PRIu32, num);
 	return buf;
 }
 
@@ -276,18 +268,6 @@ const char *vpnptctl_ike_exchange_name(unsigned int exchange)
 	return exchange < VPNPTCTL_ARRAY_SIZE(names) ? names[exchange] : NULL;
 }
 
-/* Exchange name, or its number if this tool does not know it. */
-static const char *vpnptctl_exchange_str(char *buf, size_t len,
-					 unsigned int exchange)
-{
-	const char *name = vpnptctl_ike_exchange_name(exchange);
-
-	if (name)
-		return name;
-	snprintf(buf, len, "%u", exchange);
-	return buf;
-}
-
 /*
  * A session, one call per field, in four parts, each a run of " key value"
  * words in the text: what it is, its identifiers, its traffic, and IKE's
@@ -297,13 +277,14 @@ static const char *vpnptctl_exchange_str(char *buf, size_t len,
 static void vpnptctl_pr_what(struct vpnptctl_printer *pr,
 			     const struct vpnptctl_session *s, bool with_client)
 {
+	const char *proto = vpnptctl_proto_name(s->proto);
 	char buf[INET_ADDRSTRLEN > 24 ? INET_ADDRSTRLEN : 24];
 
 	/* "pptp", or "proto 9" for a protocol newer than the tool */
 	if (vpnptctl_has(s, VPNPT_SA_PROTO))
 		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "proto",
-				vpnptctl_proto_name(s->proto) ? " %s" : " proto %s",
-				vpnptctl_proto_str(buf, sizeof(buf), s->proto));
+				proto ? " %s" : " proto %s",
+				vpnptctl_name_str(buf, sizeof(buf), proto, s->proto));
 	if (vpnptctl_has(s, VPNPT_SA_ID))
 		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "id", " id %" PRIu64, s->id);
 	/* The sessions list shows the client in the heading of its group. */
@@ -316,7 +297,9 @@ static void vpnptctl_pr_what(struct vpnptctl_printer *pr,
 				vpnptctl_addr_str(buf, s->server));
 	if (vpnptctl_has(s, VPNPT_SA_STATE))
 		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "state", " state %s",
-				vpnptctl_state_str(buf, sizeof(buf), s->state));
+				vpnptctl_name_str(buf, sizeof(buf),
+						  vpnptctl_state_name(s->state),
+						  s->state));
 }
 
 /*
@@ -433,10 +416,11 @@ static void vpnptctl_pr_responses(struct vpnptctl_printer *pr,
 	vpnptctl_pr_open_array(pr, "responses");
 	for (i = 0; i < s->n_ike_responses; i++) {
 		const struct vpnptctl_ike_response *r = &s->ike_responses[i];
+		const char *x = vpnptctl_ike_exchange_name(r->exchange);
 
 		vpnptctl_pr_open(pr, NULL);
 		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "exchange", " %s",
-				vpnptctl_exchange_str(buf, sizeof(buf), r->exchange));
+				vpnptctl_name_str(buf, sizeof(buf), x, r->exchange));
 		vpnptctl_pr_u64(pr, VPNPTCTL_PR_JSON, "type", NULL, r->exchange);
 		vpnptctl_pr_duration(pr, VPNPTCTL_PR_ANY, "age", " %s", r->age);
 		vpnptctl_pr_close(pr);
