@@ -11,7 +11,10 @@
  * Each field is printed by one vpnptctl_pr_*() call for both (print.c), so
  * a JSON object has its members in the order the text shows them; the
  * counters' text table is the print layer's (a column per JSON object).
- * The golden files pin both outputs byte for byte.
+ * One exception: status's text of the configuration (versions first, a
+ * switch and timeout table) is vpnptctl_text_config(), its JSON the
+ * config events' vpnptctl_pr_config(). The golden files pin both outputs
+ * byte for byte.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
