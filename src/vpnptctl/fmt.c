@@ -305,15 +305,12 @@ static void vpnptctl_pr_what(struct vpnptctl_printer *pr,
 						  s->state));
 }
 
-/*
- * A u16 or u64 field of @s if present: @text is its words in the text
- * (" key" for the first of a group, the text_only() word before it).
- */
-#define VPNPTCTL_PR_FIELD(pr, s, attr, key, text, member)		\
+/* A number field of @s, if present; @fmt: its words in the text. */
+#define VPNPTCTL_PR_FIELD(pr, s, attr, key, fmt, member)		\
 	do {								\
 		if (vpnptctl_has(s, attr))				\
-			vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, key,	\
-					text " %" PRIu64, (s)->member);	\
+			vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, key, fmt,	\
+					(s)->member);			\
 	} while (0)
 
 /*
@@ -354,16 +351,17 @@ static void vpnptctl_pr_ids(struct vpnptctl_printer *pr,
 	vpnptctl_pr_group(pr, s, VPNPT_SA_CALL_ID_INSIDE, VPNPT_SA_CALL_ID_OUTSIDE,
 			  VPNPT_SA_PEER_CALL_ID, "call-id");
 	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_CALL_ID_INSIDE, "call_id_inside",
-			  " inside", call_id_inside);
+			  " inside %" PRIu64, call_id_inside);
 	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_CALL_ID_OUTSIDE, "call_id_outside",
-			  " outside", call_id_outside);
+			  " outside %" PRIu64, call_id_outside);
 	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PEER_CALL_ID, "peer_call_id",
-			  " peer", peer_call_id);
+			  " peer %" PRIu64, peer_call_id);
 	vpnptctl_pr_group(pr, s, VPNPT_SA_TUNNEL_ID, VPNPT_SA_PEER_TUNNEL_ID, 0,
 			  "tunnel-id");
-	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_TUNNEL_ID, "tunnel_id", "", tunnel_id);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_TUNNEL_ID, "tunnel_id",
+			  " %" PRIu64, tunnel_id);
 	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PEER_TUNNEL_ID, "peer_tunnel_id",
-			  " peer", peer_tunnel_id);
+			  " peer %" PRIu64, peer_tunnel_id);
 	vpnptctl_pr_group(pr, s, VPNPT_SA_SPI_OUT, VPNPT_SA_SPI_IN, 0, "spi");
 	vpnptctl_pr_spi(pr, s, VPNPT_SA_SPI_OUT, "spi_out", " out %s", s->spi_out,
 			false);
@@ -378,27 +376,25 @@ static void vpnptctl_pr_ids(struct vpnptctl_printer *pr,
 	if (vpnptctl_has(s, VPNPT_SA_PUBLIC))
 		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "public", " public %s",
 				vpnptctl_addr_str(buf, s->public_addr));
-	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PARENT, "parent", " parent", parent);
-	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_ZONE, "zone", " zone", zone);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PARENT, "parent",
+			  " parent %" PRIu64, parent);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_ZONE, "zone",
+			  " zone %" PRIu64, zone);
 }
 
 static void vpnptctl_pr_traffic(struct vpnptctl_printer *pr,
 				const struct vpnptctl_session *s)
 {
 	vpnptctl_pr_group(pr, s, VPNPT_SA_PACKETS_OUT, VPNPT_SA_BYTES_OUT, 0, "out");
-	if (vpnptctl_has(s, VPNPT_SA_PACKETS_OUT))
-		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "packets_out",
-				" %" PRIu64 " packets", s->packets_out);
-	if (vpnptctl_has(s, VPNPT_SA_BYTES_OUT))
-		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "bytes_out",
-				" %" PRIu64 " bytes", s->bytes_out);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PACKETS_OUT, "packets_out",
+			  " %" PRIu64 " packets", packets_out);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_BYTES_OUT, "bytes_out",
+			  " %" PRIu64 " bytes", bytes_out);
 	vpnptctl_pr_group(pr, s, VPNPT_SA_PACKETS_IN, VPNPT_SA_BYTES_IN, 0, "in");
-	if (vpnptctl_has(s, VPNPT_SA_PACKETS_IN))
-		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "packets_in",
-				" %" PRIu64 " packets", s->packets_in);
-	if (vpnptctl_has(s, VPNPT_SA_BYTES_IN))
-		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "bytes_in",
-				" %" PRIu64 " bytes", s->bytes_in);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_PACKETS_IN, "packets_in",
+			  " %" PRIu64 " packets", packets_in);
+	VPNPTCTL_PR_FIELD(pr, s, VPNPT_SA_BYTES_IN, "bytes_in",
+			  " %" PRIu64 " bytes", bytes_in);
 	if (vpnptctl_has(s, VPNPT_SA_AGE))
 		vpnptctl_pr_duration(pr, VPNPTCTL_PR_ANY, "age", " age %s", s->age);
 	if (vpnptctl_has(s, VPNPT_SA_IDLE))
