@@ -31,7 +31,7 @@
 #include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netns/generic.h>
 
-#include "esp.h"
+#include "esp_table.h"
 #include "filter.h"
 #include "ike.h"
 #include "ike_keepport.h"
