@@ -44,7 +44,7 @@
 #include <net/netns/generic.h>
 #include <net/route.h>
 
-#include "esp.h"
+#include "esp_table.h"
 #include "filter.h"
 #include "ike_parse.h"
 #include "ike_keepport.h"

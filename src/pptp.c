@@ -63,98 +63,9 @@ static bool vpnpt_pptp_stopping;
 
 /* --- calls -------------------------------------------------------------- */
 
-static const struct vpnpt_session_ops vpnpt_pptp_session_ops;
-
-/* The session's identifiers follow the call's. */
-void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call)
-{
-	struct vpnpt_session *s = call->session;
-
-	lockdep_assert_held(&call->conn->lock);
-	if (!s)
-		return;
-	s->ids.pptp.call_id_inside = call->inside;
-	s->ids.pptp.call_id_outside = call->outside;
-	s->ids.pptp.peer_call_id = call->peer;
-}
-
-/*
- * A new call with its session. @id is the client's Call ID of an outgoing
- * call, the server's of an incoming one: the session's start is announced
- * with it. The call is in the connection's list before its session is in
- * the table, where a flush could destroy it at once (waiting for the
- * connection's lock, held here).
- */
-struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_segment *seg,
-					    enum vpnpt_pptp_call_state state,
-					    u16 id)
-{
-	struct vpnpt_pptp_conn *conn = seg->conn;
-	struct vpnpt_pptp_call *call;
-	struct vpnpt_session *s;
-
-	lockdep_assert_held(&conn->lock);
-	if (conn->dead)
-		return NULL;
-	if (conn->ncalls >= VPNPT_PPTP_MAX_CALLS) {
-		vpnpt_stats_inc(&seg->vn->stats, VPNPT_PROTO_PPTP,
-				VPNPT_STAT_SESSIONS_REFUSED);
-		net_info_ratelimited("PPTP: %pI4 has %u calls on one control connection, refusing more\n",
-				     &conn->tuple[IP_CT_DIR_ORIGINAL].src.u3.ip,
-				     conn->ncalls);
-		return NULL;
-	}
-	call = kzalloc(sizeof(*call), VPNPT_GFP_STATE);
-	s = vpnpt_session_alloc(VPNPT_PROTO_PPTP, VPNPT_GFP_STATE);
-	if (!call || !s) {
-		kfree(call);
-		kfree(s);
-		return NULL;
-	}
-	call->conn = conn;
-	call->state = state;
-	if (state == VPNPT_PPTP_CALL_IN_WAIT) {
-		call->peer = id;
-		call->have_peer = true;
-	} else {
-		/* Looked up by it once the outside ID is chosen. */
-		call->inside = id;
-	}
-	refcount_inc(&conn->ref);
-	list_add_tail(&call->node, &conn->calls);
-	conn->ncalls++;
-
-	s->ops = &vpnpt_pptp_session_ops;
-	s->priv = call;
-	s->client = vpnpt_pptp_client(conn);
-	s->server = vpnpt_pptp_server(conn);
-	s->public = vpnpt_pptp_public(conn);
-	call->session = s;
-	vpnpt_pptp_call_ids(call);
-	if (vpnpt_session_insert(seg->net, s)) {
-		/* Refused (counted) or no memory; the table freed @s. */
-		list_del(&call->node);
-		conn->ncalls--;
-		refcount_dec(&conn->ref);	/* the connection holds one */
-		kfree(call);
-		return NULL;
-	}
-	call->session_id = s->id;
-	return call;
-}
-
-/* The protocol ended the call: reaped once the connection is unlocked. */
-void vpnpt_pptp_call_end(struct vpnpt_pptp_segment *seg,
-			 struct vpnpt_pptp_call *call)
-{
-	lockdep_assert_held(&seg->conn->lock);
-	call->end = true;
-	seg->reap = true;
-}
-
 /*
  * Hand the ended calls (or all of them) to the session table, which calls
- * back vpnpt_pptp_session_destroy(). Called without conn->lock (which the
+ * back vpnpt_pptp_session_destroy() (pptp_callid.c). Called without conn->lock (which the
  * destroy takes); the caller's RCU read-side section keeps a session found
  * under the lock valid.
  */
@@ -201,31 +112,6 @@ static void vpnpt_pptp_call_up(struct vpnpt_pptp_segment *seg,
 	vpnpt_session_set_state(seg->net, call->session,
 				VPNPT_SESSION_ESTABLISHED);
 }
-
-/*
- * The session table lets go of a call's session: free what the call holds.
- * Any context; no vpnpt lock held.
- */
-static void vpnpt_pptp_session_destroy(struct net *net, struct vpnpt_session *s)
-{
-	struct vpnpt_pptp_call *call = s->priv;
-	struct vpnpt_pptp_conn *conn = call->conn;
-
-	spin_lock_bh(&conn->lock);
-	list_del(&call->node);
-	conn->ncalls--;
-	call->session = NULL;
-	spin_unlock_bh(&conn->lock);
-
-	vpnpt_pptp_gre_release(net, call);
-	vpnpt_pptp_id_free(call);
-	kfree(call);
-	vpnpt_pptp_conn_put(conn);
-}
-
-static const struct vpnpt_session_ops vpnpt_pptp_session_ops = {
-	.destroy = vpnpt_pptp_session_destroy,
-};
 
 /* Calls idle (no GRE) for timeout-pptp are ended by the session table. */
 const struct vpnpt_proto_ops vpnpt_pptp_proto = {

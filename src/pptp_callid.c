@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PPTP passthrough: Call ID NAT.
+ * PPTP passthrough: calls and their Call IDs.
+ *
+ * A call starts (vpnpt_pptp_call_new()) when the protocol (pptp.c) or the
+ * rewriter below sees the message that opens it, and is ended by setting
+ * its end flag (vpnpt_pptp_call_end()); the session table then lets go of
+ * its session and vpnpt_pptp_session_destroy() frees what it holds: its GRE
+ * state and its outside ID. So calls depend only on the files below them
+ * (pptp_conn.c, pptp_gre.c), and pptp.c on them.
  *
  * Under NAT each call's Call ID is translated: the client's own (inside) is
  * what the server is told as another (outside), unique per (server, public
@@ -22,10 +29,132 @@
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
+#include <linux/slab.h>
 #include <net/checksum.h>
 
+#include "netns.h"
 #include "pptp_callid.h"
+#include "pptp_gre.h"
+#include "proto.h"
+#include "session.h"
+#include "stats.h"
 #include "wire.h"
+
+/* --- calls: their start, end and sessions ------------------------------ */
+
+static const struct vpnpt_session_ops vpnpt_pptp_session_ops;
+
+/* The session's identifiers follow the call's. */
+void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call)
+{
+	struct vpnpt_session *s = call->session;
+
+	lockdep_assert_held(&call->conn->lock);
+	if (!s)
+		return;
+	s->ids.pptp.call_id_inside = call->inside;
+	s->ids.pptp.call_id_outside = call->outside;
+	s->ids.pptp.peer_call_id = call->peer;
+}
+
+/*
+ * A new call with its session. @id is the client's Call ID of an outgoing
+ * call, the server's of an incoming one: the session's start is announced
+ * with it. The call is in the connection's list before its session is in
+ * the table, where a flush could destroy it at once (waiting for the
+ * connection's lock, held here).
+ */
+struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_segment *seg,
+					    enum vpnpt_pptp_call_state state,
+					    u16 id)
+{
+	struct vpnpt_pptp_conn *conn = seg->conn;
+	struct vpnpt_pptp_call *call;
+	struct vpnpt_session *s;
+
+	lockdep_assert_held(&conn->lock);
+	if (conn->dead)
+		return NULL;
+	if (conn->ncalls >= VPNPT_PPTP_MAX_CALLS) {
+		vpnpt_stats_inc(&seg->vn->stats, VPNPT_PROTO_PPTP,
+				VPNPT_STAT_SESSIONS_REFUSED);
+		net_info_ratelimited("PPTP: %pI4 has %u calls on one control connection, refusing more\n",
+				     &conn->tuple[IP_CT_DIR_ORIGINAL].src.u3.ip,
+				     conn->ncalls);
+		return NULL;
+	}
+	call = kzalloc(sizeof(*call), VPNPT_GFP_STATE);
+	s = vpnpt_session_alloc(VPNPT_PROTO_PPTP, VPNPT_GFP_STATE);
+	if (!call || !s) {
+		kfree(call);
+		kfree(s);
+		return NULL;
+	}
+	call->conn = conn;
+	call->state = state;
+	if (state == VPNPT_PPTP_CALL_IN_WAIT) {
+		call->peer = id;
+		call->have_peer = true;
+	} else {
+		/* Looked up by it once the outside ID is chosen. */
+		call->inside = id;
+	}
+	refcount_inc(&conn->ref);
+	list_add_tail(&call->node, &conn->calls);
+	conn->ncalls++;
+
+	s->ops = &vpnpt_pptp_session_ops;
+	s->priv = call;
+	s->client = vpnpt_pptp_client(conn);
+	s->server = vpnpt_pptp_server(conn);
+	s->public = vpnpt_pptp_public(conn);
+	call->session = s;
+	vpnpt_pptp_call_ids(call);
+	if (vpnpt_session_insert(seg->net, s)) {
+		/* Refused (counted) or no memory; the table freed @s. */
+		list_del(&call->node);
+		conn->ncalls--;
+		refcount_dec(&conn->ref);	/* the connection holds one */
+		kfree(call);
+		return NULL;
+	}
+	call->session_id = s->id;
+	return call;
+}
+
+/* The protocol ended the call: reaped once the connection is unlocked. */
+void vpnpt_pptp_call_end(struct vpnpt_pptp_segment *seg,
+			 struct vpnpt_pptp_call *call)
+{
+	lockdep_assert_held(&seg->conn->lock);
+	call->end = true;
+	seg->reap = true;
+}
+
+/*
+ * The session table lets go of a call's session: free what the call holds.
+ * Any context; no vpnpt lock held.
+ */
+static void vpnpt_pptp_session_destroy(struct net *net, struct vpnpt_session *s)
+{
+	struct vpnpt_pptp_call *call = s->priv;
+	struct vpnpt_pptp_conn *conn = call->conn;
+
+	spin_lock_bh(&conn->lock);
+	list_del(&call->node);
+	conn->ncalls--;
+	call->session = NULL;
+	spin_unlock_bh(&conn->lock);
+
+	vpnpt_pptp_gre_release(net, call);
+	vpnpt_pptp_id_free(call);
+	kfree(call);
+	vpnpt_pptp_conn_put(conn);
+}
+
+static const struct vpnpt_session_ops vpnpt_pptp_session_ops = {
+	.destroy = vpnpt_pptp_session_destroy,
+};
 
 /* --- outside IDs ------------------------------------------------------- */
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * PPTP passthrough: Call IDs. Choosing a call's outside ID, finding a call
- * by one of its IDs, and rewriting the client's Call ID in the control
- * stream under NAT, retransmissions included.
+ * PPTP passthrough: calls and their Call IDs. A call's start and end;
+ * choosing its outside ID, finding a call by one of its IDs, and rewriting
+ * the client's Call ID in the control stream under NAT, retransmissions
+ * included.
  */
 #ifndef _VPNPT_PPTP_CALLID_H
 #define _VPNPT_PPTP_CALLID_H
@@ -15,6 +16,17 @@ enum vpnpt_pptp_id_kind {
 	VPNPT_PPTP_ID_OUTSIDE,	/* what the server is told the client's is */
 	VPNPT_PPTP_ID_PEER,	/* the server's */
 };
+
+/* --- calls: their start, end and sessions --- */
+
+struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_segment *seg,
+					    enum vpnpt_pptp_call_state state,
+					    u16 id);
+void vpnpt_pptp_call_end(struct vpnpt_pptp_segment *seg,
+			 struct vpnpt_pptp_call *call);
+void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call);
+
+/* --- Call IDs --- */
 
 /* For vpnpt_pptp_call_set_inside(): any high byte will do. */
 #define VPNPT_PPTP_ANY_HIGH	(-1)

@@ -252,13 +252,4 @@ void vpnpt_pptp_conn_put(struct vpnpt_pptp_conn *conn);
 /* Namespace exit: free the connections left over. */
 void vpnpt_pptp_conns_free(struct vpnpt_pptp_net *pn);
 
-/* --- calls (pptp.c) --- */
-
-struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_segment *seg,
-					    enum vpnpt_pptp_call_state state,
-					    u16 id);
-void vpnpt_pptp_call_end(struct vpnpt_pptp_segment *seg,
-			 struct vpnpt_pptp_call *call);
-void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call);
-
 #endif /* _VPNPT_PPTP_CONN_H */

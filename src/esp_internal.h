@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Raw ESP, inside: the per-namespace state the ESP files share (esp.c: the
+ * hook and the namespace's life; esp_bind.c: binding SPIs to clients;
+ * esp_table.c: clients, servers, IKE evidence and SAs). Not for other files.
+ */
+#ifndef _VPNPT_ESP_INTERNAL_H
+#define _VPNPT_ESP_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/rhashtable.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <net/netns/generic.h>
+
+struct net;
+struct nf_conn;
+struct vpnpt_session;
+
+/*
+ * Zones handed to clients, per namespace: [base, base + count), 32768-65535.
+ * An admin's own zones must lie below.
+ */
+#define VPNPT_ESP_ZONE_BASE	32768
+#define VPNPT_ESP_ZONE_COUNT	32768
+
+/* IKE evidence and unbound outbound SAs are preferred this long. */
+#define VPNPT_ESP_FRESH		(30 * HZ)
+/* An answer is expected this soon after an SA's first packet. */
+#define VPNPT_ESP_ANSWER	(2 * HZ)
+/* Candidates looked at when binding an inbound SPI. */
+#define VPNPT_ESP_PICK_MAX	64
+
+struct vpnpt_esp_out_key {
+	__be32 client;
+	__be32 server;
+	__be32 spi;
+};
+
+struct vpnpt_esp_in_key {
+	__be32 server;
+	__be32 public;
+	__be32 spi;
+};
+
+struct vpnpt_esp_peer_key {
+	__be32 client;
+	__be32 server;
+};
+
+/* A LAN client: its zone and the template that carries it. */
+struct vpnpt_esp_client {
+	struct rhash_head node;
+	__be32 addr;
+	u16 zone;
+	unsigned int users;	/* SAs; under the lock */
+	struct nf_conn *tmpl;
+	struct list_head release;
+	struct rcu_head rcu;
+};
+
+/* A server: the unbound outbound SAs and the IKE evidence towards it. */
+struct vpnpt_esp_server {
+	struct rhash_head node;
+	__be32 addr;
+	unsigned int users;	/* SAs and peers; under the lock */
+	unsigned int candidates; /* entries on the two lists */
+	struct list_head pending;	/* unbound SAs, oldest first */
+	struct list_head expects;	/* peers with open evidence, oldest first */
+	struct rcu_head rcu;
+};
+
+/* IKE evidence of one client towards one server. */
+struct vpnpt_esp_peer {
+	struct rhash_head node;
+	struct vpnpt_esp_peer_key key;
+	struct vpnpt_esp_server *server;
+	struct list_head expect;	/* on server->expects while open */
+	struct list_head all;		/* on the namespace's list */
+	unsigned long when;		/* of the last Child SA event */
+	u64 ike_id;
+	struct rcu_head rcu;
+};
+
+/* One ESP SA pair (either SPI may be missing: one-way SAs). */
+struct vpnpt_esp_sa {
+	struct rhash_head out_node;
+	struct rhash_head in_node;
+	struct vpnpt_esp_out_key okey;	/* okey.spi 0: inbound only */
+	struct vpnpt_esp_in_key ikey;	/* ikey.spi 0: not bound */
+	struct list_head all;		/* every SA of the namespace (RCU) */
+	struct list_head pending;	/* on server->pending while unbound */
+	struct vpnpt_esp_client *client;
+	struct vpnpt_esp_server *server;
+	struct vpnpt_session *session;
+	unsigned long created;
+	struct rcu_head rcu;
+};
+
+struct vpnpt_esp_net {
+	spinlock_t lock; /* writers of everything below; readers use RCU */
+	struct rhashtable out;
+	struct rhashtable in;
+	struct rhashtable clients;
+	struct rhashtable servers;
+	struct rhashtable peers;
+	struct list_head sas;
+	struct list_head peers_all;
+	struct list_head released;	/* clients whose zone is to be freed */
+	unsigned long *zones;		/* bitmap, esp_zone_count bits */
+	unsigned int zone_count;
+	unsigned int zone_base;
+	unsigned int zone_next;
+	unsigned int nsas;
+	struct net *net;
+	struct delayed_work release_work;
+	bool dying;
+};
+
+/* The namespace's struct vpnpt_esp_net (esp_table.c; esp.c registers it). */
+extern unsigned int vpnpt_esp_net_id;
+/* Set once a client was freed by call_rcu(): rmmod must wait for those. */
+extern bool vpnpt_esp_rcu_used;
+
+static const struct rhashtable_params __maybe_unused vpnpt_esp_out_params = {
+	.key_len = sizeof(struct vpnpt_esp_out_key),
+	.key_offset = offsetof(struct vpnpt_esp_sa, okey),
+	.head_offset = offsetof(struct vpnpt_esp_sa, out_node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params __maybe_unused vpnpt_esp_in_params = {
+	.key_len = sizeof(struct vpnpt_esp_in_key),
+	.key_offset = offsetof(struct vpnpt_esp_sa, ikey),
+	.head_offset = offsetof(struct vpnpt_esp_sa, in_node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params __maybe_unused vpnpt_esp_client_params = {
+	.key_len = sizeof(__be32),
+	.key_offset = offsetof(struct vpnpt_esp_client, addr),
+	.head_offset = offsetof(struct vpnpt_esp_client, node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params __maybe_unused vpnpt_esp_server_params = {
+	.key_len = sizeof(__be32),
+	.key_offset = offsetof(struct vpnpt_esp_server, addr),
+	.head_offset = offsetof(struct vpnpt_esp_server, node),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params __maybe_unused vpnpt_esp_peer_params = {
+	.key_len = sizeof(struct vpnpt_esp_peer_key),
+	.key_offset = offsetof(struct vpnpt_esp_peer, key),
+	.head_offset = offsetof(struct vpnpt_esp_peer, node),
+	.automatic_shrinking = true,
+};
+
+static inline struct vpnpt_esp_net *vpnpt_esp_net(const struct net *net)
+{
+	return net_generic(net, vpnpt_esp_net_id);
+}
+
+/* esp_table.c */
+void vpnpt_esp_peer_close(struct vpnpt_esp_net *en, struct vpnpt_esp_peer *p);
+struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
+				      struct vpnpt_esp_net *en,
+				      __be32 client, __be32 server,
+				      __be32 spi_out,
+				      const struct vpnpt_esp_in_key *in,
+				      u64 parent,
+				      struct vpnpt_session **orphan);
+void vpnpt_esp_release_zones(struct vpnpt_esp_net *en, bool flush_ct);
+void vpnpt_esp_release_work(struct work_struct *work);
+bool vpnpt_esp_expire(struct net *net, unsigned long now);
+
+#endif /* _VPNPT_ESP_INTERNAL_H */
