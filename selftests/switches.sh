@@ -160,7 +160,38 @@ ct_count() {
 	echo "$fwd $own"
 }
 
+# The forward hooks are registered only while a switch is off: count the
+# calls of vpnpt_forward4 with a kprobe event.
+TRACE=/sys/kernel/tracing
+[ -e $TRACE/kprobe_events ] || mount -t tracefs nodev $TRACE 2>/dev/null
+KP=vpnpt_switches_fwd4
+probe=no
+if echo "p:$KP vpnpt_forward4" >>$TRACE/kprobe_events 2>/dev/null &&
+	echo 1 >$TRACE/events/kprobes/$KP/enable; then
+	probe=yes
+	on_exit "echo 0 >$TRACE/events/kprobes/$KP/enable; echo -:$KP >>$TRACE/kprobe_events"
+fi
+fwd_calls() { awk -v k=$KP '$1 == k { print $2 }' $TRACE/kprobe_profile; }
+# hooked : "yes" if a forwarded UDP packet (of no VPN protocol) ran the hook.
+hooked() {
+	local -A h_b h_a
+	local calls
+	calls=$(fwd_calls)
+	counted $NS_SERVER h_b
+	srv pkt-c1 $SERVER_WAN udp:1 >/dev/null
+	wait_until 10 arrived $NS_SERVER h_a udp $((h_b[udp] + 1))
+	if [ "$(fwd_calls)" -gt "$calls" ]; then echo yes; else echo no; fi
+}
+check_hooked() { # LABEL yes|no
+	if [ $probe = yes ]; then
+		check_eq "$1" "$2" "$(hooked)"
+	else
+		tap_ok "$1 # SKIP no kprobe event on vpnpt_forward4"
+	fi
+}
+
 declare -A b_srv a_srv
+check_hooked "all on: no forward hook" no
 round "all on" ""
 for p in pptp l2tp ike esp ah natt; do
 	b_drop=$(stat $p dropped_disabled)
@@ -170,6 +201,8 @@ for p in pptp l2tp ike esp ah natt; do
 	srv pkt-r $SERVER_WAN2 "$k:1" >/dev/null
 	check_eq "$p on: forwarded and router-own conntrack entries" "some some" "$(ct_count $p)"
 	switch $p 0
+	b_pk=$(stat $p packets)
+	check_hooked "$p off: the forward hook is registered" yes
 	check_eq "$p off: forwarded entries torn down, the router's own kept" "none some" \
 		"$(ct_count $p)"
 	round "$p off" $p
@@ -185,9 +218,23 @@ for p in pptp l2tp ike esp ah natt; do
 	wait_until 10 arrived $NS_SERVER a_srv $p $((b_srv[$p] + 2))
 	check_eq "$p off: the router's own packets still pass" "2" \
 		"$((a_srv[$p] - b_srv[$p]))"
+	# Neither the dropped forwarded packets nor the router's own.
+	check_eq "$p off: no packet counted as passed" "0" \
+		"$(($(stat $p packets) - b_pk))"
 	switch $p 1
+	check_hooked "$p on again: the forward hook is gone" no
 done
+b_ah=$(stat ah packets)
 round "all on again" ""
 check "passed packets are counted" test "$(stat esp packets)" -gt 0
+# AH: each forwarded packet, 3 out and 2 in (ESP: those of known SAs only).
+check_eq "passed AH packets are counted" "5" "$(($(stat ah packets) - b_ah))"
+# Two switches off, then one on again: the hook stays until both are on.
+switch esp 0
+switch ah 0
+switch esp 1
+check_hooked "ah still off: the forward hook stays" yes
+switch ah 1
+check_hooked "all on: the forward hook is gone" no
 
 tap_done

@@ -3,12 +3,14 @@
  * AH cannot survive address translation (its ICV covers the addresses,
  * RFC 3715 2.1): a hook after source NAT counts translated AH packets as
  * VPNPT_STAT_AH_NAT_BROKEN and logs them; they are passed, untranslated AH
- * is not touched. (The forward filter passes or blocks AH by its switch.)
+ * is not touched. The same hook counts forwarded AH as VPNPT_STAT_PACKETS
+ * (the forward filter passes or blocks AH by its switch, before).
  * AH has no sessions, so no idle timeout either.
  */
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <net/ip.h>
 #include <net/netfilter/nf_conntrack.h>
 
 #include "ah.h"
@@ -25,10 +27,13 @@ static unsigned int vpnpt_ah_post(void *priv, struct sk_buff *skb,
 
 	if (ip_hdr(skb)->protocol != IPPROTO_AH)
 		return NF_ACCEPT;
+	vn = vpnpt_net(state->net);
+	/* Forwarded AH got past the forward hooks: its switch is on. */
+	if (IPCB(skb)->flags & IPSKB_FORWARDED)
+		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_AH, VPNPT_STAT_PACKETS);
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || !(ct->status & IPS_NAT_MASK))
 		return NF_ACCEPT;
-	vn = vpnpt_net(state->net);
 	vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_AH, VPNPT_STAT_AH_NAT_BROKEN);
 	net_info_ratelimited("AH %pI4 -> %pI4 is address-translated: its integrity check will fail (RFC 3715); use ESP or NAT-T\n",
 			     &ip_hdr(skb)->saddr, &ip_hdr(skb)->daddr);

@@ -58,8 +58,8 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct net *net = state->net;
-	struct vpnpt_net *vn = vpnpt_net(net);
 	struct vpnpt_esp_net *en;
+	struct vpnpt_net *vn;
 	const struct iphdr *iph;
 	struct vpnpt_esp_sa *sa;
 	u8 _hdr[VPNPT_ESP_HDR_LEN];
@@ -75,6 +75,7 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 	/* An admin's zone, template or notrack comes first. */
 	if (skb->_nfct)
 		return NF_ACCEPT;
+	vn = vpnpt_net(net);
 	if (!vpnpt_proto_enabled(vn, VPNPT_PROTO_ESP))
 		return NF_ACCEPT;
 	if (iph->frag_off & htons(IP_OFFSET))
@@ -133,6 +134,8 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	vpnpt_session_seen(sa->session, dir, skb->len);
 	vpnpt_esp_client_set_zone(skb, sa->client);
+	/* A client's SA: forwarded (the forward hooks pass ESP while on). */
+	vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_ESP, VPNPT_STAT_PACKETS);
 	return NF_ACCEPT;
 }
 

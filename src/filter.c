@@ -5,7 +5,10 @@
  * A hook on the FORWARD path (IPv4 and IPv6), so traffic from or to the
  * router itself never reaches it. It runs just before the filter tables, so
  * an admin's "accept established" rule cannot let a disabled protocol
- * through. Each forwarded packet is classified:
+ * through. It is registered in a namespace only while at least one protocol
+ * is switched off there (vpnpt_filter_hook(), when a switch changes):
+ * with every switch on, forwarded traffic does not pay for it. Each
+ * forwarded packet is classified:
  *
  *   PPTP   TCP with port 1723 on either side; GRE version 1 (enhanced GRE)
  *   L2TP   UDP with port 1701 on either side
@@ -14,10 +17,15 @@
  *   ESP    IP protocol 50          AH   IP protocol 51
  *
  * and dropped (counted as VPNPT_STAT_DROPPED_DISABLED) if its protocol is
- * switched off, else counted as VPNPT_STAT_PACKETS and accepted. Plain GRE
- * (version 0) is not PPTP and is never touched. Fragments after the first
- * carry no ports and are classified only by IP protocol (conntrack, when
- * loaded, reassembles before this hook).
+ * switched off, else accepted. Plain GRE (version 0) is not PPTP and is never
+ * touched. Fragments after the first carry no ports and are classified only
+ * by IP protocol (conntrack, when loaded, reassembles before this hook).
+ *
+ * VPNPT_STAT_PACKETS is counted where vpnpt handles a protocol's packets
+ * anyway, for forwarded IPv4 packets that passed this hook (so a packet is
+ * never counted both passed and dropped): the ESP hook for the packets of
+ * an SA it knows, the AH hook, and the conntrack helpers of PPTP (control
+ * and GRE), L2TP, IKE and NAT-T (vpnpt_count_forwarded()).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -26,6 +34,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
@@ -140,12 +149,19 @@ static unsigned int vpnpt_verdict(const struct nf_hook_state *state, int proto)
 	if (proto == VPNPT_NOT_VPN)
 		return NF_ACCEPT;
 	vn = vpnpt_net(state->net);
-	if (likely(vpnpt_proto_enabled(vn, proto))) {
-		vpnpt_stats_inc(&vn->stats, proto, VPNPT_STAT_PACKETS);
+	if (likely(vpnpt_proto_enabled(vn, proto)))
 		return NF_ACCEPT;
-	}
 	vpnpt_stats_inc(&vn->stats, proto, VPNPT_STAT_DROPPED_DISABLED);
 	return NF_DROP;
+}
+
+void vpnpt_count_forwarded(const struct sk_buff *skb, const struct nf_conn *ct,
+			   enum vpnpt_proto proto)
+{
+	if (nf_ct_l3num(ct) == NFPROTO_IPV4 &&
+	    (IPCB(skb)->flags & IPSKB_FORWARDED))
+		vpnpt_stats_inc(&vpnpt_net(nf_ct_net(ct))->stats, proto,
+				VPNPT_STAT_PACKETS);
 }
 
 static unsigned int vpnpt_forward4(void *priv, struct sk_buff *skb,
@@ -187,16 +203,45 @@ static const struct nf_hook_ops vpnpt_filter_ops[] = {
 	},
 };
 
+int vpnpt_filter_hook(struct net *net, bool on)
+{
+	struct vpnpt_net *vn = vpnpt_net(net);
+	int err;
+
+	lockdep_assert_held(&vn->config_lock);
+	if (on == vn->filter_hooked)
+		return 0;
+	if (on) {
+		err = nf_register_net_hooks(net, vpnpt_filter_ops,
+					    ARRAY_SIZE(vpnpt_filter_ops));
+		if (err)
+			return err;
+	} else {
+		nf_unregister_net_hooks(net, vpnpt_filter_ops,
+					ARRAY_SIZE(vpnpt_filter_ops));
+	}
+	WRITE_ONCE(vn->filter_hooked, on);
+	return 0;
+}
+
 static int __net_init vpnpt_filter_net_init(struct net *net)
 {
-	return nf_register_net_hooks(net, vpnpt_filter_ops,
-				     ARRAY_SIZE(vpnpt_filter_ops));
+	struct vpnpt_net *vn = vpnpt_net(net);
+	int err;
+
+	mutex_lock(&vn->config_lock);
+	err = vpnpt_filter_hook(net, vpnpt_switches(vn) != VPNPT_PROTO_ALL);
+	mutex_unlock(&vn->config_lock);
+	return err;
 }
 
 static void __net_exit vpnpt_filter_net_exit(struct net *net)
 {
-	nf_unregister_net_hooks(net, vpnpt_filter_ops,
-				ARRAY_SIZE(vpnpt_filter_ops));
+	struct vpnpt_net *vn = vpnpt_net(net);
+
+	mutex_lock(&vn->config_lock);
+	vpnpt_filter_hook(net, false);
+	mutex_unlock(&vn->config_lock);
 }
 
 static struct pernet_operations vpnpt_filter_net_ops = {

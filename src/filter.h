@@ -38,7 +38,23 @@ struct nf_conn;
 bool vpnpt_ct_lan_client(const struct sk_buff *skb, const struct nf_conn *ct,
 			 int ctinfo);
 
-/* The forward hooks in every namespace (a module part, main.c). */
+enum vpnpt_proto;
+/*
+ * Count the packet @skb of the flow @ct as a passed forwarded packet of
+ * @proto (VPNPT_STAT_PACKETS) if it is a forwarded IPv4 packet. For the
+ * conntrack helpers, which run after the forward hook (POST_ROUTING).
+ */
+void vpnpt_count_forwarded(const struct sk_buff *skb, const struct nf_conn *ct,
+			   enum vpnpt_proto proto);
+
+/*
+ * Register (@on) or unregister the forward hooks in @net; the caller holds
+ * the namespace's config_lock. Registered while a switch is off there.
+ * Sleeps.
+ */
+int vpnpt_filter_hook(struct net *net, bool on);
+
+/* The forward hooks' per-namespace setup (a module part, main.c). */
 int vpnpt_filter_init(void);
 void vpnpt_filter_exit(void);
 

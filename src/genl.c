@@ -276,7 +276,15 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 		u32 mask = a[VPNPT_A_SWITCHES_MASK] ?
 			nla_get_u32(a[VPNPT_A_SWITCHES_MASK]) : VPNPT_PROTO_ALL;
 
-		if (vpnpt_set_switches(net, mask, nla_get_u32(a[VPNPT_A_SWITCHES])))
+		int ret = vpnpt_set_switches(net, mask,
+					     nla_get_u32(a[VPNPT_A_SWITCHES]));
+
+		if (ret < 0) {
+			if (changed)
+				vpnpt_event_config(net);
+			return ret;
+		}
+		if (ret)
 			changed = true;
 	}
 	if (changed)

@@ -113,6 +113,7 @@ static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
 	const u8 *hdr;
 	size_t len;
 
+	vpnpt_count_forwarded(skb, ct, VPNPT_PROTO_IKE);
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
 	    !vpnpt_proto_enabled(vpnpt_net(net), VPNPT_PROTO_IKE))
 		return NF_ACCEPT;
@@ -207,6 +208,7 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 	size_t len, ike_off;
 	u64 ike_id;
 
+	vpnpt_count_forwarded(skb, ct, VPNPT_PROTO_NATT);
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
 	    !vpnpt_proto_enabled(vn, VPNPT_PROTO_NATT))
 		return NF_ACCEPT;

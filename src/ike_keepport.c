@@ -402,7 +402,6 @@ vpnpt_keepport_inbound(struct vpnpt_keepport_net *in, const struct iphdr *iph,
 static unsigned int vpnpt_keepport_pre(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
-	struct vpnpt_net *vn = vpnpt_net(state->net);
 	u8 _buf[sizeof(struct udphdr) + VPNPT_IKE_HDR_LEN];
 	const struct udphdr *uh;
 	struct vpnpt_keepport_net *in;
@@ -410,15 +409,18 @@ static unsigned int vpnpt_keepport_pre(void *priv, struct sk_buff *skb,
 	struct mem_cgroup *old;
 	const struct iphdr *iph;
 	struct vpnpt_ike_hdr h;
+	struct vpnpt_net *vn;
 	unsigned int off;
 	const u8 *buf;
 	int err;
 
-	if (!READ_ONCE(vn->ike_keep_port))
-		return NF_ACCEPT;
+	/* The cheapest tests first: most packets are not UDP. */
 	iph = ip_hdr(skb);
 	if (iph->protocol != IPPROTO_UDP || skb->_nfct ||
-	    (iph->frag_off & htons(IP_OFFSET)) ||
+	    (iph->frag_off & htons(IP_OFFSET)))
+		return NF_ACCEPT;
+	vn = vpnpt_net(state->net);
+	if (!READ_ONCE(vn->ike_keep_port) ||
 	    !vpnpt_proto_enabled(vn, VPNPT_PROTO_IKE))
 		return NF_ACCEPT;
 	off = ip_hdrlen(skb);

@@ -24,6 +24,8 @@
  * @timeouts: idle timeout of each protocol's sessions, in seconds
  * @ike_keep_port: option: clients' IKE keeps source port 500
  *                 (ike_keepport.c)
+ * @filter_hooked: the forward hooks (filter.c) are registered; changed
+ *                 under @config_lock
  * @initial: this is the initial namespace's state
  * @ceil_max_sessions: initial namespace only: the ceiling of every other
  *                     namespace's @max_sessions
@@ -41,6 +43,7 @@ struct vpnpt_net {
 	u32 max_client_sessions;
 	u32 timeouts[__VPNPT_PROTO_MAX];
 	bool ike_keep_port;
+	bool filter_hooked;
 	bool initial;
 	u32 ceil_max_sessions;
 	u32 ceil_max_client_sessions;

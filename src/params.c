@@ -51,6 +51,7 @@ static void vpnpt_params_assert_locked(void)
 void vpnpt_params_attach(void)
 {
 	u32 want;
+	int ret;
 
 	kernel_param_lock(THIS_MODULE);
 	/*
@@ -59,8 +60,11 @@ void vpnpt_params_attach(void)
 	 * loses what it set up meanwhile).
 	 */
 	want = READ_ONCE(vpnpt_initial_switches) & VPNPT_PROTO_ALL;
-	if (vpnpt_set_switches(&init_net, VPNPT_PROTO_ALL, want))
+	ret = vpnpt_set_switches(&init_net, VPNPT_PROTO_ALL, want);
+	if (ret > 0)
 		vpnpt_event_config(&init_net);
+	else if (ret < 0)
+		pr_warn("vpnpt: switches %#x not applied: %d\n", want, ret);
 	vpnpt_params_attached = true;
 	kernel_param_unlock(THIS_MODULE);
 }
@@ -122,7 +126,10 @@ static int vpnpt_param_set(const char *val, const struct kernel_param *kp)
 
 	vpnpt_params_assert_locked();
 	if (vpnpt_params_attached) {
-		if (vpnpt_set_switches(&init_net, BIT(proto), on ? BIT(proto) : 0))
+		err = vpnpt_set_switches(&init_net, BIT(proto), on ? BIT(proto) : 0);
+		if (err < 0)
+			return err;
+		if (err)
 			vpnpt_event_config(&init_net);
 	} else if (on) {
 		set_bit(proto, &vpnpt_initial_switches);

@@ -81,14 +81,23 @@ unsigned int vpnpt_teardown(struct net *net, u32 protos)
 	return n;
 }
 
-bool vpnpt_set_switches(struct net *net, u32 mask, u32 value)
+int vpnpt_set_switches(struct net *net, u32 mask, u32 value)
 {
 	struct vpnpt_net *vn = vpnpt_net(net);
-	u32 before, off;
-	int p;
+	u32 before, after, off;
+	int err, p;
 
 	mutex_lock(&vn->config_lock);
 	before = vpnpt_switches(vn);
+	after = ((before & ~mask) | (value & mask)) & VPNPT_PROTO_ALL;
+	/* The forward hooks are in place before a switch goes off. */
+	if (after != VPNPT_PROTO_ALL) {
+		err = vpnpt_filter_hook(net, true);
+		if (err) {
+			mutex_unlock(&vn->config_lock);
+			return err;
+		}
+	}
 	for (p = 0; p < __VPNPT_PROTO_MAX; p++) {
 		if (!(mask & BIT(p)))
 			continue;
@@ -97,7 +106,10 @@ bool vpnpt_set_switches(struct net *net, u32 mask, u32 value)
 		else
 			clear_bit(p, &vn->switches);
 	}
-	off = before & ~vpnpt_switches(vn);
+	/* And go once every switch is on again. */
+	if (after == VPNPT_PROTO_ALL)
+		vpnpt_filter_hook(net, false);
+	off = before & ~after;
 	mutex_unlock(&vn->config_lock);
 
 	/*
@@ -106,5 +118,5 @@ bool vpnpt_set_switches(struct net *net, u32 mask, u32 value)
 	 */
 	if (off)
 		vpnpt_teardown(net, off);
-	return before != vpnpt_switches(vn);
+	return before != after;
 }

@@ -15,9 +15,11 @@ unsigned int vpnpt_teardown(struct net *net, u32 protos);
 
 /*
  * Set the switches in @mask to the bits of @value. Protocols that go from on
- * to off lose their sessions and forwarded conntrack entries. Returns true
- * if a switch moved; the caller announces the change. Sleeps.
+ * to off lose their sessions and forwarded conntrack entries; the forward
+ * hooks (filter.c) are registered while a switch is off. Returns 1 if a
+ * switch moved (the caller announces the change), 0 if none did, or an
+ * error (nothing changed). Sleeps.
  */
-bool vpnpt_set_switches(struct net *net, u32 mask, u32 value);
+int vpnpt_set_switches(struct net *net, u32 mask, u32 value);
 
 #endif /* _VPNPT_TEARDOWN_H */

@@ -210,7 +210,8 @@ enum vpnpt_attr {
  * @VPNPT_STAT_UNSPEC: not a counter
  * @VPNPT_STAT_PROTO: u32, the protocol (enum vpnpt_proto) these counters are of
  * @VPNPT_STAT_PAD: padding for the u64 counters
- * @VPNPT_STAT_PACKETS: u64, forwarded packets vpnpt looked at and passed
+ * @VPNPT_STAT_PACKETS: u64, forwarded packets vpnpt handled and passed (IPv4;
+ *	see docs/netlink.md)
  * @VPNPT_STAT_DROPPED_DISABLED: u64, forwarded packets dropped because the
  *	protocol's switch is off
  * @VPNPT_STAT_PARSE_ERRORS: u64, malformed messages seen (see the protocol's
