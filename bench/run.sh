@@ -121,7 +121,7 @@ sink() { # NS
 sink $NS_SERVER
 sink $NS_CS
 ns_bg $NS_SERVER reflector $TOOL reflect --map $MAP --seconds 36000
-wait_until 10 grep -q listening "$VPNPT_LOGDIR/reflector.log" || die "no reflector"
+wait_until 60 grep -q listening "$VPNPT_LOGDIR/reflector.log" || die "no reflector"
 
 count() { # NS PROTO : packets of PROTO the sink in NS counted so far
 	nsx "$1" nft list counter ip vpnpt_bench "c_$2" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
@@ -140,7 +140,7 @@ measure() {
 	sent=$(sed -n 's/.*"sent":\([0-9]*\).*/\1/p' <<<"$out")
 	t=$(sed -n 's/.*"ns":\([0-9]*\).*/\1/p' <<<"$out")
 	[ "${sent:-0}" -gt 0 ] || die "$name: nothing sent: $out"
-	wait_until 10 arrived "$sns" "$ctr" "$before" "$sent"
+	wait_until 30 arrived "$sns" "$ctr" "$before" "$sent"
 	got=$(($(count "$sns" "$ctr") - before))
 	[ "$got" = "$sent" ] || fail "$name: $P packets, $sent sent, $got arrived"
 	echo "$name $((t / sent))" >>"$RES"
