@@ -145,7 +145,8 @@ selftests: $(BUILD)/$(KSERIES)/vpnpt.ko
 	VPNPT_KO=$(CURDIR)/$(BUILD)/$(KSERIES)/vpnpt.ko scripts/vm-run -k $(KSERIES) -- selftests/run.sh $(TESTS)
 
 # --- benchmark: bench/run.sh in a guest on KSERIES (docs/performance.md) --------
-# make bench [KSERIES=6.12] [VPNPT_BENCH_CLIENTS=N VPNPT_BENCH_PACKETS=N VPNPT_BENCH_ROUNDS=N]
+# make bench [KSERIES=6.12] [VPNPT_BENCH_SCALE="K..." VPNPT_BENCH_CALLS=N
+#             VPNPT_BENCH_PACKETS=N VPNPT_BENCH_ROUNDS=N VPNPT_BENCH_OFF=PROTO]
 $(BUILD)/vpnpt-blast: bench/blast.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Werror -o $@ $<

@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vpnpt-blast: send a fixed number of raw IPv4 packets (ESP or UDP) as fast
- * as one thread can, round robin over K source addresses (and K SPIs), and
+ * vpnpt-blast: send a fixed number of raw IPv4 packets (ESP, UDP, TCP or
+ * PPTP's enhanced GRE) as fast as one thread can, round robin over K source addresses (and K SPIs), and
  * print how long it took. For bench/run.sh: on veth the packet's whole way
  * (router forwarding, conntrack, NAT, vpnpt's hooks, delivery to the sink)
  * runs in the sender's softirq, so the sender's time is the path's cost.
  *
- *   vpnpt-blast --proto esp|udp --src A --nsrc K --dst D --packets N
+ *   vpnpt-blast --proto esp|udp|tcp|gre --src A --nsrc K --dst D --packets N
  *               [--spi X] [--same-src] [--batch B] [--len L]
+ *               [--sport P] [--dport P] [--payload zero|natt|l2tp] [--key C]
+ *               [--seq S]
  *
  * Client k (0 <= k < K) is source address A + k (A for all with --same-src,
  * as a server answering K clients) and, for ESP, SPI X + k.
+ * UDP: from port P (default 40000 + k % 20000) to port P (default 9); its
+ * payload zeros, or a NAT-T ESP header (SPI X + k, sequence) or an L2TPv2
+ * data header (tunnel 1, session 1). TCP: ACK segments (no payload, valid
+ * checksum, the same sequence numbers every time: one mid-stream flow per
+ * client that conntrack picks up) from the same ports as UDP. GRE: PPTP's
+ * enhanced GRE (version 1, key and sequence number) with call ID C.
+ * Sequence numbers (ESP, NAT-T, GRE) of client k's packets are S + 1, S + 2..
  * Packets go out in rounds: one to each client in turn. Prints one JSON
  * line: {"packets":N,"sent":S,"errors":E,"ns":T}.
  */
@@ -41,13 +50,22 @@ struct blast_opts {
 	unsigned int batch;
 	unsigned int len;	/* L4 octets */
 	int same_src;
+	uint16_t sport;		/* 0: 40000 + k % 20000 */
+	uint16_t dport;
+	int payload;		/* BLAST_PL_* (UDP) */
+	uint16_t key;		/* GRE call ID */
+	uint32_t seq;		/* sequence numbers start after this */
 };
+
+enum { BLAST_PL_ZERO, BLAST_PL_NATT, BLAST_PL_L2TP };
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vpnpt-blast --proto esp|udp --src ADDR --nsrc K --dst ADDR\n"
-		"                   --packets N [--spi X] [--same-src] [--batch B] [--len L]\n");
+		"usage: vpnpt-blast --proto esp|udp|tcp|gre --src ADDR --nsrc K --dst ADDR\n"
+		"                   --packets N [--spi X] [--same-src] [--batch B] [--len L]\n"
+		"                   [--sport P] [--dport P] [--payload zero|natt|l2tp] [--key C]\n"
+		"                   [--seq S]\n");
 	exit(2);
 }
 
@@ -88,6 +106,11 @@ static void parse(int argc, char **argv, struct blast_opts *o)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "len", required_argument, NULL, 'l' },
 		{ "same-src", no_argument, NULL, 'S' },
+		{ "sport", required_argument, NULL, 'P' },
+		{ "dport", required_argument, NULL, 'D' },
+		{ "payload", required_argument, NULL, 'L' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "seq", required_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -97,6 +120,7 @@ static void parse(int argc, char **argv, struct blast_opts *o)
 	o->spi = 0x10000000;
 	o->batch = 64;
 	o->len = 64;
+	o->dport = 9;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -104,6 +128,10 @@ static void parse(int argc, char **argv, struct blast_opts *o)
 				o->proto = IPPROTO_ESP;
 			else if (!strcmp(optarg, "udp"))
 				o->proto = IPPROTO_UDP;
+			else if (!strcmp(optarg, "tcp"))
+				o->proto = IPPROTO_TCP;
+			else if (!strcmp(optarg, "gre"))
+				o->proto = IPPROTO_GRE;
 			else
 				usage();
 			break;
@@ -131,29 +159,73 @@ static void parse(int argc, char **argv, struct blast_opts *o)
 		case 'S':
 			o->same_src = 1;
 			break;
+		case 'P':
+			o->sport = parse_num("--sport", optarg, 65535);
+			break;
+		case 'D':
+			o->dport = parse_num("--dport", optarg, 65535);
+			break;
+		case 'L':
+			if (!strcmp(optarg, "zero"))
+				o->payload = BLAST_PL_ZERO;
+			else if (!strcmp(optarg, "natt"))
+				o->payload = BLAST_PL_NATT;
+			else if (!strcmp(optarg, "l2tp"))
+				o->payload = BLAST_PL_L2TP;
+			else
+				usage();
+			break;
+		case 'K':
+			o->key = parse_num("--key", optarg, 65535);
+			break;
+		case 'Q':
+			o->seq = parse_num("--seq", optarg, UINT32_MAX / 2);
+			break;
 		default:
 			usage();
 		}
 	}
 	if (optind != argc || !o->proto || !o->src || !o->dst || !o->packets ||
-	    !o->nsrc || !o->batch || o->len < 16)
+	    !o->nsrc || !o->batch || o->len < 20 || o->len % 2)
 		usage();
 }
 
-static uint16_t ip_csum(const void *data, size_t len)
+static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint16_t *p = data;
-	uint32_t sum = 0;
 
 	for (; len > 1; len -= 2)
 		sum += *p++;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return ~sum;
 }
 
-/* Packet k of a round into buf: IPv4 header, then ESP (SPI, sequence) or
- * UDP (no checksum) and zeros. Returns its length.
+static uint16_t ip_csum(const void *data, size_t len)
+{
+	return csum_fold(csum_add(0, data, len));
+}
+
+static void put16(unsigned char *p, uint16_t v)
+{
+	v = htons(v);
+	memcpy(p, &v, 2);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	v = htonl(v);
+	memcpy(p, &v, 4);
+}
+
+/* Packet k of a round into buf: IPv4 header, then ESP (SPI, sequence), UDP
+ * (no checksum), TCP (an ACK, checksummed) or enhanced GRE, and zeros.
+ * Returns its length.
  */
 static size_t build(const struct blast_opts *o, uint32_t k, uint32_t seq,
 		    unsigned char *buf)
@@ -161,8 +233,8 @@ static size_t build(const struct blast_opts *o, uint32_t k, uint32_t seq,
 	struct iphdr *ip = (struct iphdr *)buf;
 	unsigned char *l4 = buf + sizeof(*ip);
 	size_t total = sizeof(*ip) + o->len;
-	uint32_t v;
-	uint16_t s;
+	uint16_t sport = o->sport ? o->sport : 40000 + k % 20000;
+	unsigned char pseudo[12];
 
 	memset(buf, 0, total);
 	ip->version = 4;
@@ -173,18 +245,47 @@ static size_t build(const struct blast_opts *o, uint32_t k, uint32_t seq,
 	ip->saddr = htonl(o->same_src ? o->src : o->src + k);
 	ip->daddr = htonl(o->dst);
 	ip->check = ip_csum(ip, sizeof(*ip));
-	if (o->proto == IPPROTO_ESP) {
-		v = htonl(o->spi + k);
-		memcpy(l4, &v, 4);
-		v = htonl(seq);
-		memcpy(l4 + 4, &v, 4);
-	} else {
-		s = htons(40000 + k % 20000);
-		memcpy(l4, &s, 2);
-		s = htons(9);
-		memcpy(l4 + 2, &s, 2);
-		s = htons(o->len);
-		memcpy(l4 + 4, &s, 2);
+	switch (o->proto) {
+	case IPPROTO_ESP:
+		put32(l4, o->spi + k);
+		put32(l4 + 4, seq);
+		break;
+	case IPPROTO_UDP:
+		put16(l4, sport);
+		put16(l4 + 2, o->dport);
+		put16(l4 + 4, o->len);
+		if (o->payload == BLAST_PL_NATT) {
+			put32(l4 + 8, o->spi + k);
+			put32(l4 + 12, seq);
+		} else if (o->payload == BLAST_PL_L2TP) {
+			put16(l4 + 8, 0x0002);	/* data, version 2 */
+			put16(l4 + 10, 1);	/* tunnel */
+			put16(l4 + 12, 1);	/* session */
+		}
+		break;
+	case IPPROTO_TCP:
+		put16(l4, sport);
+		put16(l4 + 2, o->dport);
+		put32(l4 + 4, 1000);		/* sequence */
+		put32(l4 + 8, 1000);		/* acknowledgement */
+		l4[12] = 5 << 4;		/* data offset */
+		l4[13] = 0x10;			/* ACK */
+		put16(l4 + 14, 65535);		/* window */
+		memcpy(pseudo, &ip->saddr, 4);
+		memcpy(pseudo + 4, &ip->daddr, 4);
+		pseudo[8] = 0;
+		pseudo[9] = IPPROTO_TCP;
+		put16(pseudo + 10, o->len);
+		put16(l4 + 16, ntohs(csum_fold(csum_add(csum_add(0, pseudo, 12),
+							l4, o->len))));
+		break;
+	case IPPROTO_GRE:
+		put16(l4, 0x3001);		/* key, sequence, version 1 */
+		put16(l4 + 2, 0x880b);		/* PPP */
+		put16(l4 + 4, o->len - 12);	/* payload length */
+		put16(l4 + 6, o->key);		/* call ID */
+		put32(l4 + 8, seq);
+		break;
 	}
 	return total;
 }
@@ -214,7 +315,7 @@ int main(int argc, char **argv)
 			uint64_t p = next + i;
 
 			iov[i].iov_base = bufs[i];
-			iov[i].iov_len = build(&o, p % o.nsrc, p / o.nsrc + 1, bufs[i]);
+			iov[i].iov_len = build(&o, p % o.nsrc, o.seq + p / o.nsrc + 1, bufs[i]);
 			memset(&to[i], 0, sizeof(to[i]));
 			to[i].sin_family = AF_INET;
 			to[i].sin_addr.s_addr = htonl(o.dst);

@@ -10,24 +10,30 @@
 #
 #   [cs]       10.99.0.250 --- br0 [router] wan 203.0.113.1 ---- 203.0.113.2 [server]
 #    clients 10.100.0.1 ..      route 10.100/16 via .250             sink: count,
-#    (local 10.100.0.0/16)      masquerade; vpnpt or not             drop
-#    sink for inbound ESP                                            vpnpt-blast
+#    (local 10.100.0.0/16)      masquerade; vpnpt or                 drop
+#    PPTP PNSes 10.99.2.1 ..    nf_conntrack_pptp or neither         vpnpt-blast,
+#    sink for inbound traffic                                         fake PAC, reflector
 #
-# Results are ratios of cases measured in the same run (interleaved rounds,
-# median of VPNPT_BENCH_ROUNDS): absolute numbers under TCG emulation say
-# little.
-# Cases:
-#   phase 1, vpnpt loaded (helpers attached) or not, one client:
-#     udp, esp                       -> the cost of loading vpnpt on ordinary
-#                                       traffic and on one client's ESP
-#   phase 2, vpnpt loaded, VPNPT_BENCH_CLIENTS raw-ESP clients bound (SPI
-#   tables full), each case once to client 1 and once round robin over all:
-#     udp out, esp out, esp in       -> how the cost grows with the number
-#                                       of clients, ESP against plain UDP
+# Results are ratios of cases measured in the same run (median of
+# VPNPT_BENCH_ROUNDS): absolute numbers under TCG emulation say little.
+# Phases:
+#   1  rounds of: module not loaded / vpnpt loaded, set up, all switches
+#      on / the same with one switch (VPNPT_BENCH_OFF) off; in each, one
+#      client's UDP, TCP, NAT-T (UDP 4500) and L2TP (UDP 1701) data, ESP
+#      out and in (client 1 bound first, through the reflector).
+#   2  PPTP, the kernel's nf_conntrack_pptp (vpnpt not loaded), then vpnpt:
+#      GRE of one call out and in, with no other call, then with
+#      VPNPT_BENCH_CALLS other control connections with one call each;
+#      slab deltas for idle control connections, after SCCRQ, per call.
+#   3  ESP, vpnpt: client 1 against round robin over K bound clients, for
+#      each K of VPNPT_BENCH_SCALE; slab deltas per client and SA, and per
+#      extra SA (a second SPI pair for each client).
+# Then prints each goal of issue #15 with its value and PASS or MISS.
 #
-# Environment: VPNPT_BENCH_CLIENTS (default 4000), VPNPT_BENCH_PACKETS per
-# case (default 40000), VPNPT_BENCH_ROUNDS (default 5). Prints a table; exit
-# 1 if a case lost packets or vpnpt could not be loaded.
+# Environment: VPNPT_BENCH_SCALE (default "10000 100000"),
+# VPNPT_BENCH_CALLS (default 1000), VPNPT_BENCH_PACKETS per case (default
+# 40000), VPNPT_BENCH_ROUNDS (default 5), VPNPT_BENCH_OFF (default pptp).
+# Exit 1 if a case lost packets or a step failed.
 . "$(dirname "$0")/../selftests/lib.sh"
 
 vpnpt_require_root
@@ -37,43 +43,85 @@ CTL=$VPNPT_TOP/build/vpnptctl
 [ -x "$BLAST" ] || skip "no $BLAST (make bench)"
 [ -x "$CTL" ] || skip "no $CTL (make tool)"
 TOOL="python3 $SELFTESTS_DIR/tools/ipsec_tool.py"
-K=${VPNPT_BENCH_CLIENTS:-4000}
+SCALE=${VPNPT_BENCH_SCALE:-10000 100000}
+CALLS=${VPNPT_BENCH_CALLS:-1000}
 P=${VPNPT_BENCH_PACKETS:-40000}
 R=${VPNPT_BENCH_ROUNDS:-5}
+OFF=${VPNPT_BENCH_OFF:-pptp}
 NS_CS=${NS_PREFIX}cs
 FIRST=10.100.0.1
 SPI_BASE=0x10000000
+SPI_GEN2=0x20000000
 MAP=0x40000000
+# Blasted ESP, NAT-T and GRE carry sequence numbers from here on: the sinks
+# drop only those, so the reflector and the binding tool see theirs.
+SEQ=0x100000
+# conntrack zones vpnpt hands to ESP clients, per namespace (src/esp.c)
+ZONES=32768
 RES=$VPNPT_LOGDIR/results
+MEM=$VPNPT_LOGDIR/memory
 : >"$RES"
+: >"$MEM"
+FAILED=0
+fail() { echo "bench: $*" >&2; FAILED=1; }
+die() {
+	echo "bench: $*" >&2
+	tail -n 5 "$VPNPT_LOGDIR"/*.log "$VPNPT_LOGDIR"/*.err >&2 2>/dev/null
+	exit 1
+}
+maxk=0
+for k in $SCALE; do
+	[ "$k" -le $ZONES ] && [ "$k" -gt $maxk ] && maxk=$k
+done
 
 # --- topology ---------------------------------------------------------------
 vpnpt_unload
 on_exit vpnpt_unload
-topo_create 0 || { echo "bench: no topology" >&2; exit 1; }
-topo_add_many $NS_CS || { echo "bench: no topology" >&2; exit 1; }
-ct_max=$(sysctl -n net.netfilter.nf_conntrack_max)
-on_exit sysctl -qw net.netfilter.nf_conntrack_max=$ct_max
-sysctl -qw net.netfilter.nf_conntrack_max=$((4 * K + 4096))
+on_exit rmmod nf_nat_pptp nf_conntrack_pptp 2>/dev/null
+ulimit -n $((4 * CALLS + 1024))
+topo_create 0 || die "no topology"
+topo_add_many $NS_CS || die "no topology"
+# the PPTP control connections' addresses (vpnpt_pptp.py's addr())
+for ((i = 0; i <= CALLS; i++)); do
+	echo "addr add 10.99.$((2 + i / 250)).$((1 + i % 250))/$LAN_PREFIX dev eth0"
+done | nsx $NS_CS ip -b - || die "no PNS addresses"
+raise() { # SYSCTL MIN
+	local v
+	v=$(sysctl -n "$1") || return 1
+	[ "$v" -ge "$2" ] && return 0
+	on_exit sysctl -qw "$1=$v"
+	sysctl -qw "$1=$2"
+}
+modprobe nf_conntrack
+raise net.netfilter.nf_conntrack_max $((4 * maxk + 4 * CALLS + 4096)) &&
+	raise net.netfilter.nf_conntrack_expect_max $((4 * CALLS + 256)) ||
+	die "conntrack limits"
 
-# Sinks before conntrack: count and drop (no ICMP, no reply traffic).
+# Sinks before conntrack: count and drop (no ICMP, no reply traffic). ESP
+# only from vpnpt-blast (its sequence numbers), so the binding traffic
+# passes; all GRE (the fake PAC sends none once the calls are up).
 sink() { # NS
 	nsx "$1" nft -f - <<-END
 		table ip vpnpt_bench {
 			counter c_esp {}
 			counter c_udp {}
+			counter c_tcp {}
+			counter c_gre {}
 			chain pre {
 				type filter hook prerouting priority -400; policy accept;
-				meta l4proto esp counter name c_esp drop
-				udp dport 9 counter name c_udp drop
+				esp sequence >= $SEQ counter name c_esp drop
+				udp dport { 9, 1701, 4500 } counter name c_udp drop
+				tcp dport 9 counter name c_tcp drop
+				ip protocol gre counter name c_gre drop
 			}
 		}
 	END
-	[ $? = 0 ] || { echo "bench: no sink in $1" >&2; exit 1; }
+	[ $? = 0 ] || die "no sink in $1"
 }
 sink $NS_SERVER
-# The client side's sink comes after phase 2's binding, which needs the
-# reflector's replies (the server's sink is taken away for it).
+sink $NS_CS
+ns_bg $NS_SERVER reflector $TOOL reflect --map $MAP --seconds 36000
+wait_until 60 grep -q listening "$VPNPT_LOGDIR/reflector.log" || die "no reflector"
 
 count() { # NS PROTO : packets of PROTO the sink in NS counted so far
 	nsx "$1" nft list counter ip vpnpt_bench "c_$2" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
@@ -88,108 +136,316 @@ measure() {
 	local name=$1 ns=$2 sns=$3 ctr=$4 before out sent t got
 	shift 4
 	before=$(count "$sns" "$ctr")
-	out=$(nsx "$ns" "$BLAST" --packets "$P" "$@") || { echo "bench: $name: $out" >&2; exit 1; }
+	out=$(nsx "$ns" "$BLAST" --packets "$P" --seq $SEQ "$@") || die "$name: $out"
 	sent=$(sed -n 's/.*"sent":\([0-9]*\).*/\1/p' <<<"$out")
 	t=$(sed -n 's/.*"ns":\([0-9]*\).*/\1/p' <<<"$out")
-	[ "${sent:-0}" -gt 0 ] || { echo "bench: $name: nothing sent: $out" >&2; exit 1; }
-	wait_until 10 arrived "$sns" "$ctr" "$before" "$sent"
+	[ "${sent:-0}" -gt 0 ] || die "$name: nothing sent: $out"
+	wait_until 30 arrived "$sns" "$ctr" "$before" "$sent"
 	got=$(($(count "$sns" "$ctr") - before))
-	if [ "$got" != "$sent" ]; then
-		echo "bench: $name: $P packets, $sent sent, $got arrived" >&2
-		LOST=1
-	fi
+	[ "$got" = "$sent" ] || fail "$name: $P packets, $sent sent, $got arrived"
 	echo "$name $((t / sent))" >>"$RES"
 }
-LOST=0
 
-out1() { measure "$1" $NS_CS $NS_SERVER "$2" --proto "$2" --src $FIRST --dst $SERVER_WAN \
-	--spi $SPI_BASE "${@:3}"; }
+# out1 NAME PROTO ARGS.. : from client 1 (or client 1 .. K, --nsrc K) to
+# the server; in1 NAME ARGS.. : ESP from the server to client 1 (..K).
+out1() {
+	local c=$2
+	[ "$2" = natt ] || [ "$2" = l2tp ] && c=udp
+	# shellcheck disable=SC2046 # the protocol's options, split on purpose
+	measure "$1" $NS_CS $NS_SERVER $c --src $FIRST --dst $SERVER_WAN --spi $SPI_BASE \
+		"${@:3}" $(case $2 in
+			natt) echo --proto udp --sport 4500 --dport 4500 --payload natt ;;
+			l2tp) echo --proto udp --sport 1701 --dport 1701 --payload l2tp ;;
+			*) echo --proto "$2" ;;
+			esac)
+}
 in1() { measure "$1" $NS_SERVER $NS_CS esp --proto esp --src $SERVER_WAN --same-src \
 	--dst $ROUTER_WAN --spi $((SPI_BASE + MAP)) "${@:2}"; }
 
 load() {
-	vpnpt_load || { echo "bench: cannot load vpnpt" >&2; exit 1; }
-	vpnpt_setup >/dev/null || { echo "bench: vpnptctl setup failed" >&2; exit 1; }
+	vpnpt_load || die "cannot load vpnpt"
+	vpnpt_setup >/dev/null || die "vpnptctl setup failed"
 }
 unload() {
 	if vpnpt_loaded; then
 		vpnpt_teardown >/dev/null
-		vpnpt_unload || { echo "bench: cannot unload vpnpt" >&2; exit 1; }
+		vpnpt_unload || die "cannot unload vpnpt"
 	fi
 	nsx $NS_ROUTER conntrack -F 2>/dev/null
 }
+# bind FIRST COUNT SPI-BASE : clients FIRST.. each send an ESP packet with
+# their SPI, the reflector answers with SPI + MAP: vpnpt binds both SPIs
+# to the client (as ipsec_scale does).
+bind() {
+	nsx $NS_CS $TOOL scale --first "$1" --count "$2" --server $SERVER_WAN \
+		--spi-base "$3" --map $MAP --window 8 --rounds 1 >"$VPNPT_LOGDIR/bind.json" ||
+		die "binding $2 clients from $1 failed: $(cat "$VPNPT_LOGDIR/bind.json")"
+}
 
-# --- phase 1: plain Linux against vpnpt, one client ---------------------------
+# slab BYTES: kmalloc caches (vpnpt allocates only there: kzalloc, and
+# conntrack templates) plus vmalloc (large rhashtable bucket arrays)
+slab() {
+	awk '$1 ~ /^kmalloc-/ { s += $2 * $4 } END { printf "%d ", s }' /proc/slabinfo
+	awk '/^VmallocUsed:/ { print $2 * 1024 }' /proc/meminfo
+}
+# memsnap : settle (RCU frees) and print the bytes now
+memsnap() {
+	local s
+	sleep 1
+	echo 3 >/proc/sys/vm/drop_caches
+	s=$(slab)
+	echo $((${s% *} + ${s#* }))
+}
+# memrow NAME BEFORE AFTER N : per-item bytes to the memory results
+memrow() { echo "$1 $((($3 - $2) / $4))" >>"$MEM"; }
+
+# --- phase 1: plain Linux, vpnpt all on, vpnpt one switch off -----------------
 # Each load puts vpnpt's code at new addresses, which the emulator has to
 # translate again: an untimed warm-up of each case after every load and
 # unload keeps that out of the timed runs.
-warm() { P=$((P / 10)) out1 "warm.$1" "$1"; }
+P1="udp tcp natt l2tp esp"
+warm() {
+	local c
+	for c in $P1; do
+		P=$((P / 10)) out1 "warm.$c" $c
+	done
+	P=$((P / 10)) in1 warm.esp.in
+}
+cases() { # SUFFIX
+	local c
+	for c in $P1; do
+		out1 "$c.$1" $c
+	done
+	in1 "esp.in.$1"
+}
 for ((r = 1; r <= R; r++)); do
 	unload
-	warm udp
-	warm esp
-	out1 udp.plain udp
-	out1 esp.plain esp
+	bind $FIRST 1 $SPI_BASE
+	warm
+	cases plain
 	load
-	warm udp
-	warm esp
-	out1 udp.vpnpt udp
-	out1 esp.vpnpt esp
+	bind $FIRST 1 $SPI_BASE
+	warm
+	cases vpnpt
+	nsx $NS_ROUTER "$CTL" disable "$OFF" >/dev/null || die "vpnptctl disable $OFF"
+	cases off
+	nsx $NS_ROUTER "$CTL" enable "$OFF" >/dev/null || die "vpnptctl enable $OFF"
 done
-
-# --- phase 2: K bound clients ------------------------------------------------
-# Bind K clients as ipsec_scale does: client k's SPI x gets an answer with
-# SPI x + MAP from the reflector, which vpnpt binds to client k.
+# TCP: conntrack took the segments as one established flow (a bad checksum
+# or window would have made them invalid: not NATed, not what is meant)
+nsx $NS_ROUTER conntrack -L -p tcp --dport 9 2>/dev/null | grep -q ESTABLISHED ||
+	fail "the TCP case's segments are not tracked as an established flow"
 unload
+
+# --- phase 2: PPTP -----------------------------------------------------------------
+# pp_start / pp COMMAND : a vpnpt_pptp.py driver (lib.sh's pptp_tool_start,
+# pp); pp_stop ends it and its connections.
+pp_start() {
+	local d=$VPNPT_LOGDIR
+	rm -f "$d/tool.in" "$d/tool.out"
+	mkfifo "$d/tool.in" "$d/tool.out" || die "no fifo"
+	NS_ROUTER=$NS_ROUTER python3 "$SELFTESTS_DIR/tools/vpnpt_pptp.py" drive \
+		<"$d/tool.in" >"$d/tool.out" 2>>"$d/tool.err" &
+	PP_PID=$!
+	exec 7>"$d/tool.in" 8<"$d/tool.out"
+}
+pp_stop() {
+	exec 7>&- 8<&-
+	kill "$PP_PID" 2>/dev/null
+	wait "$PP_PID" 2>/dev/null
+	nsx $NS_ROUTER conntrack -F 2>/dev/null
+}
+# shellcheck disable=SC2034 # lib.sh's pp waits this long
+PP_TIMEOUT=900
+ppok() { # COMMAND.. : pp; dies unless it answered ok
+	local a
+	a=$(pp "$@")
+	grep -q '"ok": true' <<<"$a" || die "pptp tool: $* -> $a"
+	echo "$a"
+}
+jget() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+# pptp_case TAG : the fake PAC on the server, one call (GRE out and in
+# measured), then CALLS more control connections: idle, after SCCRQ, with
+# a call each (slab deltas), and the first call's GRE again.
+pptp_case() {
+	local tag=$1 a peer outside client m0 m1 m2 m3
+	pp_start
+	ppok pac $NS_SERVER $SERVER_WAN >/dev/null
+	ppok bconnect $NS_CS 0 1 >/dev/null
+	ppok bsccrq >/dev/null
+	a=$(ppok bcalls)
+	client=$(jget client <<<"$a")
+	peer=$(jget peer <<<"$a")
+	outside=$(jget outside <<<"$a")
+	gre() { # NAME
+		measure "$1.out" $NS_CS $NS_SERVER gre --proto gre --src "$client" \
+			--dst $SERVER_WAN --key "$peer"
+		measure "$1.in" $NS_SERVER $NS_CS gre --proto gre --src $SERVER_WAN \
+			--dst $ROUTER_WAN --key "$outside"
+	}
+	P=$((P / 10)) gre warm.gre
+	for ((r = 1; r <= R; r++)); do
+		gre "gre.$tag.0"
+	done
+	m0=$(memsnap)
+	ppok bconnect $NS_CS 1 "$CALLS" >/dev/null
+	m1=$(memsnap)
+	ppok bsccrq >/dev/null
+	m2=$(memsnap)
+	a=$(ppok bcalls)
+	m3=$(memsnap)
+	[ "$(jget calls <<<"$a")" = $((CALLS + 1)) ] || fail "$tag: calls up: $a"
+	memrow "$tag.idle" "$m0" "$m1" "$CALLS"
+	memrow "$tag.ctrl" "$m1" "$m2" "$CALLS"
+	memrow "$tag.call" "$m2" "$m3" "$CALLS"
+	P=$((P / 10)) gre warm.gre
+	for ((r = 1; r <= R; r++)); do
+		gre "gre.$tag.N"
+	done
+	pp_stop
+}
+
+# the kernel's helper: nf_conntrack_pptp attached by nft, as an admin would
+modprobe nf_nat_pptp || die "no nf_nat_pptp"
+nsx $NS_ROUTER nft -f - <<-END || die "no ct helper pptp"
+	table ip vpnpt_bench_kh {
+		ct helper pptp { type "pptp" protocol tcp; }
+		chain pre {
+			type filter hook prerouting priority 0; policy accept;
+			ct state new tcp dport 1723 ct helper set "pptp"
+		}
+	}
+END
+pptp_case kh
+nsx $NS_ROUTER nft delete table ip vpnpt_bench_kh
+# vpnpt's helper cannot register TCP 1723 while the kernel's is loaded
+wait_until 15 rmmod nf_nat_pptp nf_conntrack_pptp || die "cannot unload nf_conntrack_pptp"
 load
-nsx $NS_SERVER nft delete table ip vpnpt_bench
-ns_bg $NS_SERVER reflector $TOOL reflect --map $MAP --seconds 30
-wait_until 10 grep -q listening "$VPNPT_LOGDIR/reflector.log"
-start=$SECONDS
-nsx $NS_CS $TOOL scale --first $FIRST --count "$K" --server $SERVER_WAN \
-	--spi-base $SPI_BASE --map $MAP --window 8 --rounds 1 >/dev/null ||
-	{ echo "bench: binding $K clients failed" >&2; exit 1; }
-bind_s=$((SECONDS - start))
-sink $NS_SERVER
-sink $NS_CS
-for ((r = 1; r <= R; r++)); do
-	out1 udp.out.1 udp
-	out1 "udp.out.$K" udp --nsrc "$K"
-	out1 esp.out.1 esp
-	out1 "esp.out.$K" esp --nsrc "$K"
-	in1 esp.in.1
-	in1 "esp.in.$K" --nsrc "$K"
+pptp_case vpnpt
+
+# --- phase 3: ESP, K bound clients ---------------------------------------------
+# Client 1 against round robin over all K (every packet a different client,
+# SA and conntrack entry). The clients are added to those bound already.
+nsx $NS_ROUTER "$CTL" set max-sessions $((4 * maxk + 4096)) >/dev/null ||
+	die "vpnptctl set max-sessions"
+bound=0
+for k in $SCALE; do
+	if [ "$k" -gt $ZONES ]; then
+		echo "esp.$k n/a: $k clients need $k conntrack zones, vpnpt has $ZONES" >>"$MEM"
+		continue
+	fi
+	m0=$(memsnap)
+	start=$SECONDS
+	bind "$(python3 -c "import ipaddress; print(ipaddress.IPv4Address('$FIRST') + $bound)")" \
+		$((k - bound)) $((SPI_BASE + bound))
+	echo "bind.$k $((SECONDS - start))" >>"$MEM"
+	m1=$(memsnap)
+	memrow "esp.client_sa.$k" "$m0" "$m1" $((k - bound))
+	bound=$k
+	for ((r = 1; r <= R; r++)); do
+		out1 esp.out.1 esp
+		out1 "esp.out.$k" esp --nsrc "$k"
+		in1 esp.in.1.s
+		in1 "esp.in.$k" --nsrc "$k"
+	done
 done
+# a second SA pair for each client: what one more SA costs
+if [ $bound -gt 0 ]; then
+	m0=$(memsnap)
+	bind $FIRST $bound $SPI_GEN2
+	m1=$(memsnap)
+	memrow esp.sa "$m0" "$m1" $bound
+fi
 active=$(nsx $NS_ROUTER "$CTL" -j stats | python3 -c \
 	'import json,sys; print(json.load(sys.stdin)["esp"]["sessions_active"])')
 
 # --- report --------------------------------------------------------------------
 med() { # NAME : the median ns/packet of NAME's rounds
 	awk -v n="$1" '$1 == n { print $2 }' "$RES" | sort -n |
-		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+		awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
-row() { # LABEL NAME [BASE-NAME] : ns/packet and the ratio to BASE-NAME
+# spread NAME : (max - min) / median of NAME's rounds, in per cent
+spread() {
+	awk -v n="$1" '$1 == n { print $2 }' "$RES" | sort -n |
+		awk -v m="$(med "$1")" '{ v[NR] = $1 } END { if (NR && m) printf "%.0f", 100 * (v[NR] - v[1]) / m }'
+}
+mem() { awk -v n="$1" '$1 == n { print $2 }' "$MEM"; }
+# goal LABEL LIMIT NAME BASE : ratio of medians, PASS if <= LIMIT
+goal() {
 	local m b
-	m=$(med "$2")
-	if [ -n "${3:-}" ]; then
-		b=$(med "$3")
-		printf '%-44s %8s %8s  (%s)\n' "$1" "$m" "$(awk -v a="$m" -v b="$b" 'BEGIN { printf "%.2f", a / b }')" "$3"
+	m=$(med "$3")
+	b=$(med "$4")
+	if [ -z "$m" ] || [ -z "$b" ]; then
+		printf '%-58s %6s %12s  %s\n' "$1" "<= $2" "-" "MISS (not measured)"
+		return
+	fi
+	awk -v l="$1" -v lim="$2" -v m="$m" -v b="$b" -v sm="$(spread "$3")" -v sb="$(spread "$4")" 'BEGIN {
+		r = m / b
+		printf "%-58s %6s %12s  %s   (%d/%d ns, spread %s%%/%s%%)\n", l, "<= " lim,
+			sprintf("%.3f", r), (r <= lim + 1e-9) ? "PASS" : "MISS", m, b, sm, sb
+	}'
+}
+# memgoal LABEL LIMIT NAME : bytes per item, PASS if <= LIMIT ("-": shown only)
+memgoal() {
+	local v
+	v=$(mem "$3")
+	if [ -z "$v" ]; then
+		printf '%-58s %6s %12s  %s\n' "$1" "${2/#-/}" "-" "MISS (not measured)"
+	elif [ "$2" = - ]; then
+		printf '%-58s %6s %12s\n' "$1" "" "$v B"
 	else
-		printf '%-44s %8s %8s\n' "$1" "$m" "1.00"
+		printf '%-58s %6s %12s  %s\n' "$1" "<= $2" "$v B" \
+			"$([ "$v" -le "$2" ] && echo PASS || echo MISS)"
 	fi
 }
 echo "vpnpt bench: kernel $(uname -r), $(nproc) CPUs, $P packets a case, median of $R rounds"
-echo "phase 2: $K raw-ESP clients bound in ${bind_s}s; $active ESP sessions active"
-printf '%-44s %8s %8s\n' "case" "ns/pkt" "ratio"
-row "udp 1 client, plain Linux" udp.plain
-row "udp 1 client, vpnpt loaded" udp.vpnpt udp.plain
-row "esp 1 client, plain Linux" esp.plain
-row "esp 1 client, vpnpt" esp.vpnpt esp.plain
-row "udp out, client 1 of $K" udp.out.1
-row "udp out, $K clients round robin" "udp.out.$K" udp.out.1
-row "esp out, client 1 of $K" esp.out.1 udp.out.1
-row "esp out, $K clients round robin" "esp.out.$K" esp.out.1
-row "esp in, client 1 of $K" esp.in.1 esp.out.1
-row "esp in, $K clients round robin" "esp.in.$K" esp.in.1
-[ "$active" = "$K" ] || { echo "bench: $active ESP sessions active, not $K" >&2; exit 1; }
-[ $LOST = 0 ] || { echo "bench: packets were lost: the ratios above are not valid" >&2; exit 1; }
+echo "ratios of medians; spread = (max - min) / median of a case's rounds"
+printf '%-58s %6s %12s  %s\n' "goal" "limit" "measured" "result"
+goal "non-VPN UDP, vpnpt all on / not loaded" 1.01 udp.vpnpt udp.plain
+goal "non-VPN TCP, vpnpt all on / not loaded" 1.01 tcp.vpnpt tcp.plain
+goal "non-VPN UDP, vpnpt $OFF off / not loaded" 1.02 udp.off udp.plain
+goal "non-VPN TCP, vpnpt $OFF off / not loaded" 1.02 tcp.off tcp.plain
+goal "ESP 1 client out, vpnpt / plain Linux" 1.05 esp.vpnpt esp.plain
+goal "ESP 1 client in, vpnpt / plain Linux" 1.05 esp.in.vpnpt esp.in.plain
+for k in $SCALE; do
+	if [ "$k" -gt $ZONES ]; then
+		printf '%-58s %6s %12s  %s\n' "ESP out and in, round robin over $k clients" "<= 1.10" \
+			"-" "MISS (cannot bind more than $ZONES clients: zones)"
+		continue
+	fi
+	goal "ESP out, round robin over $k clients / client 1" 1.10 "esp.out.$k" esp.out.1
+	goal "ESP in, round robin over $k clients / client 1" 1.10 "esp.in.$k" esp.in.1.s
+done
+goal "PPTP GRE out, 1 call of $((CALLS + 1)) / of 1" 1.05 gre.vpnpt.N.out gre.vpnpt.0.out
+goal "PPTP GRE in, 1 call of $((CALLS + 1)) / of 1" 1.05 gre.vpnpt.N.in gre.vpnpt.0.in
+goal "PPTP GRE out, $CALLS calls: vpnpt / nf_conntrack_pptp" 1.00 gre.vpnpt.N.out gre.kh.N.out
+goal "PPTP GRE in, $CALLS calls: vpnpt / nf_conntrack_pptp" 1.00 gre.vpnpt.N.in gre.kh.N.in
+goal "NAT-T data (UDP 4500), helpers / no module" 1.02 natt.vpnpt natt.plain
+goal "L2TP data (UDP 1701), helpers / no module" 1.02 l2tp.vpnpt l2tp.plain
+memgoal "memory per ESP SA (second SA pair of a client)" 256 esp.sa
+for k in $SCALE; do
+	[ "$k" -gt $ZONES ] ||
+		memgoal "memory per ESP client + its first SA ($k clients)" - "esp.client_sa.$k"
+done
+memgoal "memory per PPTP call, vpnpt" 512 vpnpt.call
+memgoal "memory per idle TCP 1723 connection, vpnpt" - vpnpt.idle
+memgoal "memory per idle TCP 1723 connection, nf_conntrack_pptp" - kh.idle
+memgoal "memory per control connection after SCCRQ, vpnpt" - vpnpt.ctrl
+memgoal "memory per control connection after SCCRQ, nf_conntrack_pptp" - kh.ctrl
+memgoal "memory per PPTP call, nf_conntrack_pptp" - kh.call
+vi=$(mem vpnpt.idle)
+ki=$(mem kh.idle)
+if [ -n "$vi" ] && [ -n "$ki" ]; then
+	printf '%-58s %6s %12s  %s\n' "idle control connection: vpnpt - nf_conntrack_pptp" "<= 16" \
+		"$((vi - ki)) B" "$([ $((vi - ki)) -le 16 ] && echo PASS || echo MISS)"
+fi
+echo
+echo "cases (ns/packet, median; spread %):"
+for n in $(awk '$1 !~ /^warm/ { print $1 }' "$RES" | sort -u); do
+	printf '  %-24s %8s %4s%%\n' "$n" "$(med "$n")" "$(spread "$n")"
+done
+awk '/^bind\./ { printf "  binding %s clients took %s s\n", substr($1, 6), $2 }
+	/ n\/a: / { $1 = "  ESP " substr($1, 5) " clients"; print }' "$MEM"
+echo "  ESP sessions active at the end: $active"
+[ $FAILED = 0 ] || die "a step failed or packets were lost: the table above is not valid"

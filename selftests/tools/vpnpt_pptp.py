@@ -68,6 +68,17 @@ Commands (words; KEY=VALUE options; ids in decimal or 0x hex):
                               the same inside IDs on every connection; GRE
                               each way per call; table of calls to F
   scale_end [how=stop|close|mixed]  end the scale connections
+  bconnect NS FIRST N         bench: N more control connections from
+                              addr(FIRST) .. addr(FIRST + N - 1) of NS that
+                              send nothing (idle TCP 1723 connections)
+  bsccrq                      bench: SCCRQ on each bench connection that has
+                              not sent one; waits for the SCCRPs
+  bcalls                      bench: one outgoing call on each bench
+                              connection without one, inside Call ID
+                              0x100 + its index (distinct: the kernel's own
+                              helper cannot tell equal IDs of two clients to
+                              one server apart); waits for the OCRPs; the
+                              first call: client, inside, peer, outside
   quit
 """
 import ctypes
@@ -289,6 +300,7 @@ class Tool:
         self.token = 1
         self.genl = {}
         self.scale_conns = []
+        self.bench_conns = []
         self.events = None
         self.ev_got = []
 
@@ -737,6 +749,39 @@ class Tool:
             c.pns.sock.close()
         ok = self.wait(lambda: all(c.pac.eof for c in conns), 30) and ok
         return {"ok": ok}
+
+
+    # bench (bench/run.sh) ---------------------------------------------------------
+    def c_bconnect(self, ns, first, n):
+        first, n = num(first), num(n)
+        for i in range(first, first + n):
+            conn = self.connect("b%d" % i, ns, addr(i), self.pac_addr)
+            if not self.wait(lambda: self.pending, 10):
+                return {"ok": False, "error": "PAC did not accept %d" % i}
+            self.adopt(conn, self.pending.pop(0))
+            self.bench_conns.append(conn)
+        return {"conns": len(self.bench_conns)}
+
+    def c_bsccrq(self):
+        todo = [c for c in self.bench_conns if not c.pns.got]
+        for c in todo:
+            self.sendall(c.pns.sock, build("sccrq"))
+        ok = self.wait(lambda: all(c.pns.got for c in todo), 30 + len(todo) / 20)
+        return {"ok": ok, "sent": len(todo)}
+
+    def c_bcalls(self):
+        todo = [(i, c) for i, c in enumerate(self.bench_conns)
+                if not c.pns_calls]
+        for i, c in todo:
+            self.sendall(c.pns.sock, build("ocrq:call=%d" % (0x100 + i)))
+        ok = self.wait(lambda: all(c.pns_calls for _, c in todo),
+                       30 + len(todo) / 20)
+        c = self.bench_conns[0]
+        inside, peer = next(iter(c.pns_calls.items()))
+        return {"ok": ok, "calls": sum(len(x.pns_calls)
+                                       for x in self.bench_conns),
+                "client": c.src, "inside": inside, "peer": peer,
+                "outside": c.pac_calls[peer]}
 
 
 def drive():
