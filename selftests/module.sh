@@ -16,7 +16,7 @@ check_eq "modinfo license" "GPL" "$(modinfo -F license "$ko")"
 check_eq "modinfo name" "vpnpt" "$(modinfo -F name "$ko")"
 check "modinfo version" test -n "$(modinfo -F version "$ko")"
 check "modinfo description" test -n "$(modinfo -F description "$ko")"
-check_eq "modinfo parameters" "ah esp ike l2tp natt pptp" \
+check_eq "modinfo parameters" "ah esp ike l2tp natt pptp pptp_client_calls" \
 	"$(modinfo -F parm "$ko" | cut -d: -f1 | sort | xargs)"
 check_eq "vermagic matches the running kernel" "$(uname -r)" \
 	"$(modinfo -F vermagic "$ko" | cut -d' ' -f1)"

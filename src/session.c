@@ -10,15 +10,24 @@
  * one delayed work per namespace ends the sessions idle for longer than
  * their protocol's timeout, and runs the protocols' @expire ops for their
  * state that is not a session. Events go out through the event hook.
+ *
+ * Fair shares (docs/security.md): a session the far side has not answered
+ * yet (state NEW) is provisional and waits on a list, oldest first. When the
+ * namespace is full, a client below its fair share (the cap divided by the
+ * clients with sessions) or one with an established session (a rekey) gets
+ * the place of the oldest provisional session of a client above its share,
+ * found among the VPNPT_EVICT_LOOK oldest.
  */
 #include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
+#include <net/netfilter/nf_conntrack_expect.h>
 
 #include "events.h"
 #include "netns.h"
@@ -28,12 +37,43 @@
 /* How often the expiry looks for idle sessions. */
 #define VPNPT_EXPIRY_INTERVAL	HZ
 
-/* Only ever touched under the table lock, so freed directly. */
+/* How many of the oldest provisional sessions an insertion looks at. */
+#define VPNPT_EVICT_LOOK	64
+
+/*
+ * A client with an established session may take a place for this many
+ * provisional sessions of its own above its fair share (rekeys).
+ */
+#define VPNPT_REKEY_PROVISIONAL	4
+
+/*
+ * Only ever touched under the table lock, so freed directly.
+ * @count: sessions; @provisional: of them, provisional; @pptp: PPTP calls
+ */
 struct vpnpt_client {
 	struct hlist_node hnode;
 	__be32 addr;
 	u32 count;
+	u32 provisional;
+	u32 pptp;
 };
+
+static unsigned int vpnpt_pptp_client_calls_param;
+module_param_named(pptp_client_calls, vpnpt_pptp_client_calls_param, uint,
+		   0644);
+MODULE_PARM_DESC(pptp_client_calls,
+		 "Most PPTP calls of one LAN client per network namespace (two conntrack expectations each); 0 (default): an eighth of the kernel's default nf_conntrack_expect_max in calls, at least 64");
+
+/*
+ * The kernel's nf_conntrack_expect_max is not exported; its default is 4
+ * per expectation hash bucket (1,024 on a 2 GB router: 64 calls here).
+ */
+u32 vpnpt_pptp_client_calls(void)
+{
+	u32 n = READ_ONCE(vpnpt_pptp_client_calls_param);
+
+	return n ?: max(64U, nf_ct_expect_hsize * 4 / 2 / 8);
+}
 
 static struct hlist_head *vpnpt_id_bucket(struct vpnpt_sessions *t, u64 id)
 {
@@ -49,6 +89,7 @@ static struct hlist_head *vpnpt_client_bucket(struct vpnpt_sessions *t,
 }
 
 static void vpnpt_expiry_work(struct work_struct *work);
+static void vpnpt_evict_work(struct work_struct *work);
 
 static int __net_init vpnpt_sessions_net_init(struct net *net)
 {
@@ -62,6 +103,10 @@ static int __net_init vpnpt_sessions_net_init(struct net *net)
 		INIT_HLIST_HEAD(&t->clients[i]);
 	t->seed = get_random_u32();
 	t->count = 0;
+	t->nclients = 0;
+	INIT_LIST_HEAD(&t->provisional);
+	INIT_LIST_HEAD(&t->evicted);
+	INIT_WORK(&t->evict, vpnpt_evict_work);
 	t->next_id = 1;
 	t->gen = 1;
 	t->net = net;
@@ -98,6 +143,7 @@ struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp)
 		return NULL;
 	INIT_HLIST_NODE(&s->hnode);
 	INIT_LIST_HEAD(&s->gc);
+	INIT_LIST_HEAD(&s->prov);
 	s->proto = proto;
 	s->state = VPNPT_SESSION_NEW;
 	s->created = jiffies;
@@ -129,17 +175,76 @@ unsigned int vpnpt_sessions_gen(struct net *net)
 	return READ_ONCE(vpnpt_net(net)->sessions.gen);
 }
 
+static void vpnpt_session_unlink(struct vpnpt_sessions *t,
+				 struct vpnpt_session *s);
+static void vpnpt_session_finish(struct net *net, struct vpnpt_session *s);
+
+/*
+ * The namespace is full (@max sessions) and client @c (NULL: none yet,
+ * with @have sessions) wants one more: take the place of the oldest
+ * provisional session of a client above its fair share and above @c, if @c
+ * may. Looks at VPNPT_EVICT_LOOK sessions at most. The session taken out is
+ * destroyed by the table's @evict work: the caller may hold locks of its
+ * protocol, which destroy ops take.
+ */
+static bool vpnpt_session_evict(struct vpnpt_sessions *t,
+				struct vpnpt_client *c, u32 max)
+{
+	u32 have = c ? c->count : 0;
+	u32 fair = max / (t->nclients + !c ?: 1);
+	struct vpnpt_session *old;
+	struct vpnpt_client *v;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&t->lock);
+	if (have >= fair &&
+	    !(c && c->count > c->provisional &&
+	      c->provisional < VPNPT_REKEY_PROVISIONAL))
+		return false;
+	list_for_each_entry(old, &t->provisional, prov) {
+		if (++n > VPNPT_EVICT_LOOK)
+			break;
+		v = vpnpt_client_find(t, old->client);
+		if (!v || v == c || v->count <= fair || v->count <= have + 1)
+			continue;
+		/* @v keeps a session (count > 1): @c is not freed either. */
+		vpnpt_session_unlink(t, old);
+		list_add_tail(&old->gc, &t->evicted);
+		queue_work(system_wq, &t->evict);
+		return true;
+	}
+	return false;
+}
+
+static void vpnpt_evict_work(struct work_struct *work)
+{
+	struct vpnpt_sessions *t = container_of(work, struct vpnpt_sessions,
+						evict);
+	struct vpnpt_session *s, *tmp;
+	LIST_HEAD(gone);
+
+	spin_lock_bh(&t->lock);
+	list_splice_init(&t->evicted, &gone);
+	spin_unlock_bh(&t->lock);
+	list_for_each_entry_safe(s, tmp, &gone, gc)
+		vpnpt_session_finish(t->net, s);
+}
+
 int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 {
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct vpnpt_sessions *t = &vn->sessions;
+	u32 max = vpnpt_max_sessions(vn);
 	struct vpnpt_client *c;
 
 	spin_lock_bh(&t->lock);
-	if (t->count >= vpnpt_max_sessions(vn))
-		goto refuse;
 	c = vpnpt_client_find(t, s->client);
 	if (c && c->count >= vpnpt_max_client_sessions(vn))
+		goto refuse;
+	if (c && s->proto == VPNPT_PROTO_PPTP &&
+	    c->pptp >= vpnpt_pptp_client_calls())
+		goto refuse;
+	if (t->count >= max && !vpnpt_session_evict(t, c, max))
 		goto refuse;
 	if (!c) {
 		c = kzalloc(sizeof(*c), VPNPT_GFP_STATE);
@@ -150,8 +255,15 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 		}
 		c->addr = s->client;
 		hlist_add_head(&c->hnode, vpnpt_client_bucket(t, s->client));
+		t->nclients++;
 	}
 	c->count++;
+	if (s->proto == VPNPT_PROTO_PPTP)
+		c->pptp++;
+	if (s->state == VPNPT_SESSION_NEW) {
+		list_add_tail(&s->prov, &t->provisional);
+		c->provisional++;
+	}
 	s->id = t->next_id++;
 	t->count++;
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_CREATED);
@@ -188,9 +300,17 @@ static void vpnpt_session_unlink(struct vpnpt_sessions *t,
 	hlist_del_init_rcu(&s->hnode);
 	t->count--;
 	vpnpt_sessions_changed(t);
+	if (!list_empty(&s->prov)) {
+		list_del_init(&s->prov);
+		if (c)
+			c->provisional--;
+	}
+	if (c && s->proto == VPNPT_PROTO_PPTP)
+		c->pptp--;
 	if (c && !--c->count) {
 		hlist_del(&c->hnode);
 		kfree(c);
+		t->nclients--;
 	}
 }
 
@@ -261,6 +381,14 @@ void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 	spin_lock_bh(&t->lock);
 	if (s->state != state) {
 		WRITE_ONCE(s->state, state);
+		/* Answered: no longer provisional. */
+		if (!list_empty(&s->prov)) {
+			struct vpnpt_client *c = vpnpt_client_find(t, s->client);
+
+			list_del_init(&s->prov);
+			if (c)
+				c->provisional--;
+		}
 		if (!hlist_unhashed(&s->hnode))
 			vpnpt_event_session(net, s, VPNPT_CMD_SESSION_NEW);
 	}
@@ -314,7 +442,16 @@ static bool vpnpt_session_of(const struct vpnpt_session *s, const void *arg)
 
 unsigned int vpnpt_sessions_flush(struct net *net, u32 protos)
 {
-	return vpnpt_sessions_reap(net, vpnpt_session_of, &protos, false);
+	unsigned int n;
+
+	n = vpnpt_sessions_reap(net, vpnpt_session_of, &protos, false);
+	/*
+	 * Sessions evicted before or during the reap are destroyed now: the
+	 * caller's protocols may be going away. None of @protos is left in
+	 * the table to be evicted later.
+	 */
+	flush_work(&vpnpt_net(net)->sessions.evict);
+	return n;
 }
 
 /* Idle for longer than the timeout of its protocol, in jiffies (@arg). */

@@ -40,7 +40,10 @@ struct vpnpt_session_ops {
 /**
  * struct vpnpt_session - one session
  * @hnode: in the table's id hash
- * @gc: on a private list while being removed in bulk
+ * @gc: on a private list while being removed in bulk, or on the table's
+ *	@evicted list
+ * @prov: on the table's @provisional list while in the table and
+ *	provisional (state %VPNPT_SESSION_NEW: the far side never answered)
  * @rcu: for freeing after readers are done
  * @ops: the owning protocol's operations (may be NULL)
  * @id: unique in the namespace while the module is loaded
@@ -62,6 +65,7 @@ struct vpnpt_session_ops {
 struct vpnpt_session {
 	struct hlist_node hnode;
 	struct list_head gc;
+	struct list_head prov;
 	struct rcu_head rcu;
 	const struct vpnpt_session_ops *ops;
 	u64 id;
@@ -107,6 +111,12 @@ struct vpnpt_session {
  * @hash: sessions by id
  * @clients: per-client session counts, by client address
  * @count: sessions in the table
+ * @nclients: clients with a session in the table
+ * @provisional: the provisional sessions in the table, oldest first
+ * @evicted: sessions taken out of the table to make room, to be
+ *	destroyed by @evict (the inserting caller may hold its protocol's
+ *	locks, which the destroy takes)
+ * @evict: destroys the @evicted sessions
  * @next_id: the next session id
  * @gen: changes with every insertion and removal, never 0; a dump that
  *	sees it change between its messages is marked NLM_F_DUMP_INTR
@@ -121,6 +131,10 @@ struct vpnpt_sessions {
 	struct hlist_head clients[1 << VPNPT_SESSION_HASH_BITS];
 	u32 seed; /* of @clients: client addresses are chosen by outsiders */
 	unsigned int count;
+	unsigned int nclients;
+	struct list_head provisional;
+	struct list_head evicted;
+	struct work_struct evict;
 	u64 next_id;
 	unsigned int gen;
 	struct delayed_work expiry;
@@ -148,8 +162,16 @@ void vpnpt_expiry_kick(struct net *net);
  * Allocate a session for @proto; the caller fills in addresses and ids, then
  * calls vpnpt_session_insert(), which enforces the caps: -ENOSPC (counted as
  * VPNPT_STAT_SESSIONS_REFUSED) when the namespace or the client is full, in
- * which case the session is freed.
+ * which case the session is freed. A session inserted in state
+ * %VPNPT_SESSION_NEW is provisional until its state changes: when the
+ * namespace is full, the insertion of a session of a client below its fair
+ * share (or of a client with an established session, for its rekeys) takes
+ * the place of the oldest provisional session of a client above its share,
+ * which leaves the table at once and is destroyed from a work item
+ * (docs/security.md). A client also holds at most vpnpt_pptp_client_calls()
+ * PPTP calls.
  */
+u32 vpnpt_pptp_client_calls(void);
 struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp);
 int vpnpt_session_insert(struct net *net, struct vpnpt_session *s);
 /* Take a session out of the table and destroy it. */
