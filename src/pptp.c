@@ -116,6 +116,7 @@ static void vpnpt_pptp_call_up(struct vpnpt_pptp_segment *seg,
 /* Calls idle (no GRE) for timeout-pptp are ended by the session table. */
 const struct vpnpt_proto_ops vpnpt_pptp_proto = {
 	.sessions = true,
+	.client_max = vpnpt_pptp_client_calls,
 };
 
 /* --- the control protocol ----------------------------------------------- */

@@ -27,10 +27,12 @@
  * set up or ends.
  */
 #include <linux/jhash.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <net/checksum.h>
+#include <net/netfilter/nf_conntrack_expect.h>
 
 #include "netns.h"
 #include "pptp_callid.h"
@@ -180,6 +182,28 @@ static bool vpnpt_pptp_id_used(struct vpnpt_pptp_net *pn, __be32 server,
 		    vpnpt_pptp_public(c->conn) == public)
 			return true;
 	return false;
+}
+
+/*
+ * Each call holds two of the kernel's conntrack expectations, which every
+ * helper in the namespace shares (nf_conntrack_expect_max): a client gets a
+ * share of them (docs/security.md).
+ */
+static unsigned int vpnpt_pptp_client_calls_param;
+module_param_named(pptp_client_calls, vpnpt_pptp_client_calls_param, uint,
+		   0644);
+MODULE_PARM_DESC(pptp_client_calls,
+		 "Most PPTP calls of one LAN client per network namespace (two conntrack expectations each); 0 (default): an eighth of the kernel's default nf_conntrack_expect_max in calls, at least 64");
+
+/*
+ * The kernel's nf_conntrack_expect_max is not exported; its default is 4
+ * per expectation hash bucket (1,024 on a 2 GB router: 64 calls here).
+ */
+u32 vpnpt_pptp_client_calls(void)
+{
+	u32 n = READ_ONCE(vpnpt_pptp_client_calls_param);
+
+	return n ?: max(64U, nf_ct_expect_hsize * 4 / 2 / 8);
 }
 
 /*

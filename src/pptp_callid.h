@@ -25,6 +25,8 @@ struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_segment *seg,
 void vpnpt_pptp_call_end(struct vpnpt_pptp_segment *seg,
 			 struct vpnpt_pptp_call *call);
 void vpnpt_pptp_call_ids(struct vpnpt_pptp_call *call);
+/* The most calls of one client (module parameter pptp_client_calls). */
+u32 vpnpt_pptp_client_calls(void);
 
 /* --- Call IDs --- */
 

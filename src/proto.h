@@ -25,6 +25,10 @@ struct net;
  * @flush: optional: the protocol is switched off or flushed: drop its own
  *	state that is not a session (the sessions are gone already).
  *	Process context, may sleep.
+ * @client_max: optional: the most sessions of the protocol one client may
+ *	hold, where they use a resource the kernel shares among all users
+ *	(PPTP calls: conntrack expectations); checked when a session is
+ *	inserted, on top of the session caps. Any context, must not sleep.
  * @reconfigure: optional: @net's configuration changed (netlink
  *	SET_CONFIG); act on the options that concern the protocol. Process
  *	context, config lock not held, may sleep.
@@ -34,6 +38,7 @@ struct vpnpt_proto_ops {
 	bool (*expire)(struct net *net, unsigned long now);
 	void (*flush)(struct net *net);
 	void (*reconfigure)(struct net *net);
+	u32 (*client_max)(void);
 };
 
 /* Install the table, indexed by enum vpnpt_proto, before any part starts. */

@@ -21,13 +21,11 @@
 #include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
-#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
-#include <net/netfilter/nf_conntrack_expect.h>
 
 #include "events.h"
 #include "netns.h"
@@ -48,32 +46,16 @@
 
 /*
  * Only ever touched under the table lock, so freed directly.
- * @count: sessions; @provisional: of them, provisional; @pptp: PPTP calls
+ * @count: sessions; @provisional: of them, provisional; @per_proto: by
+ * protocol (for the protocols' @client_max)
  */
 struct vpnpt_client {
 	struct hlist_node hnode;
 	__be32 addr;
 	u32 count;
 	u32 provisional;
-	u32 pptp;
+	u32 per_proto[__VPNPT_PROTO_MAX];
 };
-
-static unsigned int vpnpt_pptp_client_calls_param;
-module_param_named(pptp_client_calls, vpnpt_pptp_client_calls_param, uint,
-		   0644);
-MODULE_PARM_DESC(pptp_client_calls,
-		 "Most PPTP calls of one LAN client per network namespace (two conntrack expectations each); 0 (default): an eighth of the kernel's default nf_conntrack_expect_max in calls, at least 64");
-
-/*
- * The kernel's nf_conntrack_expect_max is not exported; its default is 4
- * per expectation hash bucket (1,024 on a 2 GB router: 64 calls here).
- */
-u32 vpnpt_pptp_client_calls(void)
-{
-	u32 n = READ_ONCE(vpnpt_pptp_client_calls_param);
-
-	return n ?: max(64U, nf_ct_expect_hsize * 4 / 2 / 8);
-}
 
 static struct hlist_head *vpnpt_id_bucket(struct vpnpt_sessions *t, u64 id)
 {
@@ -241,8 +223,8 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	c = vpnpt_client_find(t, s->client);
 	if (c && c->count >= vpnpt_max_client_sessions(vn))
 		goto refuse;
-	if (c && s->proto == VPNPT_PROTO_PPTP &&
-	    c->pptp >= vpnpt_pptp_client_calls())
+	if (c && vpnpt_proto(s->proto)->client_max &&
+	    c->per_proto[s->proto] >= vpnpt_proto(s->proto)->client_max())
 		goto refuse;
 	if (t->count >= max && !vpnpt_session_evict(t, c, max))
 		goto refuse;
@@ -258,8 +240,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 		t->nclients++;
 	}
 	c->count++;
-	if (s->proto == VPNPT_PROTO_PPTP)
-		c->pptp++;
+	c->per_proto[s->proto]++;
 	if (s->state == VPNPT_SESSION_NEW) {
 		list_add_tail(&s->prov, &t->provisional);
 		c->provisional++;
@@ -305,8 +286,8 @@ static void vpnpt_session_unlink(struct vpnpt_sessions *t,
 		if (c)
 			c->provisional--;
 	}
-	if (c && s->proto == VPNPT_PROTO_PPTP)
-		c->pptp--;
+	if (c)
+		c->per_proto[s->proto]--;
 	if (c && !--c->count) {
 		hlist_del(&c->hnode);
 		kfree(c);

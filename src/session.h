@@ -168,10 +168,9 @@ void vpnpt_expiry_kick(struct net *net);
  * share (or of a client with an established session, for its rekeys) takes
  * the place of the oldest provisional session of a client above its share,
  * which leaves the table at once and is destroyed from a work item
- * (docs/security.md). A client also holds at most vpnpt_pptp_client_calls()
- * PPTP calls.
+ * (docs/security.md). A client also holds at most its protocol's
+ * @client_max sessions of it (struct vpnpt_proto_ops).
  */
-u32 vpnpt_pptp_client_calls(void);
 struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp);
 int vpnpt_session_insert(struct net *net, struct vpnpt_session *s);
 /* Take a session out of the table and destroy it. */
