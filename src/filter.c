@@ -158,10 +158,18 @@ static unsigned int vpnpt_verdict(const struct nf_hook_state *state, int proto)
 void vpnpt_count_forwarded(const struct sk_buff *skb, const struct nf_conn *ct,
 			   enum vpnpt_proto proto)
 {
-	if (nf_ct_l3num(ct) == NFPROTO_IPV4 &&
-	    (IPCB(skb)->flags & IPSKB_FORWARDED))
-		vpnpt_stats_inc(&vpnpt_net(nf_ct_net(ct))->stats, proto,
-				VPNPT_STAT_PACKETS);
+	struct vpnpt_net *vn;
+
+	if (nf_ct_l3num(ct) != NFPROTO_IPV4 ||
+	    !(IPCB(skb)->flags & IPSKB_FORWARDED))
+		return;
+	/*
+	 * A flow given the helper on another port is not the forward hook's
+	 * to drop (it classifies by port): not counted as passed while off.
+	 */
+	vn = vpnpt_net(nf_ct_net(ct));
+	if (vpnpt_proto_enabled(vn, proto))
+		vpnpt_stats_inc(&vn->stats, proto, VPNPT_STAT_PACKETS);
 }
 
 static unsigned int vpnpt_forward4(void *priv, struct sk_buff *skb,

@@ -221,7 +221,7 @@ static void vpnpt_l2tp_session_destroy(struct net *net, struct vpnpt_session *s)
 			break;
 		}
 	}
-	/* Idle (the table's expiry): the flow is left to its own end. */
+	/* Idle or evicted (the table ended it): the flow ends by itself. */
 	kill = found && !found->closing && !s->expired && !ln->dying;
 	/* An SCCRP handled on another CPU may still rewrite it. */
 	if (kill)

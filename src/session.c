@@ -189,7 +189,12 @@ static bool vpnpt_session_evict(struct vpnpt_sessions *t,
 		v = vpnpt_client_find(t, old->client);
 		if (!v || v == c || v->count <= fair || v->count <= have + 1)
 			continue;
-		/* @v keeps a session (count > 1): @c is not freed either. */
+		/*
+		 * @v keeps a session (count > 1): @c is not freed either.
+		 * Like an idle one, it ends without ending its flows, which
+		 * may carry @v's answered sessions too (L2TP tunnels).
+		 */
+		old->expired = true;
 		vpnpt_session_unlink(t, old);
 		list_add_tail(&old->gc, &t->evicted);
 		queue_work(system_wq, &t->evict);
@@ -217,7 +222,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct vpnpt_sessions *t = &vn->sessions;
 	u32 max = vpnpt_max_sessions(vn);
-	struct vpnpt_client *c;
+	struct vpnpt_client *c, *newc = NULL;
 
 	spin_lock_bh(&t->lock);
 	c = vpnpt_client_find(t, s->client);
@@ -226,15 +231,21 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	if (c && vpnpt_proto(s->proto)->client_max &&
 	    c->per_proto[s->proto] >= vpnpt_proto(s->proto)->client_max())
 		goto refuse;
-	if (t->count >= max && !vpnpt_session_evict(t, c, max))
-		goto refuse;
+	/* A new client's entry first: no session is evicted for nothing. */
 	if (!c) {
-		c = kzalloc(sizeof(*c), VPNPT_GFP_STATE);
-		if (!c) {
+		newc = kzalloc(sizeof(*newc), VPNPT_GFP_STATE);
+		if (!newc) {
 			spin_unlock_bh(&t->lock);
 			kfree(s);
 			return -ENOMEM;
 		}
+	}
+	if (t->count >= max && !vpnpt_session_evict(t, c, max)) {
+		kfree(newc);
+		goto refuse;
+	}
+	if (!c) {
+		c = newc;
 		c->addr = s->client;
 		hlist_add_head(&c->hnode, vpnpt_client_bucket(t, s->client));
 		t->nclients++;

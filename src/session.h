@@ -23,7 +23,8 @@ struct vpnpt_session;
  * @destroy: called once when the session leaves the table (flush, switch
  *	off, namespace exit, idle expiry, protocol end), outside the table's
  *	lock, in process or softirq context; must not sleep. The session's
- *	@expired tells an idle expiry from the other ends.
+ *	@expired tells the table's own ends (idle expiry, eviction) from
+ *	the others.
  * @fill: optional: put the protocol's own attributes (VPNPT_SA_*) into the
  *	session's nest of a dump message or an event, after the common ones.
  *	Called under rcu_read_lock() in any context, also for the
@@ -49,7 +50,9 @@ struct vpnpt_session_ops {
  * @id: unique in the namespace while the module is loaded
  * @proto: enum vpnpt_proto
  * @state: enum vpnpt_session_state
- * @expired: the table's expiry removed it, idle (set before @ops->destroy)
+ * @expired: the table removed it on its own, idle or evicted for a fair
+ *	share, not because its protocol or the admin ended it (set before
+ *	@ops->destroy)
  * @client: the LAN client
  * @server: the server
  * @public: the router's address as the server sees it
