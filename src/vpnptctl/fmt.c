@@ -11,10 +11,7 @@
  * Each field is printed by one vpnptctl_pr_*() call for both (print.c), so
  * a JSON object has its members in the order the text shows them; the
  * counters' text table is the print layer's (a column per JSON object).
- * One exception: status's text of the configuration (versions first, a
- * switch and timeout table) is vpnptctl_text_config(), its JSON the
- * config events' vpnptctl_pr_config(). The golden files pin both outputs
- * byte for byte.
+ * The golden files pin both outputs byte for byte.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -89,19 +86,57 @@ static const char *vpnptctl_addr_str(char *buf, uint32_t be_addr)
 	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
 }
 
-/* Kernel strings shown as text: no control characters reach the terminal. */
-static void vpnptctl_put_safe(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
-}
-
 /* ---- status ------------------------------------------------------------- */
 
 /*
- * The configuration, one call per field: JSON members of the object open
- * (status, the config of an event), or the " key value" words of a config
- * event's line. The versions are in the JSON only.
+ * The limits and options, one call each, in the order status and config
+ * events show them: @line is "\n" for status's text (a line each), "" for
+ * an event's line (" key value" words).
+ */
+static void vpnptctl_pr_settings(struct vpnptctl_printer *pr,
+				 const struct vpnptctl_config *cfg,
+				 const char *line)
+{
+	const struct {
+		unsigned int flag;
+		const char *key;
+		uint64_t value;
+	} set[] = {
+		{ VPNPTCTL_CFG_MAX_SESSIONS, "max_sessions", cfg->max_sessions },
+		{ VPNPTCTL_CFG_MAX_CLIENT_SESSIONS, "max_client_sessions",
+		  cfg->max_client_sessions },
+		{ VPNPTCTL_CFG_IKE_KEEP_PORT, "ike_keep_port", cfg->ike_keep_port },
+		{ VPNPTCTL_CFG_CEIL_MAX_SESSIONS, "ceiling_max_sessions",
+		  cfg->ceil_max_sessions },
+		{ VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS,
+		  "ceiling_max_client_sessions", cfg->ceil_max_client_sessions },
+	};
+	bool words = !*line;
+	char fmt[64], *u;
+	size_t i;
+
+	for (i = 0; i < VPNPTCTL_ARRAY_SIZE(set); i++) {
+		if (!(cfg->present & set[i].flag))
+			continue;
+		/* " key %v" or "key %v\n", the key with dashes. */
+		snprintf(fmt, sizeof(fmt), "%s%s %%%s%s", words ? " " : "",
+			 set[i].key,
+			 set[i].flag == VPNPTCTL_CFG_IKE_KEEP_PORT ? "s" : PRIu64,
+			 line);
+		for (u = fmt; (u = strchr(u, '_')); )
+			*u = '-';
+		if (set[i].flag == VPNPTCTL_CFG_IKE_KEEP_PORT)
+			vpnptctl_pr_onoff(pr, VPNPTCTL_PR_ANY, set[i].key, fmt,
+					  set[i].value);
+		else
+			vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, set[i].key, fmt,
+					set[i].value);
+	}
+}
+
+/*
+ * A config event's members, one call per field: JSON members of the object
+ * open, text " key value" words. The versions are in the JSON only.
  */
 static void vpnptctl_pr_config(struct vpnptctl_printer *pr,
 			       const struct vpnptctl_config *cfg)
@@ -118,24 +153,7 @@ static void vpnptctl_pr_config(struct vpnptctl_printer *pr,
 		}
 		vpnptctl_pr_close(pr);
 	}
-	if (cfg->present & VPNPTCTL_CFG_MAX_SESSIONS)
-		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "max_sessions",
-				" max-sessions %" PRIu64, cfg->max_sessions);
-	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
-		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "max_client_sessions",
-				" max-client-sessions %" PRIu64,
-				cfg->max_client_sessions);
-	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
-		vpnptctl_pr_onoff(pr, VPNPTCTL_PR_ANY, "ike_keep_port",
-				  " ike-keep-port %s", cfg->ike_keep_port);
-	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
-		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "ceiling_max_sessions",
-				" ceiling-max-sessions %" PRIu64,
-				cfg->ceil_max_sessions);
-	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
-		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "ceiling_max_client_sessions",
-				" ceiling-max-client-sessions %" PRIu64,
-				cfg->ceil_max_client_sessions);
+	vpnptctl_pr_settings(pr, cfg, "");
 	if (cfg->timeouts_present) {
 		vpnptctl_pr_open(pr, "timeouts");
 		for (p = 0; p < VPNPTCTL_NPROTO; p++) {
@@ -157,6 +175,47 @@ static void vpnptctl_pr_config(struct vpnptctl_printer *pr,
 }
 
 /*
+ * Status's configuration, one call per field: the versions and settings a
+ * line each in the text, then switches and timeouts as a table with a row
+ * per protocol (JSON: the objects "switches" and "timeouts").
+ */
+static void vpnptctl_pr_status_config(struct vpnptctl_printer *pr,
+				      const struct vpnptctl_config *cfg)
+{
+	unsigned int p;
+
+	if (cfg->present & VPNPTCTL_CFG_MODULE_VERSION)
+		vpnptctl_pr_str(pr, VPNPTCTL_PR_ANY, "module_version",
+				"module-version %s\n", cfg->module_version);
+	if (cfg->present & VPNPTCTL_CFG_FAMILY_VERSION)
+		vpnptctl_pr_u64(pr, VPNPTCTL_PR_ANY, "family_version",
+				"family-version %" PRIu64 "\n",
+				cfg->family_version);
+	vpnptctl_pr_settings(pr, cfg, "\n");
+	vpnptctl_pr_text_only(pr, "\n");
+	vpnptctl_pr_table_open_in(pr, "proto");
+	for (p = 0; p < VPNPTCTL_NPROTO; p++)
+		vpnptctl_pr_table_row(pr, vpnptctl_proto_name(p));
+	if (cfg->present & VPNPTCTL_CFG_SWITCHES) {
+		vpnptctl_pr_table_col(pr, "switches", "switch");
+		for (p = 0; p < VPNPTCTL_NPROTO; p++)
+			vpnptctl_pr_table_onoff(pr, vpnptctl_proto_name(p),
+						cfg->switches & (1U << p));
+		vpnptctl_pr_table_col_end(pr);
+	}
+	if (cfg->timeouts_present) {
+		vpnptctl_pr_table_col(pr, "timeouts", "timeout");
+		for (p = 0; p < VPNPTCTL_NPROTO; p++)
+			if (cfg->timeouts_present & (1U << p))
+				vpnptctl_pr_table_u64(pr, vpnptctl_proto_name(p),
+						      "%" PRIu64 "s",
+						      cfg->timeouts[p]);
+		vpnptctl_pr_table_col_end(pr);
+	}
+	vpnptctl_pr_table_close(pr);
+}
+
+/*
  * The counters: a table with a column per protocol and a row per counter in
  * the text, so that it stays narrow and the counters keep their full names;
  * an object per protocol in the JSON.
@@ -172,51 +231,13 @@ static void vpnptctl_pr_stats(struct vpnptctl_printer *pr, const char *key,
 	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
 		if (!(st->present & (1U << p)))
 			continue;
-		vpnptctl_pr_table_col(pr, vpnptctl_proto_name(p));
+		vpnptctl_pr_table_col(pr, vpnptctl_proto_name(p), NULL);
 		for (c = 0; c < VPNPTCTL_NCOUNTERS; c++)
 			vpnptctl_pr_table_u64(pr, vpnptctl_counter_name(c),
-					      st->counters[p][c]);
+					      "%" PRIu64, st->counters[p][c]);
 		vpnptctl_pr_table_col_end(pr);
 	}
 	vpnptctl_pr_table_close(pr);
-}
-
-/* The configuration as status shows it in text: a line per setting, a table. */
-static void vpnptctl_text_config(FILE *f, const struct vpnptctl_config *cfg)
-{
-	unsigned int p;
-
-	if (cfg->present & VPNPTCTL_CFG_MODULE_VERSION) {
-		fputs("module-version ", f);
-		vpnptctl_put_safe(f, cfg->module_version);
-		fputc('\n', f);
-	}
-	if (cfg->present & VPNPTCTL_CFG_FAMILY_VERSION)
-		fprintf(f, "family-version %" PRIu32 "\n", cfg->family_version);
-	if (cfg->present & VPNPTCTL_CFG_MAX_SESSIONS)
-		fprintf(f, "max-sessions %" PRIu32 "\n", cfg->max_sessions);
-	if (cfg->present & VPNPTCTL_CFG_MAX_CLIENT_SESSIONS)
-		fprintf(f, "max-client-sessions %" PRIu32 "\n",
-			cfg->max_client_sessions);
-	if (cfg->present & VPNPTCTL_CFG_IKE_KEEP_PORT)
-		fprintf(f, "ike-keep-port %s\n",
-			cfg->ike_keep_port ? "on" : "off");
-	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_SESSIONS)
-		fprintf(f, "ceiling-max-sessions %" PRIu32 "\n",
-			cfg->ceil_max_sessions);
-	if (cfg->present & VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS)
-		fprintf(f, "ceiling-max-client-sessions %" PRIu32 "\n",
-			cfg->ceil_max_client_sessions);
-	fprintf(f, "\n%-6s %-6s %8s\n", "proto", "switch", "timeout");
-	for (p = 0; p < VPNPTCTL_NPROTO; p++) {
-		char tmo[16] = "-";
-
-		if (cfg->timeouts_present & (1U << p))
-			snprintf(tmo, sizeof(tmo), "%" PRIu32 "s", cfg->timeouts[p]);
-		fprintf(f, "%-6s %-6s %8s\n", vpnptctl_proto_name(p),
-			!(cfg->present & VPNPTCTL_CFG_SWITCHES) ? "-" :
-			cfg->switches & (1U << p) ? "on" : "off", tmo);
-	}
 }
 
 void vpnptctl_print_status(const struct vpnptctl_out *o,
@@ -227,10 +248,7 @@ void vpnptctl_print_status(const struct vpnptctl_out *o,
 
 	vpnptctl_pr_start(&pr, o->f, o->json, o->pretty);
 	vpnptctl_pr_open(&pr, NULL);
-	if (pr.json)
-		vpnptctl_pr_config(&pr, cfg);
-	else
-		vpnptctl_text_config(pr.f, cfg);
+	vpnptctl_pr_status_config(&pr, cfg);
 	if (st) {
 		vpnptctl_pr_text_only(&pr, "\n");
 		vpnptctl_pr_stats(&pr, "stats", st);

@@ -49,12 +49,23 @@ void vpnptctl_pr_u64(struct vpnptctl_printer *p, unsigned int mode,
 		vpnptctl_json_u64(&p->j, key, value);
 }
 
+/*
+ * Strings from the kernel shown as text: no control characters reach the
+ * terminal (JSON escapes them).
+ */
 void vpnptctl_pr_str(struct vpnptctl_printer *p, unsigned int mode,
 		     const char *key, const char *fmt, const char *value)
 {
-	if (vpnptctl_pr_text(p, mode))
-		fprintf(p->f, fmt, value);
-	else if (vpnptctl_pr_json(p, mode))
+	char safe[256];
+	size_t i;
+
+	if (vpnptctl_pr_text(p, mode)) {
+		for (i = 0; value[i] && i < sizeof(safe) - 1; i++)
+			safe[i] = (unsigned char)value[i] < 0x20 ||
+				  value[i] == 0x7f ? '?' : value[i];
+		safe[i] = '\0';
+		fprintf(p->f, fmt, safe);
+	} else if (vpnptctl_pr_json(p, mode))
 		vpnptctl_json_string(&p->j, key, value);
 }
 
@@ -117,16 +128,39 @@ void vpnptctl_pr_text_only(struct vpnptctl_printer *p, const char *fmt, ...)
 
 /* ---- tables ------------------------------------------------------------ */
 
-void vpnptctl_pr_table_open(struct vpnptctl_printer *p, const char *key)
+static void vpnptctl_pr_table_start(struct vpnptctl_printer *p,
+				    const char *corner)
 {
-	vpnptctl_pr_open(p, key);
 	p->t.open = !p->json;
+	p->t.corner = corner ? corner : "";
 	p->t.nrows = 0;
 	p->t.ncols = 0;
 }
 
-/* A column: its heading is @key. Cells go to the last column opened. */
-void vpnptctl_pr_table_col(struct vpnptctl_printer *p, const char *key)
+/* A table that is an object of its own in the JSON (@key; NULL: no key). */
+void vpnptctl_pr_table_open(struct vpnptctl_printer *p, const char *key)
+{
+	p->t.in_object = false;
+	vpnptctl_pr_open(p, key);
+	vpnptctl_pr_table_start(p, NULL);
+}
+
+/*
+ * A table whose columns are members of the object open now; the text has
+ * @corner above the rows' labels.
+ */
+void vpnptctl_pr_table_open_in(struct vpnptctl_printer *p, const char *corner)
+{
+	p->t.in_object = true;
+	vpnptctl_pr_table_start(p, corner);
+}
+
+/*
+ * A column: the JSON object @key; its text heading is @heading (NULL: @key).
+ * Cells go to the last column opened.
+ */
+void vpnptctl_pr_table_col(struct vpnptctl_printer *p, const char *key,
+			   const char *heading)
 {
 	struct vpnptctl_pr_table *t = &p->t;
 	unsigned int r;
@@ -134,7 +168,7 @@ void vpnptctl_pr_table_col(struct vpnptctl_printer *p, const char *key)
 	vpnptctl_pr_open(p, key);
 	if (!t->open || t->ncols == VPNPTCTL_PR_COLS)
 		return;
-	t->cols[t->ncols++] = key;
+	t->cols[t->ncols++] = heading ? heading : key;
 	for (r = 0; r < VPNPTCTL_PR_ROWS; r++)
 		t->cells[r][t->ncols - 1][0] = '\0';
 }
@@ -168,22 +202,45 @@ void vpnptctl_pr_table_row(struct vpnptctl_printer *p, const char *key)
 		vpnptctl_pr_row(&p->t, key);
 }
 
-void vpnptctl_pr_table_u64(struct vpnptctl_printer *p, const char *row,
-			   uint64_t value)
+/* The text cell of @row in the last column, NULL if there is none. */
+static char *vpnptctl_pr_cell(struct vpnptctl_printer *p, const char *row)
 {
 	struct vpnptctl_pr_table *t = &p->t;
 	int r;
+
+	if (!t->open || !t->ncols)
+		return NULL;
+	r = vpnptctl_pr_row(t, row);
+	return r < 0 ? NULL : t->cells[r][t->ncols - 1];
+}
+
+/* A cell: @fmt is the text's format of @value. */
+void vpnptctl_pr_table_u64(struct vpnptctl_printer *p, const char *row,
+			   const char *fmt, uint64_t value)
+{
+	char *cell;
 
 	if (p->json) {
 		vpnptctl_json_u64(&p->j, row, value);
 		return;
 	}
-	if (!t->open || !t->ncols)
+	cell = vpnptctl_pr_cell(p, row);
+	if (cell)
+		snprintf(cell, VPNPTCTL_PR_CELL, fmt, value);
+}
+
+void vpnptctl_pr_table_onoff(struct vpnptctl_printer *p, const char *row,
+			     bool value)
+{
+	char *cell;
+
+	if (p->json) {
+		vpnptctl_json_bool(&p->j, row, value);
 		return;
-	r = vpnptctl_pr_row(t, row);
-	if (r >= 0)
-		snprintf(t->cells[r][t->ncols - 1], VPNPTCTL_PR_CELL, "%" PRIu64,
-			 value);
+	}
+	cell = vpnptctl_pr_cell(p, row);
+	if (cell)
+		snprintf(cell, VPNPTCTL_PR_CELL, "%s", value ? "on" : "off");
 }
 
 static int vpnptctl_pr_max(int a, const char *s)
@@ -191,32 +248,38 @@ static int vpnptctl_pr_max(int a, const char *s)
 	return (int)strlen(s) > a ? (int)strlen(s) : a;
 }
 
-/* Text: the rows' labels, then each column as wide as its widest cell. */
+/*
+ * Text: the rows' labels, then each column as wide as its widest cell; a
+ * cell nothing was printed in shows "-".
+ */
 void vpnptctl_pr_table_close(struct vpnptctl_printer *p)
 {
 	struct vpnptctl_pr_table *t = &p->t;
-	int width[VPNPTCTL_PR_COLS], label = 0;
+	int width[VPNPTCTL_PR_COLS], label;
 	unsigned int r, c;
 
-	vpnptctl_pr_close(p);
+	if (!t->in_object)
+		vpnptctl_pr_close(p);
 	if (!t->open)
 		return;
 	t->open = false;
+	label = vpnptctl_pr_max(0, t->corner);
 	for (r = 0; r < t->nrows; r++)
 		label = vpnptctl_pr_max(label, t->rows[r]);
 	for (c = 0; c < t->ncols; c++) {
-		width[c] = vpnptctl_pr_max(0, t->cols[c]);
+		width[c] = vpnptctl_pr_max(1, t->cols[c]);
 		for (r = 0; r < t->nrows; r++)
 			width[c] = vpnptctl_pr_max(width[c], t->cells[r][c]);
 	}
-	fprintf(p->f, "%-*s", label, "");
+	fprintf(p->f, "%-*s", label, t->corner);
 	for (c = 0; c < t->ncols; c++)
 		fprintf(p->f, "  %*s", width[c], t->cols[c]);
 	fputc('\n', p->f);
 	for (r = 0; r < t->nrows; r++) {
 		fprintf(p->f, "%-*s", label, t->rows[r]);
 		for (c = 0; c < t->ncols; c++)
-			fprintf(p->f, "  %*s", width[c], t->cells[r][c]);
+			fprintf(p->f, "  %*s", width[c],
+				t->cells[r][c][0] ? t->cells[r][c] : "-");
 		fputc('\n', p->f);
 	}
 }

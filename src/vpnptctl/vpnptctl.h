@@ -398,6 +398,8 @@ void vpnptctl_json_quote(FILE *f, const char *s);
 
 struct vpnptctl_pr_table {
 	bool open;
+	bool in_object;
+	const char *corner;
 	unsigned int nrows, ncols;
 	char rows[VPNPTCTL_PR_ROWS][VPNPTCTL_PR_CELL];
 	const char *cols[VPNPTCTL_PR_COLS];
@@ -431,15 +433,27 @@ void vpnptctl_pr_close_array(struct vpnptctl_printer *p);
 /*
  * A table: JSON {"key": {"col": {"row": N, ...}, ...}}; text, as it closes,
  * a line of column headings, then a line per row: its key with dashes for
- * underscores, left-aligned, and its cells right-aligned.
+ * underscores, left-aligned, and its cells right-aligned ("-" where a row
+ * has no cell in a column).
  */
 void vpnptctl_pr_table_open(struct vpnptctl_printer *p, const char *key);
+/*
+ * The same, with the columns as members of the JSON object open now (no
+ * object of the table's own) and @corner as the text's heading of the rows.
+ */
+void vpnptctl_pr_table_open_in(struct vpnptctl_printer *p, const char *corner);
 /* Text: a row, in this place, even if no column has a cell in it. */
 void vpnptctl_pr_table_row(struct vpnptctl_printer *p, const char *key);
-void vpnptctl_pr_table_col(struct vpnptctl_printer *p, const char *key);
+/* A column: JSON object @key, text heading @heading (NULL: @key). */
+void vpnptctl_pr_table_col(struct vpnptctl_printer *p, const char *key,
+			   const char *heading);
 void vpnptctl_pr_table_col_end(struct vpnptctl_printer *p);
+/* A cell of the last column: text @fmt of @value, JSON the number. */
 void vpnptctl_pr_table_u64(struct vpnptctl_printer *p, const char *row,
-			   uint64_t value);
+			   const char *fmt, uint64_t value);
+/* A cell: text "on"/"off", JSON true/false. */
+void vpnptctl_pr_table_onoff(struct vpnptctl_printer *p, const char *row,
+			     bool value);
 void vpnptctl_pr_table_close(struct vpnptctl_printer *p);
 /* Text only (separators, words without a JSON counterpart). */
 void vpnptctl_pr_text_only(struct vpnptctl_printer *p, const char *fmt, ...)
