@@ -133,6 +133,7 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 	if (!sa)
 		return NF_ACCEPT;
 	vpnpt_session_seen(sa->session, dir, skb->len);
+	vpnpt_esp_sa_seen(sa, dir, jiffies);
 	vpnpt_esp_client_set_zone(skb, sa->client);
 	/* A client's SA: forwarded (the forward hooks pass ESP while on). */
 	vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_ESP, VPNPT_STAT_PACKETS);

@@ -4,9 +4,12 @@
  *
  * An outbound SPI not yet known starts an unbound SA of its client; an
  * inbound SPI not yet known is bound to a client by IKE evidence, else by
- * the order of the clients' first outbound ESP (vpnpt_esp_pick()). Called
- * from the hook, in its RCU read-side section; the per-namespace lock is
- * taken only to create or bind an SA.
+ * the order of the clients' first outbound ESP (vpnpt_esp_pick()); with no
+ * SA waiting, it may take over the binding of a suspect SA, whose client
+ * sends and gets nothing back on its inbound SPI (vpnpt_esp_retake()).
+ * Called from the hook, in its RCU read-side section; the per-namespace
+ * lock is taken only to create or bind an SA, and for a takeover at most
+ * once per VPNPT_ESP_RETAKE_GAP and server.
  */
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
@@ -170,11 +173,111 @@ static int vpnpt_esp_bind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
 		list_del_init(&sa->pending);
 		WRITE_ONCE(sa->server->candidates, sa->server->candidates - 1);
 	}
+	vpnpt_esp_bound_add(en, sa);
 	WRITE_ONCE(sa->session->public, k->public);
 	WRITE_ONCE(sa->session->ids.ipsec.spi_in, k->spi);
 	vpnpt_session_set_state(en->net, sa->session,
 				VPNPT_SESSION_ESTABLISHED);
 	return 0;
+}
+
+/*
+ * Suspect: the client has sent for VPNPT_ESP_QUIET and still sends, and
+ * nothing came back on the SA's inbound SPI since its first packet of that
+ * wait. The signature of a wrong binding (the server answers on another
+ * SPI); a correct binding whose server answers within VPNPT_ESP_QUIET is
+ * never suspect, however sparse its traffic.
+ */
+static bool vpnpt_esp_suspect(const struct vpnpt_esp_sa *sa, unsigned long now)
+{
+	unsigned long since = READ_ONCE(sa->out_since);
+
+	return time_after(since, READ_ONCE(sa->last_in)) &&
+	       time_after_eq(now, since + VPNPT_ESP_QUIET) &&
+	       time_before(now, READ_ONCE(sa->last_out) + VPNPT_ESP_QUIET);
+}
+
+/*
+ * Give bound @sa the inbound SPI @k instead of its own, whose later packets
+ * are unknown SPIs. A reader that walks the in table meanwhile finds @sa
+ * under either key, or misses and takes the lock (rhashtable restarts a
+ * walk that ends in another chain).
+ */
+static int vpnpt_esp_rebind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
+			    const struct vpnpt_esp_in_key *k)
+{
+	struct vpnpt_esp_in_key old = sa->ikey;
+	int err;
+
+	lockdep_assert_held(&en->lock);
+	rhashtable_remove_fast(&en->in, &sa->in_node, vpnpt_esp_in_params);
+	sa->ikey = *k;
+	err = rhashtable_insert_fast(&en->in, &sa->in_node, vpnpt_esp_in_params);
+	if (err) {
+		sa->ikey = old;
+		if (!rhashtable_insert_fast(&en->in, &sa->in_node,
+					    vpnpt_esp_in_params))
+			return err;
+		/* Out of memory twice: unbound again, waiting for an SPI. */
+		sa->ikey.spi = 0;
+		vpnpt_esp_bound_del(en, sa);
+		list_add_tail(&sa->pending, &sa->server->pending);
+		WRITE_ONCE(sa->server->candidates, sa->server->candidates + 1);
+		WRITE_ONCE(sa->session->ids.ipsec.spi_in, 0);
+		vpnpt_session_changed(en->net, sa->session);
+		return err;
+	}
+	vpnpt_esp_bound_add(en, sa);
+	WRITE_ONCE(sa->session->ids.ipsec.spi_in, k->spi);
+	vpnpt_session_changed(en->net, sa->session);
+	return 0;
+}
+
+/*
+ * An unknown inbound SPI @k from @srv, with no SA waiting for one: the
+ * first suspect SA of a client of @srv on the same public address takes
+ * it. At most VPNPT_ESP_PICK_MAX bound SAs are looked at; those looked at
+ * go to the end of the list, so the next attempt looks at others.
+ */
+static struct vpnpt_esp_sa *vpnpt_esp_retake(struct vpnpt_esp_net *en,
+					     struct vpnpt_esp_server *srv,
+					     const struct vpnpt_esp_in_key *k)
+{
+	unsigned long now = jiffies;
+	struct vpnpt_esp_sa *s, *tmp;
+	int n = 0;
+
+	lockdep_assert_held(&en->lock);
+	list_for_each_entry_safe(s, tmp, &srv->bound, bound) {
+		if (++n > VPNPT_ESP_PICK_MAX)
+			break;
+		list_move_tail(&s->bound, &srv->bound);
+		if (s->ikey.public == k->public && vpnpt_esp_suspect(s, now))
+			return vpnpt_esp_rebind(en, s, k) ? NULL : s;
+	}
+	return NULL;
+}
+
+/*
+ * May an unknown SPI from @srv, which has no SA waiting, try a takeover
+ * now? Lock-free and read-only, for floods of unknown SPIs.
+ */
+static bool vpnpt_esp_retake_due(struct vpnpt_esp_server *srv,
+				 unsigned long now)
+{
+	return READ_ONCE(srv->nbound) &&
+	       !time_before(now, READ_ONCE(srv->retake_at));
+}
+
+/* Claim the server's next takeover attempt; one CPU wins it. */
+static bool vpnpt_esp_retake_claim(struct vpnpt_esp_server *srv,
+				   unsigned long now)
+{
+	unsigned long at = READ_ONCE(srv->retake_at);
+
+	if (time_before(now, at))
+		return false;
+	return cmpxchg(&srv->retake_at, at, now + VPNPT_ESP_RETAKE_GAP) == at;
 }
 
 /* The router's own SA (it is an IPsec endpoint itself)? */
@@ -199,18 +302,28 @@ struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 					   const struct vpnpt_esp_in_key *k)
 {
 	struct vpnpt_session *orphan = NULL;
+	unsigned long now = jiffies;
 	struct vpnpt_esp_server *srv;
 	struct vpnpt_esp_peer *peer;
 	struct vpnpt_esp_sa *sa;
+	bool retake;
 
 	/* As above; and @srv is looked at before the lock is taken. */
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "ESP packet path outside RCU");
 	srv = rhashtable_lookup_fast(&en->servers, &k->server,
 				     vpnpt_esp_server_params);
-	/* Nothing to bind to: no lock taken (floods of unknown SPIs). */
-	if (!srv || !READ_ONCE(srv->candidates))
+	if (!srv)
+		return NULL;
+	/*
+	 * Nothing waits for an SPI: at most a takeover, rate limited. Either
+	 * way no lock for most packets of a flood of unknown SPIs.
+	 */
+	retake = !READ_ONCE(srv->candidates);
+	if (retake && !vpnpt_esp_retake_due(srv, now))
 		return NULL;
 	if (vpnpt_esp_own(net, skb, k))
+		return NULL;
+	if (retake && !vpnpt_esp_retake_claim(srv, now))
 		return NULL;
 
 	spin_lock_bh(&en->lock);
@@ -222,6 +335,11 @@ struct vpnpt_esp_sa *vpnpt_esp_inbound_new(struct net *net,
 				     vpnpt_esp_server_params);
 	if (!srv)
 		goto out;
+	if (!srv->candidates) {
+		if (retake)
+			sa = vpnpt_esp_retake(en, srv, k);
+		goto out;
+	}
 	vpnpt_esp_pick(en, srv, &peer, &sa);
 	if (peer && !sa)
 		sa = vpnpt_esp_pending_of(en, srv, peer->key.client);

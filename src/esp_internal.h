@@ -31,6 +31,14 @@ struct vpnpt_session;
 #define VPNPT_ESP_ANSWER	(2 * HZ)
 /* Candidates looked at when binding an inbound SPI. */
 #define VPNPT_ESP_PICK_MAX	64
+/*
+ * A bound SA whose client has sent for this long with nothing coming back
+ * on its inbound SPI is suspect: its binding may be wrong, and an unknown
+ * inbound SPI from its server may take it over (vpnpt_esp_retake()).
+ */
+#define VPNPT_ESP_QUIET		(3 * HZ)
+/* At most one takeover attempt (a lock) per server this often. */
+#define VPNPT_ESP_RETAKE_GAP	(HZ / 10)
 
 struct vpnpt_esp_out_key {
 	__be32 client;
@@ -66,8 +74,11 @@ struct vpnpt_esp_server {
 	__be32 addr;
 	unsigned int users;	/* SAs and peers; under the lock */
 	unsigned int candidates; /* entries on the two lists */
+	unsigned int nbound;	/* entries on bound */
+	unsigned long retake_at; /* no takeover attempt before (jiffies) */
 	struct list_head pending;	/* unbound SAs, oldest first */
 	struct list_head expects;	/* peers with open evidence, oldest first */
+	struct list_head bound;		/* bound SAs with an outbound SPI */
 	struct rcu_head rcu;
 };
 
@@ -91,10 +102,15 @@ struct vpnpt_esp_sa {
 	struct vpnpt_esp_in_key ikey;	/* ikey.spi 0: not bound */
 	struct list_head all;		/* every SA of the namespace (RCU) */
 	struct list_head pending;	/* on server->pending while unbound */
+	struct list_head bound;		/* on server->bound while bound both ways */
 	struct vpnpt_esp_client *client;
 	struct vpnpt_esp_server *server;
 	struct vpnpt_session *session;
 	unsigned long created;
+	/* Packet times (jiffies), written at most once a tick (lock-free). */
+	unsigned long last_in;		/* last inbound packet, or the binding */
+	unsigned long last_out;		/* last outbound packet */
+	unsigned long out_since;	/* first outbound packet after last_in */
 	struct rcu_head rcu;
 };
 
@@ -158,6 +174,27 @@ static const struct rhashtable_params __maybe_unused vpnpt_esp_peer_params = {
 	.automatic_shrinking = true,
 };
 
+/*
+ * A packet of @sa in direction @dir (1: inbound), from the hook: at most
+ * one write per field and tick, so a busy SA's cache line is not dirtied
+ * per packet. Races between CPUs only blur the times by a tick.
+ */
+static inline void vpnpt_esp_sa_seen(struct vpnpt_esp_sa *sa, int dir,
+				     unsigned long now)
+{
+	if (dir) {
+		if (READ_ONCE(sa->last_in) != now)
+			WRITE_ONCE(sa->last_in, now);
+		return;
+	}
+	if (READ_ONCE(sa->last_out) != now)
+		WRITE_ONCE(sa->last_out, now);
+	/* The first outbound packet since the last inbound one starts a wait. */
+	if (READ_ONCE(sa->out_since) != now &&
+	    time_after_eq(READ_ONCE(sa->last_in), READ_ONCE(sa->out_since)))
+		WRITE_ONCE(sa->out_since, now);
+}
+
 static inline struct vpnpt_esp_net *vpnpt_esp_net(const struct net *net)
 {
 	return net_generic(net, vpnpt_esp_net_id);
@@ -172,6 +209,8 @@ struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 				      const struct vpnpt_esp_in_key *in,
 				      u64 parent,
 				      struct vpnpt_session **orphan);
+void vpnpt_esp_bound_add(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa);
+void vpnpt_esp_bound_del(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa);
 void vpnpt_esp_release_zones(struct vpnpt_esp_net *en, bool flush_ct);
 void vpnpt_esp_release_work(struct work_struct *work);
 bool vpnpt_esp_expire(struct net *net, unsigned long now);

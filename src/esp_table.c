@@ -149,6 +149,8 @@ static struct vpnpt_esp_server *vpnpt_esp_server_get(struct vpnpt_esp_net *en,
 	srv->users = 1;
 	INIT_LIST_HEAD(&srv->pending);
 	INIT_LIST_HEAD(&srv->expects);
+	INIT_LIST_HEAD(&srv->bound);
+	srv->retake_at = jiffies;
 	if (rhashtable_insert_fast(&en->servers, &srv->node, vpnpt_esp_server_params)) {
 		kfree(srv);
 		return NULL;
@@ -233,6 +235,32 @@ out:
 
 /* ---- SAs --------------------------------------------------------------- */
 
+/*
+ * @sa was bound both ways: its server may look at it for a takeover
+ * (esp_bind.c). Its inbound wait starts afresh.
+ */
+void vpnpt_esp_bound_add(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
+{
+	unsigned long now = jiffies;
+
+	lockdep_assert_held(&en->lock);
+	WRITE_ONCE(sa->last_in, now);
+	WRITE_ONCE(sa->out_since, now);
+	if (!sa->okey.spi || !list_empty(&sa->bound))
+		return;
+	list_add_tail(&sa->bound, &sa->server->bound);
+	WRITE_ONCE(sa->server->nbound, sa->server->nbound + 1);
+}
+
+void vpnpt_esp_bound_del(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
+{
+	lockdep_assert_held(&en->lock);
+	if (list_empty(&sa->bound))
+		return;
+	list_del_init(&sa->bound);
+	WRITE_ONCE(sa->server->nbound, sa->server->nbound - 1);
+}
+
 /* Take an SA out of everything; the caller frees it. */
 static void vpnpt_esp_sa_unlink(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
 {
@@ -245,6 +273,7 @@ static void vpnpt_esp_sa_unlink(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *s
 		list_del_init(&sa->pending);
 		WRITE_ONCE(sa->server->candidates, sa->server->candidates - 1);
 	}
+	vpnpt_esp_bound_del(en, sa);
 	list_del_rcu(&sa->all);
 	en->nsas--;
 	vpnpt_esp_client_put(en, sa->client);
@@ -331,8 +360,12 @@ struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 	sa->okey.server = server;
 	sa->okey.spi = spi_out;
 	sa->created = jiffies;
+	sa->last_in = sa->created;
+	sa->last_out = sa->created;
+	sa->out_since = sa->created;
 	sa->session = s;
 	INIT_LIST_HEAD(&sa->pending);
+	INIT_LIST_HEAD(&sa->bound);
 
 	s->ops = &vpnpt_esp_session_ops;
 	s->client = client;
@@ -366,6 +399,8 @@ struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 			goto err_orphan;
 		}
 	}
+	if (in)
+		vpnpt_esp_bound_add(en, sa);
 	list_add_tail_rcu(&sa->all, &en->sas);
 	en->nsas++;
 	return sa;

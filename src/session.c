@@ -388,6 +388,21 @@ void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 }
 
 /*
+ * A session's ids changed (an ESP SA's inbound SPI rebound): announced like
+ * a new session, under the table lock for the reasons above. Rare: never
+ * from a packet of a known flow.
+ */
+void vpnpt_session_changed(struct net *net, struct vpnpt_session *s)
+{
+	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
+
+	spin_lock_bh(&t->lock);
+	if (!hlist_unhashed(&s->hnode))
+		vpnpt_event_session(net, s, VPNPT_CMD_SESSION_NEW);
+	spin_unlock_bh(&t->lock);
+}
+
+/*
  * Remove the sessions @match picks (marked @expired if @expiry). A bucket
  * at a time: the lock is held for one chain, not for a table of up to a
  * million sessions, and the CPU is given up between buckets.

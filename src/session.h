@@ -193,6 +193,9 @@ struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id);
 void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 			     enum vpnpt_session_state state);
 
+/* A session's ids changed: announced like a new session. Any context. */
+void vpnpt_session_changed(struct net *net, struct vpnpt_session *s);
+
 /* The table's generation (struct vpnpt_sessions @gen), read locklessly. */
 unsigned int vpnpt_sessions_gen(struct net *net);
 

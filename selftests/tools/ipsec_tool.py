@@ -3,10 +3,12 @@
 """ESP and IKE packets for vpnpt's IPsec selftests.
 
   ipsec_tool.py send-esp DST --spi N [--count C] [--vary] [--len L]
-                           [--src ADDR [--vary-src]]
+                           [--src ADDR [--vary-src]] [--random]
+                           [--interval S]
       raw ESP (IP 50) to DST; --vary: SPI N, N+1, ...; --len: octets of
       ESP (default 24; below 8 is truncated); --src: from ADDR (spoofed,
-      IP_HDRINCL), --vary-src: from ADDR, ADDR+1, ...
+      IP_HDRINCL), --vary-src: from ADDR, ADDR+1, ...; --random: a random
+      SPI (256 and up) each packet; --interval: S seconds between packets
   ipsec_tool.py send-ike DST KIND [--count C] [--sport P] [--natt]
                            [--src ADDR] [--new-socket]
       UDP to DST port 500 (4500 with --natt, after the non-ESP marker);
@@ -31,6 +33,7 @@
 import argparse
 import ipaddress
 import json
+import random
 import select
 import socket
 import struct
@@ -54,6 +57,10 @@ def cmd_send_esp(a):
         src = int(ipaddress.IPv4Address(a.src))
     for i in range(a.count):
         spi = a.spi + i if a.vary else a.spi
+        if a.random:
+            spi = random.randrange(256, 1 << 32)
+        if a.interval and i:
+            time.sleep(a.interval)
         pkt = esp_payload(spi, i + 1, a.len)
         if a.src:
             saddr = ipaddress.IPv4Address(src + i if a.vary_src else src)
@@ -243,6 +250,8 @@ def main():
     e.add_argument("--len", type=int)
     e.add_argument("--src")
     e.add_argument("--vary-src", action="store_true")
+    e.add_argument("--random", action="store_true")
+    e.add_argument("--interval", type=float, default=0)
     k = sub.add_parser("send-ike")
     k.add_argument("dst")
     k.add_argument("kind")
