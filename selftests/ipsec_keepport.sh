@@ -15,7 +15,12 @@
 # the server starts or rekeys) reaches the client last active with the
 # server, but the router's own IKE keeps its answers; stats and sessions
 # show it; turning the option off removes the
-# clients' zoned conntrack entries. Then two real libreswan clients (IKEv2,
+# clients' zoned conntrack entries. Datagrams spoofed from the server's
+# address with random SPIs, learnt for the last active client, never push
+# out the SPIs a client sent: its IKE still works both ways. Each client's
+# keep-port state is an IKE session without SPIs in its zone, under
+# max-client-sessions; the hook is registered only while the option is on
+# (kprobe). Then two real libreswan clients (IKEv2,
 # raw ESP) with the option on: both tunnels up through port 500 at once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_peers.sh"
@@ -35,6 +40,34 @@ check "helpers attached by vpnptctl setup" vpnpt_setup
 ctl() { nsx $NS_ROUTER "$CTL" "$@"; }
 
 check_eq "ike-keep-port is off by default" "false" "$(ctl -j status | jq -c .ike_keep_port)"
+
+# The keep-port hook is registered only while the option is on: count the
+# calls of vpnpt_keepport_pre with a kprobe event (as switches.sh does).
+TRACE=/sys/kernel/tracing
+[ -e $TRACE/kprobe_events ] || mount -t tracefs nodev $TRACE 2>/dev/null
+KP=vpnpt_keepport_pre_calls
+probe=no
+if echo "p:$KP vpnpt_keepport_pre" >>$TRACE/kprobe_events 2>/dev/null &&
+	echo 1 >$TRACE/events/kprobes/$KP/enable; then
+	probe=yes
+	on_exit "echo 0 >$TRACE/events/kprobes/$KP/enable; echo -:$KP >>$TRACE/kprobe_events"
+fi
+hook_calls() { awk -v k=$KP '$1 == k { print $2 }' $TRACE/kprobe_profile; }
+# hooked : "yes" if a packet into the router ran the hook.
+hooked() {
+	local calls
+	calls=$(hook_calls)
+	nsx "$(client_ns 1)" ping -c1 -W2 -q $ROUTER_LAN >/dev/null 2>&1
+	if [ "$(hook_calls)" -gt "$calls" ]; then echo yes; else echo no; fi
+}
+check_hooked() { # LABEL yes|no
+	if [ $probe = yes ]; then
+		check_eq "$1" "$2" "$(hooked)"
+	else
+		tap_ok "$1 # SKIP no kprobe event on vpnpt_keepport_pre"
+	fi
+}
+check_hooked "off: the keep-port hook is not registered" no
 
 mkfifo "$D/ike.ctl"
 TOOL_PIDS=()
@@ -71,10 +104,21 @@ nsx $NS_ROUTER conntrack -F >/dev/null 2>&1
 # --- with the option --------------------------------------------------------
 check "vpnptctl set ike-keep-port on" ctl set ike-keep-port on
 check_eq "status shows it" "ike-keep-port on" "$(ctl status | grep ^ike-keep-port)"
+check_hooked "on: the hook is registered" yes
 C=00000000000000c3 E=00000000000000e5
-client 1 $C 30
+client 1 $C 60
+C1PID=${TOOL_PIDS[-1]}
 check "on: client 1 answered" wait_until 10 answered "$D/c1-$C.log" $C
-client 2 $E 30
+# A host on the internet spoofs the server: IKE headers from its address
+# and port 500 with random SPIs, while client 1 is the last active one.
+# They reach client 1 (the last-active fallback), but their SPIs must not
+# push out C, which client 1 sent: once client 2 is the last active client,
+# the server's next message on C must still reach client 1.
+check "spoofer: 200 IKE headers from the server's address, random SPIs" \
+	nsx $NS_SERVER $TOOL spoof --src $SERVER_WAN --dst $ROUTER_WAN --count 200
+wait_until 10 sh -c "[ \$(wc -l <'$D/c1-$C.log') -ge 150 ]"
+client 2 $E 60
+C2PID=${TOOL_PIDS[-1]}
 check "on: client 2 answered" wait_until 10 answered "$D/c2-$E.log" $E
 check_eq "on: client 1 seen from port 500" "$ROUTER_WAN:500" "$(seen_from $C)"
 check_eq "on: client 2 seen from port 500" "$ROUTER_WAN:500" "$(seen_from $E)"
@@ -88,17 +132,29 @@ check_eq "sessions: each client's IKE SA in a zone of its own" "10.99.0.11 $C tr
 	"$(ctl -j sessions proto ike | jq -r --arg c $C --arg e $E '.[] |
 		select(.ike_spi_i == $c or .ike_spi_i == $e) |
 		"\(.client) \(.ike_spi_i) \((.zone // 0) >= 32768)"' | sort)"
+check_eq "sessions: each client's keep-port state, an IKE session without SPIs in its zone, answered" \
+	"10.99.0.11 $SERVER_WAN established true
+10.99.0.12 $SERVER_WAN established true" \
+	"$(ctl -j sessions proto ike | jq -r '.[] |
+		select(.ike_spi_i == "0000000000000000") |
+		"\(.client) \(.server) \(.state) \((.zone // 0) >= 32768)"' | sort)"
 
 # A message on client 1's known SPIs goes to client 1, though client 2 was
 # active last; one on SPIs nobody has sent goes to client 2.
 echo "send $C 1111111111111111 $ROUTER_WAN" >"$D/ike.ctl"
-check "known SPI: reaches client 1" wait_until 10 grep -qx "$C 1111111111111111" "$D/c1-$C.log" ||
+check "known SPI, after the spoofing: reaches client 1" wait_until 10 grep -qx "$C 1111111111111111" "$D/c1-$C.log" ||
 	{ diag "$(cat "$D/server.log" "$D/c1-$C.log" "$D/ike-server.log"; nsx $NS_ROUTER conntrack -L 2>&1)"; }
 echo "send 00000000000000f6 2222222222222222 $ROUTER_WAN" >"$D/ike.ctl"
 check "new SPIs: reach the last active client (2)" \
 	wait_until 10 grep -qx "00000000000000f6 2222222222222222" "$D/c2-$E.log"
 check_eq "... and neither reached the other client" "" \
 	"$(grep -h 1111111111111111 "$D/c2-$E.log"; grep -h 2222222222222222 "$D/c1-$C.log")"
+# And client 1's own request on its IKE SA, after the spoofing: answered.
+kill -USR1 "$C1PID"
+check "client 1's new request on its IKE SA answered" wait_until 10 \
+	sh -c "[ \$(grep -cx '$C $(reply_of $C)' '$D/c1-$C.log') -ge 2 ]"
+check_eq "... and it reached the server from port 500" "$ROUTER_WAN:500" \
+	"$(awk -v s=$C -v r="$(reply_of $C)" '$1 == s && $2 == r { print $3; exit }' "$D/server.log")"
 
 # The router's own IKE with the server (default zone) keeps its answers,
 # though they are on SPIs no client has sent.
@@ -111,6 +167,9 @@ check_eq "... and its answer reached no client" "" \
 	"$(grep -h "^$R" "$D/c1-$C.log" "$D/c2-$E.log")"
 
 check "vpnptctl set ike-keep-port off" ctl set ike-keep-port off
+check_hooked "off again: the hook is gone" no
+check_eq "off again: no keep-port session is left" "0" \
+	"$(ctl -j sessions proto ike | jq '[.[] | select(.ike_spi_i == "0000000000000000")] | length')"
 check "off again: the zoned IKE conntrack entries are gone" wait_until 10 \
 	sh -c "! ip netns exec $NS_ROUTER conntrack -L -p udp --dport 500 2>/dev/null | grep -q zone="
 check_eq "bad value refused by vpnptctl" "vpnptctl: set: ike-keep-port: 'yes' is neither on nor off" \
@@ -118,6 +177,25 @@ check_eq "bad value refused by vpnptctl" "vpnptctl: set: ike-keep-port: 'yes' is
 check_eq "bad value refused by the kernel" "ERANGE true" \
 	"$(nsx $NS_ROUTER python3 $SELFTESTS_DIR/tools/vpnpt_nl.py set ike_keep_port=2 |
 		jq -r '"\(.error) \(.extack | length > 0)"')"
+
+# The keep-port state is a session of the client's: with max-client-sessions
+# 1 it takes the client's one place, and the IKE SA the helper sees next is
+# refused; the client keeps port 500 and gets its answer all the same.
+kill "$C1PID" "$C2PID" 2>/dev/null
+wait "$C1PID" "$C2PID" 2>/dev/null
+ctl flush ike >/dev/null
+check "max-client-sessions 1" ctl set max-client-sessions 1
+check "on again" ctl set ike-keep-port on
+G=00000000000000a7
+refused=$(ctl -j stats | jq .ike.sessions_refused)
+client 2 $G 5
+check "at its cap: client 2 answered" wait_until 10 answered "$D/c2-$G.log" $G
+check_eq "... from port 500" "$ROUTER_WAN:500" "$(seen_from $G)"
+check_eq "... its one session is its keep-port state" "10.99.0.12 0000000000000000" \
+	"$(ctl -j sessions | jq -r '.[] | select(.client == "10.99.0.12") | "\(.client) \(.ike_spi_i)"')"
+check_eq "... its IKE SA refused (the request and the answer)" "$((refused + 2))" "$(ctl -j stats | jq .ike.sessions_refused)"
+check "max-client-sessions back to 256" ctl set max-client-sessions 256
+ctl flush ike >/dev/null
 
 # --- real peers: two libreswan clients, IKEv2, raw ESP, port 500 --------------
 both_ping() { ipsec_ping 1 && ipsec_ping 2; }

@@ -417,6 +417,11 @@ err_sa:
 	return NULL;
 }
 
+u16 vpnpt_esp_client_zone(const struct vpnpt_esp_client *c)
+{
+	return c->zone;
+}
+
 void vpnpt_esp_client_set_zone(struct sk_buff *skb,
 			       const struct vpnpt_esp_client *c)
 {

@@ -29,6 +29,9 @@ void vpnpt_esp_ike_child(struct net *net, __be32 client, __be32 server,
 struct vpnpt_esp_client *vpnpt_esp_client_hold(struct net *net, __be32 addr);
 void vpnpt_esp_client_release(struct net *net, struct vpnpt_esp_client *c);
 
+/* The conntrack zone id of a held client. */
+u16 vpnpt_esp_client_zone(const struct vpnpt_esp_client *c);
+
 /* Attach the client's zone to a packet that has no conntrack yet. */
 void vpnpt_esp_client_set_zone(struct sk_buff *skb,
 			       const struct vpnpt_esp_client *c);

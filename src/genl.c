@@ -12,6 +12,7 @@
 
 #include "events.h"
 #include "genl.h"
+#include "ike_keepport.h"
 #include "netns.h"
 #include "proto.h"
 #include "session.h"
@@ -231,6 +232,15 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (vn != init)
 		mutex_lock_nested(&vn->config_lock, SINGLE_DEPTH_NESTING);
+	/* The keep-port hook is in place before the option goes on. */
+	if (a[VPNPT_A_IKE_KEEP_PORT] && nla_get_u8(a[VPNPT_A_IKE_KEEP_PORT])) {
+		err = vpnpt_keepport_hook(net, true);
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[VPNPT_A_IKE_KEEP_PORT],
+					    "cannot register the ike-keep-port hook");
+			goto unlock;
+		}
+	}
 	if (a[VPNPT_A_CEIL_MAX_SESSIONS]) {
 		WRITE_ONCE(vn->ceil_max_sessions,
 			   nla_get_u32(a[VPNPT_A_CEIL_MAX_SESSIONS]));
@@ -262,10 +272,16 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 			WRITE_ONCE(vn->ike_keep_port, keep);
 			changed = true;
 		}
+		/* And goes once the option is off. */
+		if (!keep)
+			vpnpt_keepport_hook(net, false);
 	}
+unlock:
 	if (vn != init)
 		mutex_unlock(&vn->config_lock);
 	mutex_unlock(&init->config_lock);
+	if (err)
+		return err;
 	if (changed) {
 		for (p = 0; p < __VPNPT_PROTO_MAX; p++)
 			if (vpnpt_proto(p)->reconfigure)

@@ -312,20 +312,10 @@ MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_NATT);
 /* ---- protocol ops and namespaces ------------------------------------------ */
 
 /*
- * The session table ends idle IKE SAs (timeout-ike) and NAT-T flows
- * (timeout-natt); the ike-keep-port state is IKE's own.
+ * The session table ends idle IKE SAs (timeout-ike), NAT-T flows
+ * (timeout-natt) and the ike-keep-port state, whose peers are IKE sessions
+ * too. The option ike_keep_port off: end the clients kept on port 500.
  */
-static bool vpnpt_ike_expire(struct net *net, unsigned long now)
-{
-	return vpnpt_keepport_expire(net, now);
-}
-
-static void vpnpt_ike_flush(struct net *net)
-{
-	vpnpt_keepport_flush(net);
-}
-
-/* The option ike_keep_port off: forget the clients kept on port 500. */
 static void vpnpt_ike_reconfigure(struct net *net)
 {
 	if (!READ_ONCE(vpnpt_net(net)->ike_keep_port))
@@ -334,8 +324,6 @@ static void vpnpt_ike_reconfigure(struct net *net)
 
 const struct vpnpt_proto_ops vpnpt_ike_proto = {
 	.sessions = true,
-	.expire = vpnpt_ike_expire,
-	.flush = vpnpt_ike_flush,
 	.reconfigure = vpnpt_ike_reconfigure,
 };
 

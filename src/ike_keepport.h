@@ -14,13 +14,17 @@ struct net;
 int vpnpt_keepport_init(void);
 void vpnpt_keepport_exit(void);
 
-/* Forget every client's IKE (option or switch turned off). Sleeps not. */
-void vpnpt_keepport_flush(struct net *net);
+/*
+ * Register the namespace's keep-port hook (@on) or unregister it; nothing
+ * changes if registering fails. Under the namespace's config_lock: the
+ * hook is registered while the option is on only.
+ */
+int vpnpt_keepport_hook(struct net *net, bool on);
 
 /*
- * Forget the clients whose IKE has been idle for the IKE timeout; returns
- * whether any is left. For IKE's @expire op (ike.c). Sleeps not.
+ * End every client's keep-port state (the option turned off): the sessions
+ * it hangs off leave the session table. Sleeps not.
  */
-bool vpnpt_keepport_expire(struct net *net, unsigned long now);
+void vpnpt_keepport_flush(struct net *net);
 
 #endif /* _VPNPT_KEEPPORT_H */

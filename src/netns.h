@@ -26,6 +26,8 @@
  *                 (ike_keepport.c)
  * @filter_hooked: the forward hooks (filter.c) are registered; changed
  *                 under @config_lock
+ * @keepport_hooked: the ike-keep-port hook (ike_keepport.c) is registered
+ *                   (while @ike_keep_port is on); changed under @config_lock
  * @initial: this is the initial namespace's state
  * @ceil_max_sessions: initial namespace only: the ceiling of every other
  *                     namespace's @max_sessions
@@ -44,6 +46,7 @@ struct vpnpt_net {
 	u32 timeouts[__VPNPT_PROTO_MAX];
 	bool ike_keep_port;
 	bool filter_hooked;
+	bool keepport_hooked;
 	bool initial;
 	u32 ceil_max_sessions;
 	u32 ceil_max_client_sessions;

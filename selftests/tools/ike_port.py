@@ -13,11 +13,18 @@
       on a client: bind port 500, send an IKE_SA_INIT request with
       initiator SPI X to ADDR:500 and log every IKE message received as
       "ISPI RSPI" until S seconds have passed; exit 1 if the answer to the
-      request (its own initiator SPI, response flag) never came.
+      request (its own initiator SPI, response flag) never came. On
+      SIGUSR1 it sends another request on its IKE SA: INFORMATIONAL, SPIs
+      X and X ^ 0x5a5a... (the server answers it like the first).
+  ike_port.py spoof --src ADDR --dst ADDR --count N
+      N INFORMATIONAL requests with random SPIs from ADDR:500 (an address
+      of the namespace: another socket than the server's, as a host that
+      spoofs the server would send them) to DST:500.
 """
 import argparse
 import os
 import select
+import signal
 import socket
 import struct
 import sys
@@ -85,11 +92,17 @@ def server(a):
 def client(a):
     s = bound()
     ispi = int(a.ispi, 16)
+    again = []
+    signal.signal(signal.SIGUSR1, lambda *_: again.append(1))
     s.sendto(message(ispi, 0, F_INITIATOR), (a.server, PORT))
     answered = False
     end = time.monotonic() + a.seconds
     with open(a.log, "a") as f:
         while time.monotonic() < end:
+            if again:
+                again.clear()
+                s.sendto(message(ispi, ispi ^ XOR, F_INITIATOR, INFORMATIONAL),
+                         (a.server, PORT))
             r, _, _ = select.select([s], [], [], 0.2)
             if not r:
                 continue
@@ -101,6 +114,16 @@ def client(a):
             if m[0] == ispi and m[2] & F_RESPONSE:
                 answered = True
     return 0 if answered else 1
+
+
+def spoof(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.src, PORT))
+    for _ in range(a.count):
+        ispi, rspi = struct.unpack(">QQ", os.urandom(16))
+        s.sendto(message(ispi | 1, rspi | 1, 0, INFORMATIONAL), (a.dst, PORT))
+    return 0
 
 
 def main():
@@ -115,8 +138,12 @@ def main():
     cp.add_argument("--ispi", required=True)
     cp.add_argument("--log", required=True)
     cp.add_argument("--seconds", type=float, required=True)
+    xp = sub.add_parser("spoof")
+    xp.add_argument("--src", required=True)
+    xp.add_argument("--dst", required=True)
+    xp.add_argument("--count", type=int, required=True)
     a = p.parse_args()
-    return server(a) if a.cmd == "server" else client(a)
+    return {"server": server, "client": client, "spoof": spoof}[a.cmd](a)
 
 
 if __name__ == "__main__":
