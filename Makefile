@@ -146,7 +146,8 @@ selftests: $(BUILD)/$(KSERIES)/vpnpt.ko
 
 # --- benchmark: bench/run.sh in a guest on KSERIES (docs/performance.md) --------
 # make bench [KSERIES=6.12] [VPNPT_BENCH_SCALE="K..." VPNPT_BENCH_CALLS=N
-#             VPNPT_BENCH_PACKETS=N VPNPT_BENCH_ROUNDS=N VPNPT_BENCH_OFF=PROTO]
+#             VPNPT_BENCH_PACKETS=N VPNPT_BENCH_ROUNDS=N VPNPT_BENCH_OFF=PROTO
+#             VPNPT_BENCH_PHASES="1 2 3"]
 $(BUILD)/vpnpt-blast: bench/blast.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Werror -o $@ $<

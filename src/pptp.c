@@ -345,7 +345,7 @@ MODULE_ALIAS_NFCT_HELPER(VPNPT_HELPER_PPTP);
 static int __net_init vpnpt_pptp_net_init(struct net *net)
 {
 	vpnpt_pptp_net_setup(vpnpt_pptp_net(net));
-	return 0;
+	return vpnpt_pptp_gre_net_init(net, vpnpt_pptp_net(net));
 }
 
 static int vpnpt_pptp_ours(struct nf_conn *ct, void *data)
@@ -365,6 +365,7 @@ static void __net_exit vpnpt_pptp_net_exit(struct net *net)
 	vpnpt_ct_iterate_cleanup_net(net, vpnpt_pptp_ours, NULL);
 	vpnpt_sessions_flush(net, BIT(VPNPT_PROTO_PPTP));
 	vpnpt_pptp_conns_free(vpnpt_pptp_net(net));
+	vpnpt_pptp_gre_net_exit(vpnpt_pptp_net(net));
 }
 
 static struct pernet_operations vpnpt_pptp_net_ops = {

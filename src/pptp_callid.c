@@ -120,7 +120,6 @@ struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_segment *seg,
 		kfree(call);
 		return NULL;
 	}
-	call->session_id = s->id;
 	return call;
 }
 

@@ -35,6 +35,7 @@ enum vpnpt_pptp_call_state {
 
 struct vpnpt_pptp_conn;
 struct vpnpt_pptp_client_count;
+struct nf_ct_gre_keymap;
 
 /**
  * struct vpnpt_pptp_call - one call of a control connection
@@ -42,7 +43,7 @@ struct vpnpt_pptp_client_count;
  * @id_node: in the namespace's outside-ID table (its lock)
  * @conn: the control connection; the call holds a reference
  * @session: the call's session; set until the session's destroy callback
- * @session_id: its id (for GRE flows, which look it up)
+ *	(which takes the call off @conn's list)
  * @inside: the client's Call ID (host order)
  * @outside: the Call ID the server sees
  * @peer: the server's Call ID
@@ -53,14 +54,14 @@ struct vpnpt_pptp_client_count;
  * @end: the protocol ended the call; reaped after the connection's lock
  * @reaping: handed to the session table for removal
  * @exp: the GRE expectations (original, reply direction), once up
- * @keymap: the template holding the call's GRE keymap entries, once up
+ * @keymap: the call's GRE keymap entries (original, reply direction), once
+ *	up; made and destroyed on the namespace's template (pptp_gre.c)
  */
 struct vpnpt_pptp_call {
 	struct list_head node;
 	struct hlist_node id_node;
 	struct vpnpt_pptp_conn *conn;
 	struct vpnpt_session *session;
-	u64 session_id;
 	u16 inside;
 	u16 outside;
 	u16 peer;
@@ -71,7 +72,7 @@ struct vpnpt_pptp_call {
 	bool end;
 	bool reaping;
 	struct nf_conntrack_expect *exp[IP_CT_DIR_MAX];
-	struct nf_conn *keymap;
+	struct nf_ct_gre_keymap *keymap[IP_CT_DIR_MAX];
 };
 
 /**
@@ -155,9 +156,14 @@ struct vpnpt_pptp_conn {
  * @conns: control connections vpnpt follows
  * @clients: per LAN client, how many of @conns are its (caps)
  * @ids: calls by (server, public address, outside ID), for choosing IDs
+ * @keymap_lock: serialises the use of @keymap
+ * @keymap: a template whose helper data the calls' GRE keymap entries are
+ *	made and destroyed in, one call at a time (pptp_gre.c)
  */
 struct vpnpt_pptp_net {
 	spinlock_t lock; /* see above */
+	spinlock_t keymap_lock; /* of @keymap */
+	struct nf_conn *keymap;
 	u32 seed;
 	unsigned int nconns;
 	struct list_head conns;

@@ -5,10 +5,12 @@
  *
  * GRE data carries the receiver's Call ID as key. Conntrack's GRE tracker
  * makes the other end's ID the "source key" by looking it up in a keymap,
- * whose entries can only hang off a connection with PPTP helper data (two
- * per connection). vpnpt hangs each call's two entries off a conntrack
- * template of its own, so a control connection can carry many calls. Each
- * call also gets two permanent expectations, one per direction:
+ * whose entries can only be made and destroyed in the PPTP helper data of a
+ * connection (two per connection). vpnpt makes each call's two entries in
+ * one template per namespace, takes them from there to the call and puts
+ * them back to destroy them, so a control connection can carry many calls
+ * without a template per call. Each call also gets two permanent
+ * expectations, one per direction:
  *
  *   client -> server   (client, inside) -> (server as the client sees it, peer)
  *   server -> client   (server, peer)   -> (public address, outside)
@@ -23,6 +25,7 @@
  */
 #include <linux/module.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_pptp.h>
 #include <linux/netfilter/nf_conntrack_proto_gre.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
@@ -85,7 +88,8 @@ static void vpnpt_pptp_expected(struct nf_conn *ct,
 			found = true;
 			inside = call->inside;
 			outside = call->outside;
-			id = call->session_id;
+			/* set while the call is on the list */
+			id = call->session->id;
 			break;
 		}
 	}
@@ -167,6 +171,48 @@ static void vpnpt_pptp_gre_tuples(const struct vpnpt_pptp_call *call,
 }
 
 /*
+ * The namespace's keymap template holds no entries between uses: make the
+ * call's two entries there and take them to the call.
+ */
+static int vpnpt_pptp_keymap_add(struct vpnpt_pptp_net *pn,
+				 struct vpnpt_pptp_call *call,
+				 struct nf_conntrack_expect **exp)
+{
+	struct nf_ct_pptp_master *info = nfct_help_data(pn->keymap);
+	int dir, err = 0;
+
+	spin_lock_bh(&pn->keymap_lock);
+	for (dir = 0; dir < IP_CT_DIR_MAX && !err; dir++)
+		err = nf_ct_gre_keymap_add(pn->keymap, dir, &exp[dir]->tuple);
+	if (err) {
+		nf_ct_gre_keymap_destroy(pn->keymap);
+	} else {
+		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+			call->keymap[dir] = info->keymap[dir];
+			info->keymap[dir] = NULL;
+		}
+	}
+	spin_unlock_bh(&pn->keymap_lock);
+	return err;
+}
+
+/* Destroy the call's keymap entries: put them back on the template. */
+static void vpnpt_pptp_keymap_del(struct vpnpt_pptp_net *pn,
+				  struct vpnpt_pptp_call *call)
+{
+	struct nf_ct_pptp_master *info = nfct_help_data(pn->keymap);
+	int dir;
+
+	spin_lock_bh(&pn->keymap_lock);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		info->keymap[dir] = call->keymap[dir];
+		call->keymap[dir] = NULL;
+	}
+	nf_ct_gre_keymap_destroy(pn->keymap);
+	spin_unlock_bh(&pn->keymap_lock);
+}
+
+/*
  * Expect the call's GRE: keymap entries first (they give GRE packets the
  * tuples the expectations match), then both expectations. From the control
  * connection's packet.
@@ -174,20 +220,13 @@ static void vpnpt_pptp_gre_tuples(const struct vpnpt_pptp_call *call,
 int vpnpt_pptp_gre_expect(struct vpnpt_pptp_segment *seg,
 			  struct vpnpt_pptp_call *call)
 {
+	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(seg->net);
 	struct nf_conntrack_tuple t[2];
 	struct nf_conntrack_expect *exp[2] = {};
-	struct nf_conn *km;
 	int dir, err = -ENOMEM;
 
 	lockdep_assert_held(&seg->conn->lock);
 	vpnpt_pptp_gre_tuples(call, t);
-	km = nf_ct_tmpl_alloc(seg->net, &seg->conn->zone, GFP_ATOMIC);
-	if (!km)
-		return -ENOMEM;
-	if (!nf_ct_helper_ext_add(km, GFP_ATOMIC))
-		goto err;
-	/* Never confirmed: keep its helper data visible all its life. */
-	vpnpt_ct_ext_pin(km);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		exp[dir] = nf_ct_expect_alloc(seg->ct);
 		if (!exp[dir])
@@ -200,19 +239,19 @@ int vpnpt_pptp_gre_expect(struct vpnpt_pptp_segment *seg,
 		exp[dir]->expectfn = vpnpt_pptp_expected;
 		exp[dir]->dir = dir;
 		vpnpt_exp_set_assign_helper(exp[dir], &vpnpt_pptp_gre_helper);
-		err = nf_ct_gre_keymap_add(km, dir, &exp[dir]->tuple);
-		if (err)
-			goto err;
 	}
+	err = vpnpt_pptp_keymap_add(pn, call, exp);
+	if (err)
+		goto err;
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		err = nf_ct_expect_related(exp[dir], 0);
 		if (err) {
 			if (dir)
 				nf_ct_unexpect_related(exp[0]);
+			vpnpt_pptp_keymap_del(pn, call);
 			goto err;
 		}
 	}
-	call->keymap = km;
 	call->exp[0] = exp[0];
 	call->exp[1] = exp[1];
 	return 0;
@@ -221,8 +260,6 @@ err:
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
 		if (exp[dir])
 			nf_ct_expect_put(exp[dir]);
-	nf_ct_gre_keymap_destroy(km);
-	nf_ct_tmpl_free(km);
 	return err;
 }
 
@@ -254,14 +291,13 @@ void vpnpt_pptp_gre_release(struct net *net, struct vpnpt_pptp_call *call)
 	struct nf_conntrack_tuple t[2];
 	int dir;
 
-	if (!call->keymap)
+	if (!call->exp[0])
 		return;
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		nf_ct_unexpect_related(call->exp[dir]);
 		nf_ct_expect_put(call->exp[dir]);
 	}
-	nf_ct_gre_keymap_destroy(call->keymap);
-	nf_ct_tmpl_free(call->keymap);
+	vpnpt_pptp_keymap_del(vpnpt_pptp_net(net), call);
 	vpnpt_pptp_gre_tuples(call, t);
 	vpnpt_pptp_kill_gre(net, &call->conn->zone, &t[0]);
 	vpnpt_pptp_kill_gre(net, &call->conn->zone, &t[1]);
@@ -284,9 +320,35 @@ static struct nf_conntrack_helper vpnpt_pptp_gre_helper = {
 
 MODULE_ALIAS_NFCT_HELPER(VPNPT_PPTP_GRE_HELPER);
 
+/* A namespace's keymap template (helper data, never confirmed). */
+int vpnpt_pptp_gre_net_init(struct net *net, struct vpnpt_pptp_net *pn)
+{
+	spin_lock_init(&pn->keymap_lock);
+	pn->keymap = nf_ct_tmpl_alloc(net, &nf_ct_zone_dflt, GFP_KERNEL);
+	if (!pn->keymap)
+		return -ENOMEM;
+	if (!nf_ct_helper_ext_add(pn->keymap, GFP_KERNEL)) {
+		nf_ct_tmpl_free(pn->keymap);
+		pn->keymap = NULL;
+		return -ENOMEM;
+	}
+	/* Keep its helper data visible all its life. */
+	vpnpt_ct_ext_pin(pn->keymap);
+	return 0;
+}
+
+/* Every call is gone. */
+void vpnpt_pptp_gre_net_exit(struct vpnpt_pptp_net *pn)
+{
+	nf_ct_tmpl_free(pn->keymap);
+	pn->keymap = NULL;
+}
+
 int vpnpt_pptp_gre_init(void)
 {
 	BUILD_BUG_ON(sizeof(struct vpnpt_pptp_gredata) >
+		     sizeof_field(struct nf_conn_help, data));
+	BUILD_BUG_ON(sizeof(struct nf_ct_pptp_master) >
 		     sizeof_field(struct nf_conn_help, data));
 	return nf_conntrack_helper_register(&vpnpt_pptp_gre_helper);
 }

@@ -13,6 +13,10 @@ int vpnpt_pptp_gre_expect(struct vpnpt_pptp_segment *seg,
 			  struct vpnpt_pptp_call *call);
 void vpnpt_pptp_gre_release(struct net *net, struct vpnpt_pptp_call *call);
 
+/* A namespace's keymap template (struct vpnpt_pptp_net @keymap). */
+int vpnpt_pptp_gre_net_init(struct net *net, struct vpnpt_pptp_net *pn);
+void vpnpt_pptp_gre_net_exit(struct vpnpt_pptp_net *pn);
+
 int vpnpt_pptp_gre_init(void);
 void vpnpt_pptp_gre_exit(void);
 
