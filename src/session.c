@@ -222,14 +222,14 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct vpnpt_sessions *t = &vn->sessions;
 	u32 max = vpnpt_max_sessions(vn);
+	u32 (*client_max)(void) = vpnpt_proto(s->proto)->client_max;
 	struct vpnpt_client *c, *newc = NULL;
 
 	spin_lock_bh(&t->lock);
 	c = vpnpt_client_find(t, s->client);
 	if (c && c->count >= vpnpt_max_client_sessions(vn))
 		goto refuse;
-	if (c && vpnpt_proto(s->proto)->client_max &&
-	    c->per_proto[s->proto] >= vpnpt_proto(s->proto)->client_max())
+	if (c && client_max && c->per_proto[s->proto] >= client_max())
 		goto refuse;
 	/* A new client's entry first: no session is evicted for nothing. */
 	if (!c) {
