@@ -195,6 +195,8 @@ static bool vpnpt_session_evict(struct vpnpt_sessions *t,
 		 * may carry @v's answered sessions too (L2TP tunnels).
 		 */
 		old->expired = true;
+		vpnpt_stats_inc(&vpnpt_net(t->net)->stats, old->proto,
+				VPNPT_STAT_SESSIONS_EVICTED);
 		vpnpt_session_unlink(t, old);
 		list_add_tail(&old->gc, &t->evicted);
 		queue_work(system_wq, &t->evict);
