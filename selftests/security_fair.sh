@@ -69,6 +69,9 @@ nsx "$(client_ns 2)" $TOOL send-ike $SRV2 init --count 20 --new-socket --src $C2
 check_eq "the flood fills the table" "40" "$(nsessions)"
 check_eq "A, above its share (40 / 3 clients), gave way to B up to B's share" \
 	"esp $C1 x1, esp $C2 x26, ike $C2B x13" "$(sessions)"
+# "ESP IKE": sessions_evicted of each (the evicted session's protocol).
+evicted() { srv r get-stats "|" stats.esp.sessions_evicted stats.ike.sessions_evicted | xargs; }
+check_eq "stats: 4 of A's ESP sessions evicted, no IKE one" "4 0" "$(evicted)"
 
 # --- an established client's rekey, and a newcomer ------------------------------------
 tunnel_states 1 1
@@ -82,6 +85,7 @@ check_eq "c3: 3 of 3 echoes through its tunnel" "3" "$(pings 3)"
 check_eq "c3's SA has its session" "1" "$(spi_session "$(spi_x 3 0)")"
 check_eq "each took the place of one of A's unanswered SAs" \
 	"esp $C1 x2, esp $C2 x24, esp $C3 x1, ike $C2B x13" "$(sessions)"
+check_eq "stats: 2 more ESP sessions evicted" "6 0" "$(evicted)"
 
 # --- the flooder cannot take them back -------------------------------------------
 refused() { srv r get-stats "|" stats.esp.sessions_refused; }
@@ -92,6 +96,7 @@ check_eq "... and take nothing from c1 and c3" \
 	"esp $C1 x2, esp $C2 x24, esp $C3 x1, ike $C2B x13" "$(sessions)"
 check_eq "c1: 3 of 3 echoes afterwards" "3" "$(pings 1)"
 check_eq "c3: 3 of 3 echoes afterwards" "3" "$(pings 3)"
+check_eq "stats: nothing evicted for A's refused SPIs" "6 0" "$(evicted)"
 
 # --- PPTP: a per-client share of the kernel's expectations -----------------------
 check_eq "flushed" "40" "$(srv r flush "|" flushed)"

@@ -195,6 +195,8 @@ static bool vpnpt_session_evict(struct vpnpt_sessions *t,
 		 * may carry @v's answered sessions too (L2TP tunnels).
 		 */
 		old->expired = true;
+		vpnpt_stats_inc(&vpnpt_net(t->net)->stats, old->proto,
+				VPNPT_STAT_SESSIONS_EVICTED);
 		vpnpt_session_unlink(t, old);
 		list_add_tail(&old->gc, &t->evicted);
 		queue_work(system_wq, &t->evict);
@@ -222,14 +224,14 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct vpnpt_sessions *t = &vn->sessions;
 	u32 max = vpnpt_max_sessions(vn);
+	u32 (*client_max)(void) = vpnpt_proto(s->proto)->client_max;
 	struct vpnpt_client *c, *newc = NULL;
 
 	spin_lock_bh(&t->lock);
 	c = vpnpt_client_find(t, s->client);
 	if (c && c->count >= vpnpt_max_client_sessions(vn))
 		goto refuse;
-	if (c && vpnpt_proto(s->proto)->client_max &&
-	    c->per_proto[s->proto] >= vpnpt_proto(s->proto)->client_max())
+	if (c && client_max && c->per_proto[s->proto] >= client_max())
 		goto refuse;
 	/* A new client's entry first: no session is evicted for nothing. */
 	if (!c) {

@@ -69,7 +69,8 @@ A = {"switches": 1, "mask": 2, "max_sessions": 3, "max_client_sessions": 4,
 STAT = ["unspec", "proto", "pad", "packets", "dropped_disabled", "parse_errors",
         "dropped_malformed", "sessions_created", "sessions_ended",
         "sessions_refused", "sessions_active", "ah_nat_broken", "natt_ike",
-        "natt_esp", "natt_keepalive", "ike_port_kept"]
+        "natt_esp", "natt_keepalive", "ike_port_kept",
+        "sessions_evicted"]
 SA = ["unspec", "pad", "id", "proto", "state", "client", "server", "public",
       "age", "idle", "packets_out", "packets_in", "bytes_out", "bytes_in",
       "call_id_inside", "call_id_outside", "peer_call_id", "spi_out", "spi_in",

@@ -40,6 +40,7 @@ static const char *const vpnptctl_stat_names[] = {
 	[VPNPT_STAT_NATT_ESP] = "natt_esp",
 	[VPNPT_STAT_NATT_KEEPALIVE] = "natt_keepalive",
 	[VPNPT_STAT_IKE_PORT_KEPT] = "ike_port_kept",
+	[VPNPT_STAT_SESSIONS_EVICTED] = "sessions_evicted",
 };
 
 _Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_stat_names) == __VPNPT_STAT_MAX,

@@ -228,6 +228,9 @@ enum vpnpt_attr {
  * @VPNPT_STAT_NATT_KEEPALIVE: u64, NAT-T: NAT-keepalives (one octet 0xff)
  * @VPNPT_STAT_IKE_PORT_KEPT: u64, IKE: client-server pairs whose IKE was
  *	given the client's zone to keep source port 500 (%VPNPT_A_IKE_KEEP_PORT)
+ * @VPNPT_STAT_SESSIONS_EVICTED: u64, provisional sessions ended to make room
+ *	for a client under its fair share or rekeying (also counted in
+ *	%VPNPT_STAT_SESSIONS_ENDED)
  * @__VPNPT_STAT_MAX: number of counters; not a counter
  */
 enum vpnpt_stat {
@@ -247,6 +250,7 @@ enum vpnpt_stat {
 	VPNPT_STAT_NATT_ESP,
 	VPNPT_STAT_NATT_KEEPALIVE,
 	VPNPT_STAT_IKE_PORT_KEPT,
+	VPNPT_STAT_SESSIONS_EVICTED,
 	__VPNPT_STAT_MAX
 };
 
