@@ -71,8 +71,10 @@ check_hooked "off: the keep-port hook is not registered" no
 
 mkfifo "$D/ike.ctl"
 TOOL_PIDS=()
+# The server outlives every write to its fifo (a write blocks once it is
+# gone), on a slow debug guest too.
 ns_bg $NS_SERVER ike-server $TOOL server --log "$D/server.log" \
-	--control "$D/ike.ctl" --seconds 120
+	--control "$D/ike.ctl" --seconds 300
 TOOL_PIDS+=($!)
 wait_until 10 nsx $NS_SERVER sh -c 'ss -Hlun "sport = :500" | grep -q .'
 
