@@ -118,16 +118,18 @@ static const struct vpnpt_session_ops vpnpt_ike_sa_ops = {
 /* ---- IKE SAs -------------------------------------------------------------- */
 
 /*
- * Whether a message not matching a known IKE SA starts one: the first
- * message of an exchange that creates an IKE SA, from the client, or any
- * message whose responder SPI is set (an IKE SA rekeyed, or one that
- * existed before vpnpt saw it).
+ * Whether a message not matching a known IKE SA starts one: only a message
+ * of the client's: the first message of an exchange that creates an IKE SA,
+ * or any message whose responder SPI is set (an IKE SA rekeyed, or one that
+ * existed before vpnpt saw it). A message from the server's side on SPIs
+ * the client has not used makes nothing: anyone on the internet can send
+ * one "from" the server to the client's flow, and each would be charged to
+ * the client (docs/security.md). Such an SA is tracked from the client's
+ * first message on it.
  */
 static bool vpnpt_ike_starts_sa(const struct vpnpt_ike_hdr *h, bool from_client)
 {
-	if (h->rspi)
-		return true;
-	return from_client && !h->response;
+	return from_client && (h->rspi || !h->response);
 }
 
 /*
