@@ -102,15 +102,19 @@ static void vpnptctl_pr_settings(struct vpnptctl_printer *pr,
 		unsigned int flag;
 		const char *key;
 		uint64_t value;
+		bool onoff;	/* printed on/off (JSON: a boolean) */
 	} set[] = {
-		{ VPNPTCTL_CFG_MAX_SESSIONS, "max_sessions", cfg->max_sessions },
+		{ VPNPTCTL_CFG_MAX_SESSIONS, "max_sessions", cfg->max_sessions,
+		  false },
 		{ VPNPTCTL_CFG_MAX_CLIENT_SESSIONS, "max_client_sessions",
-		  cfg->max_client_sessions },
-		{ VPNPTCTL_CFG_IKE_KEEP_PORT, "ike_keep_port", cfg->ike_keep_port },
+		  cfg->max_client_sessions, false },
+		{ VPNPTCTL_CFG_IKE_KEEP_PORT, "ike_keep_port", cfg->ike_keep_port,
+		  true },
 		{ VPNPTCTL_CFG_CEIL_MAX_SESSIONS, "ceiling_max_sessions",
-		  cfg->ceil_max_sessions },
+		  cfg->ceil_max_sessions, false },
 		{ VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS,
-		  "ceiling_max_client_sessions", cfg->ceil_max_client_sessions },
+		  "ceiling_max_client_sessions", cfg->ceil_max_client_sessions,
+		  false },
 	};
 	bool words = !*line;
 	char fmt[64], *u;
@@ -121,12 +125,10 @@ static void vpnptctl_pr_settings(struct vpnptctl_printer *pr,
 			continue;
 		/* " key %v" or "key %v\n", the key with dashes. */
 		snprintf(fmt, sizeof(fmt), "%s%s %%%s%s", words ? " " : "",
-			 set[i].key,
-			 set[i].flag == VPNPTCTL_CFG_IKE_KEEP_PORT ? "s" : PRIu64,
-			 line);
+			 set[i].key, set[i].onoff ? "s" : PRIu64, line);
 		for (u = fmt; (u = strchr(u, '_')); )
 			*u = '-';
-		if (set[i].flag == VPNPTCTL_CFG_IKE_KEEP_PORT)
+		if (set[i].onoff)
 			vpnptctl_pr_onoff(pr, VPNPTCTL_PR_ANY, set[i].key, fmt,
 					  set[i].value);
 		else
