@@ -213,23 +213,9 @@ static const struct nf_hook_ops vpnpt_filter_ops[] = {
 
 int vpnpt_filter_hook(struct net *net, bool on)
 {
-	struct vpnpt_net *vn = vpnpt_net(net);
-	int err;
-
-	lockdep_assert_held(&vn->config_lock);
-	if (on == vn->filter_hooked)
-		return 0;
-	if (on) {
-		err = nf_register_net_hooks(net, vpnpt_filter_ops,
-					    ARRAY_SIZE(vpnpt_filter_ops));
-		if (err)
-			return err;
-	} else {
-		nf_unregister_net_hooks(net, vpnpt_filter_ops,
-					ARRAY_SIZE(vpnpt_filter_ops));
-	}
-	WRITE_ONCE(vn->filter_hooked, on);
-	return 0;
+	return vpnpt_net_hooks_set(net, vpnpt_filter_ops,
+				   ARRAY_SIZE(vpnpt_filter_ops),
+				   &vpnpt_net(net)->filter_hooked, on);
 }
 
 static int __net_init vpnpt_filter_net_init(struct net *net)

@@ -607,26 +607,12 @@ static const struct nf_hook_ops vpnpt_keepport_ops[] = {
 
 /* ---- the hook, flush, namespaces ---------------------------------------- */
 
+/* Off: no packet reaches the tables after this returns. */
 int vpnpt_keepport_hook(struct net *net, bool on)
 {
-	struct vpnpt_net *vn = vpnpt_net(net);
-	int err;
-
-	lockdep_assert_held(&vn->config_lock);
-	if (on == vn->keepport_hooked)
-		return 0;
-	if (on) {
-		err = nf_register_net_hooks(net, vpnpt_keepport_ops,
-					    ARRAY_SIZE(vpnpt_keepport_ops));
-		if (err)
-			return err;
-	} else {
-		/* No packet reaches the tables after this (synchronize_net). */
-		nf_unregister_net_hooks(net, vpnpt_keepport_ops,
-					ARRAY_SIZE(vpnpt_keepport_ops));
-	}
-	WRITE_ONCE(vn->keepport_hooked, on);
-	return 0;
+	return vpnpt_net_hooks_set(net, vpnpt_keepport_ops,
+				   ARRAY_SIZE(vpnpt_keepport_ops),
+				   &vpnpt_net(net)->keepport_hooked, on);
 }
 
 /*

@@ -7,6 +7,7 @@
  * as it is at that moment.
  */
 #include <linux/module.h>
+#include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -45,6 +46,30 @@ u32 vpnpt_max_client_sessions(const struct vpnpt_net *vn)
 	if (vn->initial)
 		return own;
 	return min(own, READ_ONCE(vpnpt_net(&init_net)->ceil_max_client_sessions));
+}
+
+/*
+ * Register @ops in @net when @on, unregister them when not; @hooked says
+ * whether they are, and is read locklessly. Unregistering waits for every
+ * packet in the hooks (synchronize_net).
+ */
+int vpnpt_net_hooks_set(struct net *net, const struct nf_hook_ops *ops,
+			unsigned int n, bool *hooked, bool on)
+{
+	int err;
+
+	lockdep_assert_held(&vpnpt_net(net)->config_lock);
+	if (on == *hooked)
+		return 0;
+	if (on) {
+		err = nf_register_net_hooks(net, ops, n);
+		if (err)
+			return err;
+	} else {
+		nf_unregister_net_hooks(net, ops, n);
+	}
+	WRITE_ONCE(*hooked, on);
+	return 0;
 }
 
 /* Set once the namespaces that existed at load time have their state. */

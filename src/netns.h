@@ -99,6 +99,10 @@ static inline u32 vpnpt_switches(const struct vpnpt_net *vn)
  */
 extern unsigned long vpnpt_initial_switches;
 
+struct nf_hook_ops;
+int vpnpt_net_hooks_set(struct net *net, const struct nf_hook_ops *ops,
+			unsigned int n, bool *hooked, bool on);
+
 int vpnpt_netns_init(void);
 void vpnpt_netns_exit(void);
 
