@@ -41,31 +41,12 @@ ctl() { nsx $NS_ROUTER "$CTL" "$@"; }
 
 check_eq "ike-keep-port is off by default" "false" "$(ctl -j status | jq -c .ike_keep_port)"
 
-# The keep-port hook is registered only while the option is on: count the
-# calls of vpnpt_keepport_pre with a kprobe event (as switches.sh does).
-TRACE=/sys/kernel/tracing
-[ -e $TRACE/kprobe_events ] || mount -t tracefs nodev $TRACE 2>/dev/null
-KP=vpnpt_keepport_pre_calls
-probe=no
-if echo "p:$KP vpnpt_keepport_pre" >>$TRACE/kprobe_events 2>/dev/null &&
-	echo 1 >$TRACE/events/kprobes/$KP/enable; then
-	probe=yes
-	on_exit "echo 0 >$TRACE/events/kprobes/$KP/enable; echo -:$KP >>$TRACE/kprobe_events"
-fi
-hook_calls() { awk -v k=$KP '$1 == k { print $2 }' $TRACE/kprobe_profile; }
-# hooked : "yes" if a packet into the router ran the hook.
-hooked() {
-	local calls
-	calls=$(hook_calls)
-	nsx "$(client_ns 1)" ping -c1 -W2 -q $ROUTER_LAN >/dev/null 2>&1
-	if [ "$(hook_calls)" -gt "$calls" ]; then echo yes; else echo no; fi
-}
-check_hooked() { # LABEL yes|no
-	if [ $probe = yes ]; then
-		check_eq "$1" "$2" "$(hooked)"
-	else
-		tap_ok "$1 # SKIP no kprobe event on vpnpt_keepport_pre"
-	fi
+# The keep-port hook is registered only while the option is on: does a
+# packet into the router run vpnpt_keepport_pre?
+kprobe_count vpnpt_kp_pre vpnpt_keepport_pre
+check_hooked() { # DESCRIPTION yes|no
+	check_called "$1" "$2" vpnpt_kp_pre \
+		nsx "$(client_ns 1)" ping -c1 -W2 -q $ROUTER_LAN
 }
 check_hooked "off: the keep-port hook is not registered" no
 

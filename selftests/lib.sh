@@ -161,6 +161,43 @@ wait_until() {
 	return 0
 }
 
+# --- counting a kernel function's calls ---------------------------------------
+# Whether a hook is registered shows in whether its function runs: a kprobe
+# event counts the calls (kprobe_profile). Without kprobes (no tracefs, or
+# the function inlined) the checks that need them are skipped, one by one.
+_KPROBE_DIR=/sys/kernel/tracing
+
+# kprobe_count NAME FUNCTION : count FUNCTION's calls as event NAME (removed
+# on exit); fails if that cannot be done here.
+kprobe_count() {
+	local d=$_KPROBE_DIR
+	[ -e $d/kprobe_events ] || mount -t tracefs nodev $d 2>/dev/null
+	echo "p:$1 $2" >>$d/kprobe_events 2>/dev/null || return 1
+	if ! echo 1 >$d/events/kprobes/$1/enable 2>/dev/null; then
+		echo "-:$1" >>$d/kprobe_events
+		return 1
+	fi
+	on_exit "echo 0 >$d/events/kprobes/$1/enable; echo -:$1 >>$d/kprobe_events"
+}
+
+# kprobe_calls NAME : the calls counted so far (empty: no such event).
+kprobe_calls() { awk -v k="$1" '$1 == k { print $2 }' $_KPROBE_DIR/kprobe_profile 2>/dev/null; }
+
+# check_called DESCRIPTION yes|no NAME COMMAND... : whether COMMAND made the
+# function counted as NAME run (kprobe_count); skipped if nothing counts it.
+check_called() {
+	local desc=$1 want=$2 name=$3 before got=no
+	shift 3
+	before=$(kprobe_calls "$name")
+	if [ -z "$before" ]; then
+		tap_ok "$desc # SKIP no kprobe event $name"
+		return 0
+	fi
+	"$@" >/dev/null 2>&1
+	[ "$(kprobe_calls "$name")" -gt "$before" ] && got=yes
+	check_eq "$desc" "$want" "$got"
+}
+
 # --- environment ---------------------------------------------------------------
 vpnpt_require_root() {
 	[ "$(id -u)" = 0 ] || skip "must run as root"

@@ -160,34 +160,17 @@ ct_count() {
 	echo "$fwd $own"
 }
 
-# The forward hooks are registered only while a switch is off: count the
-# calls of vpnpt_forward4 with a kprobe event.
-TRACE=/sys/kernel/tracing
-[ -e $TRACE/kprobe_events ] || mount -t tracefs nodev $TRACE 2>/dev/null
-KP=vpnpt_switches_fwd4
-probe=no
-if echo "p:$KP vpnpt_forward4" >>$TRACE/kprobe_events 2>/dev/null &&
-	echo 1 >$TRACE/events/kprobes/$KP/enable; then
-	probe=yes
-	on_exit "echo 0 >$TRACE/events/kprobes/$KP/enable; echo -:$KP >>$TRACE/kprobe_events"
-fi
-fwd_calls() { awk -v k=$KP '$1 == k { print $2 }' $TRACE/kprobe_profile; }
-# hooked : "yes" if a forwarded UDP packet (of no VPN protocol) ran the hook.
-hooked() {
+# The forward hooks are registered only while a switch is off: does a
+# forwarded UDP packet (of no VPN protocol) run vpnpt_forward4?
+kprobe_count vpnpt_sw_fwd4 vpnpt_forward4
+forward_one_udp() {
 	local -A h_b h_a
-	local calls
-	calls=$(fwd_calls)
 	counted $NS_SERVER h_b
 	srv pkt-c1 $SERVER_WAN udp:1 >/dev/null
 	wait_until 10 arrived $NS_SERVER h_a udp $((h_b[udp] + 1))
-	if [ "$(fwd_calls)" -gt "$calls" ]; then echo yes; else echo no; fi
 }
-check_hooked() { # LABEL yes|no
-	if [ $probe = yes ]; then
-		check_eq "$1" "$2" "$(hooked)"
-	else
-		tap_ok "$1 # SKIP no kprobe event on vpnpt_forward4"
-	fi
+check_hooked() { # DESCRIPTION yes|no
+	check_called "$1" "$2" vpnpt_sw_fwd4 forward_one_udp
 }
 
 declare -A b_srv a_srv
