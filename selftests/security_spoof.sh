@@ -17,8 +17,9 @@
 #
 #   1. x sends a stream of ESP with random SPIs from the server's address
 #      to the router's public address; c1 starts its tunnel meanwhile and
-#      pings through it every 0.2 s. The server's answers come 100 ms late,
-#      so a spoofed SPI takes c1's new SA first (checked: the attack works).
+#      pings through it every 0.2 s. The server's answers come 100 ms late
+#      (400 ms on a debug kernel), so a spoofed SPI takes c1's new SA first
+#      (checked: the attack works).
 #      Once the stream stops, c1's pings must come back within a bounded
 #      time, on the server's real SPI.
 #   2. The same stream against the healthy binding: it never changes.
@@ -40,8 +41,12 @@ ATK=198.51.100.2
 # pings every 0.2 s, the server's 100 ms, and a TCG guest's slowness).
 BACK=15
 
+# The server's delay gives x's stream (one packet per 10 ms) the first word
+# on a new SA; on a debug kernel, where the stream runs several times
+# slower, the delay is stretched with it (one run there saw the server's
+# answer bind first: the attack did not even start).
 modprobe sch_netem 2>/dev/null
-nsx $NS_SERVER tc qdisc add dev wan root netem delay 100ms ||
+nsx $NS_SERVER tc qdisc add dev wan root netem delay $((100 * VPNPT_TIME_SCALE))ms ||
 	{ tap_not_ok "netem delay on the server's link"; tap_done; }
 _ns_add $NS_X || { tap_not_ok "attacker namespace"; tap_done; }
 ip link add wanx netns $NS_ROUTER type veth peer name eth0 netns $NS_X
