@@ -66,7 +66,8 @@ pptp_tool_start
 PP_TIMEOUT=600
 jv() { jq -r "$1" <<<"$R"; }
 nexp() { nsx $NS_ROUTER conntrack -L expect 2>/dev/null | grep -c 'proto=47' || true; }
-ngre() { nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep -c 'dst=203.0.113' || true; }
+gre_list() { nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep 'dst=203.0.113'; }
+ngre() { gre_list | grep -c . || true; }
 pstat() { nsx $NS_ROUTER "$CTL" -j stats | jq ".pptp.$1"; }
 # the calls as "client inside outside peer" lines: from the tool's table, and
 # from a session dump (JSON on stdin; vpnpt_nl.py gives the state as a
@@ -102,8 +103,7 @@ check_eq "GRE from every call reaches the server with the server's key" \
 # for its unreplied timeout only (30 s; the stream timeout, 180 s, comes
 # with the third packet), and the dumps below can take longer than that on
 # a loaded machine (a make check run counted 0 flows after them).
-gre_list() { nsx $NS_ROUTER conntrack -L -p gre 2>/dev/null | grep 'dst=203.0.113'; }
-gre_flows() { [ "$(gre_list | grep -c .)" = "$1" ]; }
+gre_flows() { [ "$(ngre)" = "$1" ]; }
 check "one GRE flow per call" wait_until 10 gre_flows "$CALLS" || {
 	diag "GRE flows: $(ngre); conntrack -C: $(nsx $NS_ROUTER conntrack -C 2>&1)"
 	diag "$(nsx $NS_ROUTER conntrack -L -p gre 2>&1 | head -3)"
