@@ -23,8 +23,9 @@
 #      out and in (client 1 bound first, through the reflector).
 #   2  PPTP, the kernel's nf_conntrack_pptp (vpnpt not loaded), then vpnpt:
 #      GRE of one call out and in, with no other call, then with
-#      VPNPT_BENCH_CALLS other control connections with one call each;
-#      slab deltas for idle control connections, after SCCRQ, per call.
+#      VPNPT_BENCH_CALLS other control connections with one call each,
+#      and of the newest call after them; slab deltas for idle control
+#      connections, after SCCRQ, per call.
 #   3  ESP, vpnpt: client 1 against round robin over K bound clients, for
 #      each K of VPNPT_BENCH_SCALE; slab deltas per client and SA, and per
 #      extra SA (a second SPI pair for each client).
@@ -87,7 +88,7 @@ ulimit -n $((4 * CALLS + 1024))
 topo_create 0 || die "no topology"
 topo_add_many $NS_CS || die "no topology"
 # the PPTP control connections' addresses (vpnpt_pptp.py's addr())
-for ((i = 0; i <= CALLS; i++)); do
+for ((i = 0; i <= CALLS + 1; i++)); do
 	echo "addr add 10.99.$((2 + i / 250)).$((1 + i % 250))/$LAN_PREFIX dev eth0"
 done | nsx $NS_CS ip -b - || die "no PNS addresses"
 raise() { # SYSCTL MIN
@@ -273,7 +274,10 @@ jget() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 # pptp_case TAG : the fake PAC on the server, one call (GRE out and in
 # measured), then CALLS more control connections: idle, after SCCRQ, with
-# a call each (slab deltas), and the first call's GRE again.
+# a call each (slab deltas), and the first call's GRE again; then one more
+# call, the newest, and its GRE. Conntrack's GRE tracker walks the keymap
+# from the oldest call's entries: the first call is its best case, the
+# newest its worst.
 pptp_case() {
 	local tag=$1 a peer outside client m0 m1 m2 m3
 	pp_start
@@ -281,15 +285,18 @@ pptp_case() {
 	ppok bconnect $NS_CS 0 1 >/dev/null
 	ppok bsccrq >/dev/null
 	a=$(ppok bcalls)
-	client=$(jget client <<<"$a")
-	peer=$(jget peer <<<"$a")
-	outside=$(jget outside <<<"$a")
 	gre() { # NAME
 		measure "$1.out" $NS_CS $NS_SERVER gre --proto gre --src "$client" \
 			--dst $SERVER_WAN --key "$peer"
 		measure "$1.in" $NS_SERVER $NS_CS gre --proto gre --src $SERVER_WAN \
 			--dst $ROUTER_WAN --key "$outside"
 	}
+	use() { # bcalls' answer: the call whose GRE gre() sends
+		client=$(jget client <<<"$1")
+		peer=$(jget peer <<<"$1")
+		outside=$(jget outside <<<"$1")
+	}
+	use "$a"
 	P=$((P / 10)) gre warm.gre
 	for ((r = 1; r <= R; r++)); do
 		gre "gre.$tag.0"
@@ -305,6 +312,15 @@ pptp_case() {
 	memrow "$tag.idle" "$m0" "$m1" "$CALLS"
 	memrow "$tag.ctrl" "$m1" "$m2" "$CALLS"
 	memrow "$tag.call" "$m2" "$m3" "$CALLS"
+	P=$((P / 10)) gre warm.gre
+	for ((r = 1; r <= R; r++)); do
+		gre "gre.$tag.Nfirst"
+	done
+	ppok bconnect $NS_CS $((CALLS + 1)) 1 >/dev/null
+	ppok bsccrq >/dev/null
+	a=$(ppok bcalls last)
+	[ "$(jget calls <<<"$a")" = $((CALLS + 2)) ] || fail "$tag: calls up: $a"
+	use "$a"
 	P=$((P / 10)) gre warm.gre
 	for ((r = 1; r <= R; r++)); do
 		gre "gre.$tag.N"
@@ -430,10 +446,10 @@ for k in $SCALE; do
 	goal "ESP in, round robin over $k clients / client 1" 1.10 "esp.in.$k" esp.in.1.s
 done
 if phase 2; then
-goal "PPTP GRE out, 1 call of $((CALLS + 1)) / of 1" 1.05 gre.vpnpt.N.out gre.vpnpt.0.out
-goal "PPTP GRE in, 1 call of $((CALLS + 1)) / of 1" 1.05 gre.vpnpt.N.in gre.vpnpt.0.in
-goal "PPTP GRE out, $CALLS calls: vpnpt / nf_conntrack_pptp" 1.00 gre.vpnpt.N.out gre.kh.N.out
-goal "PPTP GRE in, $CALLS calls: vpnpt / nf_conntrack_pptp" 1.00 gre.vpnpt.N.in gre.kh.N.in
+goal "PPTP GRE out, newest call of $((CALLS + 2)) / of 1" 1.05 gre.vpnpt.N.out gre.vpnpt.0.out
+goal "PPTP GRE in, newest call of $((CALLS + 2)) / of 1" 1.05 gre.vpnpt.N.in gre.vpnpt.0.in
+goal "PPTP GRE out, newest call: vpnpt / nf_conntrack_pptp" 1.00 gre.vpnpt.N.out gre.kh.N.out
+goal "PPTP GRE in, newest call: vpnpt / nf_conntrack_pptp" 1.00 gre.vpnpt.N.in gre.kh.N.in
 fi
 if phase 1; then
 goal "NAT-T data (UDP 4500), helpers / no module" 1.02 natt.vpnpt natt.plain

@@ -23,7 +23,8 @@
 # TCP retransmission and a repeated OCRQ do not make a second call, nor
 # does a burst of 20 OCRQs whose first segment is resent after the rest;
 # a client that is routed without NAT and one behind plain SNAT; session
-# events; all of it again with the kernel's nf_conntrack_pptp loaded beside
+# events; GRE of an established flow given its flow by vpnpt's hook before
+# conntrack, which keeps the flow alive; all of it again with the kernel's nf_conntrack_pptp loaded beside
 # vpnpt; with it, live calls ended by vpnptctl flush, by deleting the
 # control connection's conntrack entry and by switching pptp off (GRE then
 # blocked and counted), and new calls afterwards; a call without GRE for
@@ -290,6 +291,51 @@ check_eq "... 20 calls up" 20 "$(pt nsess 10.99.1.11 established)"
 check_eq "... each with the outside ID the PAC got, also those resent" "$(calls rb)" "$(sess 10.99.1.11)"
 gre_both "first call of the burst" rb 0x3001 10.99.1.11
 gre_both "last call of the burst" rb 0x3014 10.99.1.11
+
+# --- established GRE: vpnpt's hook gives packets their flow, keeping it alive -----
+# Conntrack's GRE tracker finds a packet's flow by walking a list of every
+# call's keys; vpnpt's hook before conntrack finds an established flow by
+# hash and gives it to the packet. A probe chain between the two sees a
+# tracked GRE packet only when vpnpt gave it its flow. With a stream timeout
+# of 5 s, GRE every second for 10 s must keep the same flow alive, as
+# conntrack would (not a new one from the call's expectation).
+gto=$(nsx $NS_ROUTER sysctl -n net.netfilter.nf_conntrack_gre_timeout_stream)
+nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream=5
+nsx $NS_ROUTER nft -f - <<-END
+	table ip gre_probe {
+		chain pre {
+			type filter hook prerouting priority -220; policy accept;
+			ip protocol gre ct state established counter
+		}
+	}
+END
+probe() { nsx $NS_ROUTER nft list chain ip gre_probe pre | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+# the conntrack id of the GRE flow of the call with inside ID 0x0d0e
+flowid() {
+	nsx $NS_ROUTER conntrack -L -p gre -o id 2>/dev/null |
+		grep "src=10.99.1.6 .*srckey=0xd0e " | sed -n 's/.* id=\([0-9]*\).*/\1/p'
+}
+R=$(pp connect gk "$(client_ns 1)" 10.99.1.6 $PAC)
+R=$(pp send gk sccrq ocrq:call=0x0d0e)
+check_eq "GRE hook: a call" 1 "$(pt calls gk | tr ';' '\n' | grep -c '^3342 ')"
+gre_both "GRE hook: its first packets (a new flow and its reply)" gk 0x0d0e 10.99.1.6
+check_eq "... are conntrack's" 0 "$(probe)"
+gre_both "GRE hook: its next packets (the flow assured, then given by vpnpt)" gk 0x0d0e 10.99.1.6
+check_eq "... the fourth is given its flow by vpnpt" 1 "$(probe)"
+id0=$(flowid)
+check "... one flow, found by its keys" test -n "$id0" -a "$(wc -w <<<"$id0")" = 1
+n=0
+for ((i = 0; i < 10; i++)); do
+	sleep 1
+	[ "$(pp gre gk 0x0d0e dir=out | jq -r .ok)" = true ] && n=$((n + 1))
+done
+check_eq "GRE out every second for 10 s: every packet reaches the server" 10 "$n"
+check_eq "... each given its flow by vpnpt" 11 "$(probe)"
+check_eq "... which it kept alive past its 5 s timeout: the same flow" "$id0" "$(flowid)"
+gre_both "GRE hook: the way back still works" gk 0x0d0e 10.99.1.6
+R=$(pp send gk stopccrq)
+nsx $NS_ROUTER nft delete table ip gre_probe
+nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream="$gto"
 
 # --- hostile input --------------------------------------------------------------------------
 R=$(pp connect f "$(client_ns 1)" 10.99.1.3 $PAC)

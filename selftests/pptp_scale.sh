@@ -14,10 +14,13 @@
 #   N control connections         203.0.113.1                      203.0.113.2:1723
 #   (fake PNSes, raw GRE socket)                                   (raw GRE socket)
 #
-# Checked: every call comes up with a distinct outside Call ID; one GRE
-# packet from the server to the public address per call, keyed with the
-# outside ID, reaches the right client address with the inside ID as key,
-# and one from each call reaches the server with the server's key; the
+# Checked: every call comes up with a distinct outside Call ID; in each of
+# three rounds, one GRE packet from the server to the public address per
+# call, keyed with the outside ID, reaches the right client address with
+# the inside ID as key, and one from each call reaches the server with the
+# server's key; from its fourth packet on (its flow established) each
+# call's GRE is given its flow by vpnpt's hook before conntrack (seen by a
+# probe chain between the two), not found by conntrack in its keymap; the
 # session table (paged netlink dump, through vpnpt_nl.py and vpnptctl)
 # lists exactly these calls; two expectations per call; after StopCCRQ
 # (half the connections) and TCP close (the other half) nothing is left.
@@ -87,17 +90,32 @@ same_calls() {
 
 R=$(pp pac $NS_SERVER $SERVER_WAN)
 check_eq "fake PAC listens" true "$(jv .ok)"
+# Between vpnpt's GRE hook and conntrack, a packet has a flow only if vpnpt
+# gave it one (conntrack has not run yet).
+nsx $NS_ROUTER nft -f - <<-END
+	table ip gre_probe {
+		chain pre {
+			type filter hook prerouting priority -220; policy accept;
+			ip protocol gre ct state established counter
+		}
+	}
+END
+probe() { nsx $NS_ROUTER nft list chain ip gre_probe pre | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
 diag "$CALLS calls on $CONNS control connections"
-R=$(pp scale "$(client_ns 1)" $CONNS $CALLS file="$D/calls.json")
+R=$(pp scale "$(client_ns 1)" $CONNS $CALLS file="$D/calls.json" rounds=3)
 diag "tool: $(jv -c 'del(.gre_in.wrong, .gre_out.wrong)' 2>/dev/null || echo "$R")"
 check_eq "every call is up" "$CALLS" "$(jv .calls_up)"
 check_eq "every call has its own outside Call ID" "$CALLS" "$(jv .outside_distinct)"
-check_eq "GRE from the server reaches the right client with the inside key, for every call" \
-	"$CALLS 0 0" "$(jv '.gre_in | "\(.good) \(.bad) \(.lost)"')"
+check_eq "GRE from the server reaches the right client with the inside key, for every call, 3 times" \
+	"$((3 * CALLS)) 0 0" "$(jv '.gre_in | "\(.good) \(.bad) \(.lost)"')"
 [ "$(jv '.gre_in.bad')" = 0 ] || diag "wrong: $(jv -c .gre_in.wrong)"
-check_eq "GRE from every call reaches the server with the server's key" \
-	"$CALLS 0 0" "$(jv '.gre_out | "\(.good) \(.bad) \(.lost)"')"
+check_eq "GRE from every call reaches the server with the server's key, 3 times" \
+	"$((3 * CALLS)) 0 0" "$(jv '.gre_out | "\(.good) \(.bad) \(.lost)"')"
 [ "$(jv '.gre_out.bad')" = 0 ] || diag "wrong: $(jv -c .gre_out.wrong)"
+# Per call: in (new flow), out (its reply), in (the flow becomes assured),
+# then out, in, out given their flow by vpnpt. The old module: 0.
+check_eq "the last 3 packets of every call were given their flow by vpnpt's hook" \
+	"$((3 * CALLS))" "$(probe)"
 # Each call's GRE, one packet each way, is one flow that has seen its reply.
 # Counted at once: with a single packet each way conntrack keeps a GRE flow
 # for its unreplied timeout only (30 s; the stream timeout, 180 s, comes

@@ -27,8 +27,9 @@
  * through the table, whose destroy callback frees what the call holds.
  *
  * Locking: one spinlock per control connection for its streams and calls;
- * one per namespace for the table of outside IDs and the list and counts of
- * connections, taken only when a connection or call starts or ends.
+ * one per namespace for the list and counts of connections and of calls
+ * up, taken only when a connection or call starts or ends. GRE packets
+ * take none (pptp_gre.c).
  */
 #include <linux/module.h>
 #include <linux/netfilter.h>

@@ -22,11 +22,10 @@
  * Every rewritten byte is logged by sequence number (struct
  * vpnpt_pptp_rewrite_log) so that a retransmission gets the same bytes.
  *
- * Locking: the control connection's lock for its calls, stream and logs;
- * the namespace's for the table of outside IDs, taken only when a call is
- * set up or ends.
+ * Locking: the control connection's lock for its calls, stream and logs.
+ * Outside IDs are kept unique by the namespace's table of the servers' GRE
+ * keys (pptp_gre.c), a hash table with locks of its own.
  */
-#include <linux/jhash.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
@@ -149,7 +148,8 @@ static void vpnpt_pptp_session_destroy(struct net *net, struct vpnpt_session *s)
 
 	vpnpt_pptp_gre_release(net, call);
 	vpnpt_pptp_id_free(call);
-	kfree(call);
+	/* GRE packets may still be reading it (pptp_gre.c). */
+	kfree_rcu(call, rcu);
 	vpnpt_pptp_conn_put(conn);
 }
 
@@ -158,30 +158,6 @@ static const struct vpnpt_session_ops vpnpt_pptp_session_ops = {
 };
 
 /* --- outside IDs ------------------------------------------------------- */
-
-static struct hlist_head *vpnpt_pptp_id_bucket(struct vpnpt_pptp_net *pn,
-					       __be32 server, __be32 public,
-					       u16 id)
-{
-	u32 h = jhash_3words((__force u32)server, (__force u32)public, id,
-			     pn->seed);
-
-	return &pn->ids[hash_32(h, VPNPT_PPTP_ID_BITS)];
-}
-
-static bool vpnpt_pptp_id_used(struct vpnpt_pptp_net *pn, __be32 server,
-			       __be32 public, u16 id)
-{
-	struct vpnpt_pptp_call *c;
-
-	lockdep_assert_held(&pn->lock);
-	hlist_for_each_entry(c, vpnpt_pptp_id_bucket(pn, server, public, id),
-			     id_node)
-		if (c->outside == id && vpnpt_pptp_server(c->conn) == server &&
-		    vpnpt_pptp_public(c->conn) == public)
-			return true;
-	return false;
-}
 
 /*
  * Each call holds two of the kernel's conntrack expectations, which every
@@ -206,10 +182,11 @@ u32 vpnpt_pptp_client_calls(void)
 }
 
 /*
- * Random IDs tried for a call before giving up. Each try is one lookup in a
- * keyed hash, so the lock is held for a bounded time however many calls
- * there are; with half of the 65,535 IDs of a (server, public address) in
- * use, 64 tries all fail with probability 2^-64.
+ * Random IDs tried for a call before giving up. Each try is one insertion
+ * into a keyed hash table (pptp_gre.c), so a call's start takes a bounded
+ * time however many calls there are; with half of the 65,535 IDs of a
+ * (server, public address) in use, 64 tries all fail with probability
+ * 2^-64.
  */
 #define VPNPT_PPTP_ID_TRIES	64
 
@@ -217,48 +194,37 @@ u32 vpnpt_pptp_client_calls(void)
  * Choose the call's outside ID: unique for (server, public address), never
  * 0, at random. @high >= 0 restricts the choice to IDs with that high byte
  * (a field whose first byte has already left): then the 256 IDs are tried
- * in turn from a random point.
+ * in turn from a random point. The table of the server's GRE keys is what
+ * keeps the IDs unique: an ID is taken by entering the call there.
  */
 static int vpnpt_pptp_id_alloc(struct vpnpt_pptp_call *call, int high)
 {
-	struct vpnpt_pptp_conn *conn = call->conn;
-	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(conn->net);
-	__be32 server = vpnpt_pptp_server(conn);
-	__be32 public = vpnpt_pptp_public(conn);
 	bool fixed_high = high != VPNPT_PPTP_ANY_HIGH;
 	u32 base = fixed_high ? (u32)high << 8 : 0;
 	u32 range = fixed_high ? 256 : 65536;
 	u32 tries = fixed_high ? 256 : VPNPT_PPTP_ID_TRIES;
 	u32 start = get_random_u32_below(range), i;
+	int err = -EBUSY;
 
-	spin_lock_bh(&pn->lock);
+	lockdep_assert_held(&call->conn->lock);
 	for (i = 0; i < tries; i++) {
 		u16 id = fixed_high ? base + (start + i) % range :
 				      get_random_u32_below(range);
 
-		if (!id || vpnpt_pptp_id_used(pn, server, public, id))
+		if (!id)
 			continue;
 		call->outside = id;
-		call->hashed = true;
-		hlist_add_head(&call->id_node,
-			       vpnpt_pptp_id_bucket(pn, server, public, id));
-		spin_unlock_bh(&pn->lock);
-		return 0;
+		err = vpnpt_pptp_gre_hash(call, IP_CT_DIR_REPLY);
+		if (err != -EEXIST)
+			break;
+		err = -EBUSY;
 	}
-	spin_unlock_bh(&pn->lock);
-	return -EBUSY;
+	return err;
 }
 
 void vpnpt_pptp_id_free(struct vpnpt_pptp_call *call)
 {
-	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(call->conn->net);
-
-	if (!call->hashed)
-		return;
-	spin_lock_bh(&pn->lock);
-	hlist_del(&call->id_node);
-	spin_unlock_bh(&pn->lock);
-	call->hashed = false;
+	vpnpt_pptp_gre_unhash(call, IP_CT_DIR_REPLY);
 }
 
 /* --- finding a call ---------------------------------------------------- */

@@ -68,8 +68,6 @@ void vpnpt_pptp_net_setup(struct vpnpt_pptp_net *pn)
 	INIT_LIST_HEAD(&pn->conns);
 	for (i = 0; i < ARRAY_SIZE(pn->clients); i++)
 		INIT_HLIST_HEAD(&pn->clients[i]);
-	for (i = 0; i < ARRAY_SIZE(pn->ids); i++)
-		INIT_HLIST_HEAD(&pn->ids[i]);
 }
 
 static struct vpnpt_pptp_ctdata *vpnpt_pptp_ctdata(const struct nf_conn *ct)

@@ -10,7 +10,9 @@
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/tcp.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_zones.h>
@@ -23,7 +25,6 @@
 struct vpnpt_net;
 struct vpnpt_session;
 
-#define VPNPT_PPTP_ID_BITS	10
 #define VPNPT_PPTP_CLIENT_BITS	8
 
 enum vpnpt_pptp_call_state {
@@ -40,7 +41,11 @@ struct nf_ct_gre_keymap;
 /**
  * struct vpnpt_pptp_call - one call of a control connection
  * @node: in the connection's list (its lock)
- * @id_node: in the namespace's outside-ID table (its lock)
+ * @rcu: freed after the GRE lookups that may have found it (pptp_gre.c);
+ *	shares @node's room, which is unused once the call is off the list
+ * @gre_node: in the namespace's tables of calls by GRE key (pptp_gre.c),
+ *	per direction: the client's packets (peer ID), the server's (outside
+ *	ID; also what keeps outside IDs unique)
  * @conn: the control connection; the call holds a reference
  * @session: the call's session; set until the session's destroy callback
  *	(which takes the call off @conn's list)
@@ -50,7 +55,7 @@ struct nf_ct_gre_keymap;
  * @state: enum vpnpt_pptp_call_state
  * @have_inside: @inside and @outside are set
  * @have_peer: @peer is set
- * @hashed: @outside is in the namespace's table
+ * @hashed: per direction, @gre_node is in its table
  * @end: the protocol ended the call; reaped after the connection's lock
  * @reaping: handed to the session table for removal
  * @exp: the GRE expectations (original, reply direction), once up
@@ -58,8 +63,11 @@ struct nf_ct_gre_keymap;
  *	up; made and destroyed on the namespace's template (pptp_gre.c)
  */
 struct vpnpt_pptp_call {
-	struct list_head node;
-	struct hlist_node id_node;
+	union {
+		struct list_head node;
+		struct rcu_head rcu;
+	};
+	struct rhash_head gre_node[IP_CT_DIR_MAX];
 	struct vpnpt_pptp_conn *conn;
 	struct vpnpt_session *session;
 	u16 inside;
@@ -68,7 +76,7 @@ struct vpnpt_pptp_call {
 	u8 state;
 	bool have_inside;
 	bool have_peer;
-	bool hashed;
+	bool hashed[IP_CT_DIR_MAX];
 	bool end;
 	bool reaping;
 	struct nf_conntrack_expect *exp[IP_CT_DIR_MAX];
@@ -150,15 +158,21 @@ struct vpnpt_pptp_conn {
 
 /**
  * struct vpnpt_pptp_net - per namespace
- * @lock: protects @ids, @conns, @clients and @nconns
- * @seed: of @ids and @clients, whose keys outsiders choose (addresses)
+ * @lock: protects @conns, @clients, @nconns, @gre_calls and @gre_exiting
+ * @seed: of @clients, whose keys outsiders choose (addresses)
  * @nconns: connections in @conns
  * @conns: control connections vpnpt follows
  * @clients: per LAN client, how many of @conns are its (caps)
- * @ids: calls by (server, public address, outside ID), for choosing IDs
  * @keymap_lock: serialises the use of @keymap
  * @keymap: a template whose helper data the calls' GRE keymap entries are
  *	made and destroyed in, one call at a time (pptp_gre.c)
+ * @gre: calls by the GRE packets they carry, per direction (pptp_gre.c)
+ * @net: the namespace
+ * @gre_calls: calls in @gre[IP_CT_DIR_ORIGINAL]; the GRE hook is registered
+ *	while there are any
+ * @gre_exiting: the namespace is going: @gre_work is not queued any more
+ * @gre_hooked: the GRE hook is registered (its config lock)
+ * @gre_work: registers or unregisters the GRE hook
  */
 struct vpnpt_pptp_net {
 	spinlock_t lock; /* see above */
@@ -168,7 +182,12 @@ struct vpnpt_pptp_net {
 	unsigned int nconns;
 	struct list_head conns;
 	struct hlist_head clients[1 << VPNPT_PPTP_CLIENT_BITS];
-	struct hlist_head ids[1 << VPNPT_PPTP_ID_BITS];
+	struct rhashtable gre[IP_CT_DIR_MAX];
+	struct net *net;
+	unsigned int gre_calls;
+	bool gre_exiting;
+	bool gre_hooked;
+	struct delayed_work gre_work;
 };
 
 /**

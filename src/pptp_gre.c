@@ -21,10 +21,25 @@
  * expectations stay until the call ends, a GRE flow that times out during a
  * long idle call is recreated with the same translation.
  *
+ * Conntrack's GRE tracker finds the source key by walking the namespace's
+ * keymap, a list of every call's entries, on every GRE packet. So that a
+ * call's packets do not cost more the more calls there are, vpnpt also
+ * keeps the calls in two hash tables keyed as GRE packets are: the client's
+ * packets by (client, server, peer ID), the server's by (server, public
+ * address, outside ID); the second also keeps outside IDs unique. A hook
+ * before conntrack's, registered while the namespace has calls, finds a
+ * packet's call there, the flow by its full tuple in conntrack's own hash
+ * table, and gives the packet that flow as conntrack would have (an
+ * established flow is all it takes; anything else is left to conntrack).
+ *
  * GRE packets take no vpnpt lock.
  */
+#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/rhashtable.h>
+#include <net/ip.h>
 #include <linux/netfilter/nf_conntrack_pptp.h>
 #include <linux/netfilter/nf_conntrack_proto_gre.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -34,7 +49,9 @@
 #include <net/netfilter/nf_nat.h>
 
 #include "filter.h"
+#include "netns.h"
 #include "pptp_gre.h"
+#include "pptp_parse.h"
 #include "session.h"
 
 #define VPNPT_PPTP_GRE_HELPER	"vpnpt-pptp-gre"
@@ -61,6 +78,276 @@ static void vpnpt_pptp_nat(struct nf_conn *ct, enum nf_nat_manip_type manip,
 		range.max_proto.gre.key = htons(key);
 	}
 	nf_nat_setup_info(ct, &range, manip);
+}
+
+/* --- the calls by GRE key ------------------------------------------------ */
+
+/* What a GRE packet is looked up by: its addresses and its key. */
+struct vpnpt_pptp_gre_key {
+	__be32 src;
+	__be32 dst;
+	u16 id;
+};
+
+/*
+ * A call's key in the table of @dir: the packets the client sends carry
+ * the server's ID (peer), those the server sends the ID it was told
+ * (outside). @skey, if set, is the other end's ID: conntrack's source key.
+ */
+static void vpnpt_pptp_gre_call_key(const struct vpnpt_pptp_call *call,
+				    int dir, struct vpnpt_pptp_gre_key *k,
+				    u16 *skey)
+{
+	const struct nf_conntrack_tuple *t = &call->conn->tuple[dir];
+	u16 peer = READ_ONCE(call->peer);
+
+	k->src = t->src.u3.ip;
+	k->dst = t->dst.u3.ip;
+	k->id = dir == IP_CT_DIR_ORIGINAL ? peer : READ_ONCE(call->outside);
+	if (skey)
+		*skey = dir == IP_CT_DIR_ORIGINAL ? call->inside : peer;
+}
+
+static u32 vpnpt_pptp_gre_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct vpnpt_pptp_gre_key *k = data;
+
+	return jhash_3words((__force u32)k->src, (__force u32)k->dst, k->id,
+			    seed);
+}
+
+static u32 vpnpt_pptp_gre_obj_hashfn(int dir, const void *data, u32 seed)
+{
+	struct vpnpt_pptp_gre_key k;
+
+	vpnpt_pptp_gre_call_key(data, dir, &k, NULL);
+	return vpnpt_pptp_gre_hashfn(&k, sizeof(k), seed);
+}
+
+static int vpnpt_pptp_gre_obj_cmpfn(int dir, struct rhashtable_compare_arg *arg,
+				    const void *obj)
+{
+	const struct vpnpt_pptp_gre_key *want = arg->key;
+	struct vpnpt_pptp_gre_key k;
+
+	vpnpt_pptp_gre_call_key(obj, dir, &k, NULL);
+	return want->src != k.src || want->dst != k.dst || want->id != k.id;
+}
+
+static u32 vpnpt_pptp_gre_orig_hashfn(const void *data, u32 len, u32 seed)
+{
+	return vpnpt_pptp_gre_obj_hashfn(IP_CT_DIR_ORIGINAL, data, seed);
+}
+
+static u32 vpnpt_pptp_gre_reply_hashfn(const void *data, u32 len, u32 seed)
+{
+	return vpnpt_pptp_gre_obj_hashfn(IP_CT_DIR_REPLY, data, seed);
+}
+
+static int vpnpt_pptp_gre_orig_cmpfn(struct rhashtable_compare_arg *arg,
+				     const void *obj)
+{
+	return vpnpt_pptp_gre_obj_cmpfn(IP_CT_DIR_ORIGINAL, arg, obj);
+}
+
+static int vpnpt_pptp_gre_reply_cmpfn(struct rhashtable_compare_arg *arg,
+				      const void *obj)
+{
+	return vpnpt_pptp_gre_obj_cmpfn(IP_CT_DIR_REPLY, arg, obj);
+}
+
+/* rhashtable's own seed keys the hash: the keys are the outsiders' choice. */
+static const struct rhashtable_params vpnpt_pptp_gre_params[IP_CT_DIR_MAX] = {
+	[IP_CT_DIR_ORIGINAL] = {
+		.head_offset = offsetof(struct vpnpt_pptp_call,
+					gre_node[IP_CT_DIR_ORIGINAL]),
+		.key_len = sizeof(struct vpnpt_pptp_gre_key),
+		.hashfn = vpnpt_pptp_gre_hashfn,
+		.obj_hashfn = vpnpt_pptp_gre_orig_hashfn,
+		.obj_cmpfn = vpnpt_pptp_gre_orig_cmpfn,
+		.automatic_shrinking = true,
+	},
+	[IP_CT_DIR_REPLY] = {
+		.head_offset = offsetof(struct vpnpt_pptp_call,
+					gre_node[IP_CT_DIR_REPLY]),
+		.key_len = sizeof(struct vpnpt_pptp_gre_key),
+		.hashfn = vpnpt_pptp_gre_hashfn,
+		.obj_hashfn = vpnpt_pptp_gre_reply_hashfn,
+		.obj_cmpfn = vpnpt_pptp_gre_reply_cmpfn,
+		.automatic_shrinking = true,
+	},
+};
+
+/* Register the GRE hook while there are calls; drop it 10 s after the last. */
+#define VPNPT_PPTP_GRE_UNHOOK_DELAY	(10 * HZ)
+
+static void vpnpt_pptp_gre_count(struct vpnpt_pptp_net *pn, int delta)
+{
+	spin_lock_bh(&pn->lock);
+	pn->gre_calls += delta;
+	if (!pn->gre_exiting) {
+		if (delta > 0 && pn->gre_calls == 1)
+			mod_delayed_work(system_wq, &pn->gre_work, 0);
+		else if (delta < 0 && !pn->gre_calls)
+			mod_delayed_work(system_wq, &pn->gre_work,
+					 VPNPT_PPTP_GRE_UNHOOK_DELAY);
+	}
+	spin_unlock_bh(&pn->lock);
+}
+
+int vpnpt_pptp_gre_hash(struct vpnpt_pptp_call *call, int dir)
+{
+	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(call->conn->net);
+	struct vpnpt_pptp_gre_key k;
+	int err;
+
+	lockdep_assert_held(&call->conn->lock);
+	if (call->hashed[dir])
+		return 0;
+	vpnpt_pptp_gre_call_key(call, dir, &k, NULL);
+	err = rhashtable_lookup_insert_key(&pn->gre[dir], &k,
+					   &call->gre_node[dir],
+					   vpnpt_pptp_gre_params[dir]);
+	if (err)
+		return err;
+	call->hashed[dir] = true;
+	if (dir == IP_CT_DIR_ORIGINAL)
+		vpnpt_pptp_gre_count(pn, 1);
+	return 0;
+}
+
+/* The call has left its connection's list: nothing else changes it now. */
+void vpnpt_pptp_gre_unhash(struct vpnpt_pptp_call *call, int dir)
+{
+	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(call->conn->net);
+
+	if (!call->hashed[dir])
+		return;
+	rhashtable_remove_fast(&pn->gre[dir], &call->gre_node[dir],
+			       vpnpt_pptp_gre_params[dir]);
+	call->hashed[dir] = false;
+	if (dir == IP_CT_DIR_ORIGINAL)
+		vpnpt_pptp_gre_count(pn, -1);
+}
+
+/*
+ * A GRE packet of a call whose flow is established: the flow, with a
+ * reference, and the packet's direction in it; NULL when conntrack is
+ * to decide (a new flow, a flow not yet answered or going, one vpnpt did
+ * not make, or a packet of no call). Under RCU.
+ */
+static struct nf_conn *vpnpt_pptp_gre_flow(struct net *net,
+					   const struct iphdr *iph, u16 dkey,
+					   enum ip_conntrack_info *ctinfo)
+{
+	const unsigned long want = IPS_CONFIRMED | IPS_SEEN_REPLY | IPS_ASSURED;
+	const unsigned long bad = IPS_DYING | IPS_NAT_CLASH | IPS_OFFLOAD;
+	struct vpnpt_pptp_net *pn = vpnpt_pptp_net(net);
+	struct vpnpt_pptp_gre_key k = {
+		.src = iph->saddr, .dst = iph->daddr, .id = dkey,
+	};
+	struct nf_conntrack_tuple_hash *h;
+	struct vpnpt_pptp_call *call;
+	struct nf_conntrack_tuple t;
+	struct nf_conn_help *help;
+	struct vpnpt_pptp_gre_key ck;
+	struct nf_conn *ct;
+	unsigned long status;
+	int dir;
+	u16 skey;
+
+	for (dir = IP_CT_DIR_ORIGINAL; dir < IP_CT_DIR_MAX; dir++) {
+		call = rhashtable_lookup(&pn->gre[dir], &k,
+					 vpnpt_pptp_gre_params[dir]);
+		if (call)
+			break;
+	}
+	if (!call)
+		return NULL;
+	vpnpt_pptp_gre_call_key(call, dir, &ck, &skey);
+	memset(&t, 0, sizeof(t));
+	t.src.l3num = NFPROTO_IPV4;
+	t.src.u3.ip = iph->saddr;
+	t.src.u.gre.key = htons(skey);
+	t.dst.u3.ip = iph->daddr;
+	t.dst.u.gre.key = htons(dkey);
+	t.dst.protonum = IPPROTO_GRE;
+	t.dst.dir = IP_CT_DIR_ORIGINAL;
+	h = nf_conntrack_find_get(net, &nf_ct_zone_dflt, &t);
+	if (!h)
+		return NULL;
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	status = READ_ONCE(ct->status);
+	help = nfct_help(ct);
+	if ((status & (want | bad)) != want || !help ||
+	    rcu_access_pointer(help->helper) != &vpnpt_pptp_gre_helper) {
+		nf_ct_put(ct);
+		return NULL;
+	}
+	*ctinfo = NF_CT_DIRECTION(h) == IP_CT_DIR_REPLY ?
+		  IP_CT_ESTABLISHED_REPLY : IP_CT_ESTABLISHED;
+	return ct;
+}
+
+/*
+ * Before conntrack: a GRE packet of an established flow of a call gets its
+ * flow here, as conntrack's GRE tracker would give it (and refresh it), so
+ * conntrack does not walk the keymap for it. Packets that already have an
+ * entry or template (an admin's zone, notrack) are conntrack's.
+ */
+static unsigned int vpnpt_pptp_gre_pre(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	enum ip_conntrack_info ctinfo;
+	u8 buf[VPNPT_PPTP_GRE_HDR_LEN];
+	struct nf_conn *ct;
+	const u8 *gh;
+	u16 dkey;
+
+	if (iph->protocol != IPPROTO_GRE || skb->_nfct || ip_is_fragment(iph))
+		return NF_ACCEPT;
+	gh = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(buf), buf);
+	if (!gh || !vpnpt_pptp_gre_call_id(gh, sizeof(buf), &dkey))
+		return NF_ACCEPT;
+	ct = vpnpt_pptp_gre_flow(state->net, iph, dkey, &ctinfo);
+	if (!ct)
+		return NF_ACCEPT;
+	nf_ct_refresh_acct(ct, ctinfo, skb, ct->proto.gre.stream_timeout);
+	nf_ct_set(skb, ct, ctinfo);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops vpnpt_pptp_gre_ops[] = {
+	{
+		.hook = vpnpt_pptp_gre_pre,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		/* After the raw table (an admin's zones), before conntrack. */
+		.priority = (NF_IP_PRI_RAW + NF_IP_PRI_CONNTRACK) / 2,
+	},
+};
+
+static void vpnpt_pptp_gre_work(struct work_struct *work)
+{
+	struct vpnpt_pptp_net *pn = container_of(to_delayed_work(work),
+						 struct vpnpt_pptp_net,
+						 gre_work);
+	struct vpnpt_net *vn = vpnpt_net(pn->net);
+	bool on;
+	int err;
+
+	mutex_lock(&vn->config_lock);
+	spin_lock_bh(&pn->lock);
+	on = pn->gre_calls && !pn->gre_exiting;
+	spin_unlock_bh(&pn->lock);
+	err = vpnpt_net_hooks_set(pn->net, vpnpt_pptp_gre_ops,
+				  ARRAY_SIZE(vpnpt_pptp_gre_ops),
+				  &pn->gre_hooked, on);
+	mutex_unlock(&vn->config_lock);
+	if (err)
+		net_info_ratelimited("PPTP: no GRE hook (%d): conntrack finds the calls' flows alone\n",
+				     err);
 }
 
 /*
@@ -254,6 +541,13 @@ int vpnpt_pptp_gre_expect(struct vpnpt_pptp_segment *seg,
 	}
 	call->exp[0] = exp[0];
 	call->exp[1] = exp[1];
+	/*
+	 * Found by its GRE keys from now on (the server's key is in already
+	 * under NAT). A key another call of the same client holds leaves
+	 * this one to conntrack alone.
+	 */
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+		vpnpt_pptp_gre_hash(call, dir);
 	return 0;
 
 err:
@@ -291,6 +585,7 @@ void vpnpt_pptp_gre_release(struct net *net, struct vpnpt_pptp_call *call)
 	struct nf_conntrack_tuple t[2];
 	int dir;
 
+	vpnpt_pptp_gre_unhash(call, IP_CT_DIR_ORIGINAL);
 	if (!call->exp[0])
 		return;
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
@@ -320,26 +615,61 @@ static struct nf_conntrack_helper vpnpt_pptp_gre_helper = {
 
 MODULE_ALIAS_NFCT_HELPER(VPNPT_PPTP_GRE_HELPER);
 
-/* A namespace's keymap template (helper data, never confirmed). */
+/*
+ * A namespace's keymap template (helper data, never confirmed) and its
+ * tables of calls by GRE key.
+ */
 int vpnpt_pptp_gre_net_init(struct net *net, struct vpnpt_pptp_net *pn)
 {
+	int err, dir;
+
+	pn->net = net;
+	INIT_DELAYED_WORK(&pn->gre_work, vpnpt_pptp_gre_work);
 	spin_lock_init(&pn->keymap_lock);
 	pn->keymap = nf_ct_tmpl_alloc(net, &nf_ct_zone_dflt, GFP_KERNEL);
 	if (!pn->keymap)
 		return -ENOMEM;
 	if (!nf_ct_helper_ext_add(pn->keymap, GFP_KERNEL)) {
-		nf_ct_tmpl_free(pn->keymap);
-		pn->keymap = NULL;
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto err_tmpl;
 	}
 	/* Keep its helper data visible all its life. */
 	vpnpt_ct_ext_pin(pn->keymap);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		err = rhashtable_init(&pn->gre[dir], &vpnpt_pptp_gre_params[dir]);
+		if (err)
+			goto err_tables;
+	}
 	return 0;
+
+err_tables:
+	while (dir--)
+		rhashtable_destroy(&pn->gre[dir]);
+err_tmpl:
+	nf_ct_tmpl_free(pn->keymap);
+	pn->keymap = NULL;
+	return err;
 }
 
 /* Every call is gone. */
 void vpnpt_pptp_gre_net_exit(struct vpnpt_pptp_net *pn)
 {
+	struct vpnpt_net *vn = vpnpt_net(pn->net);
+	int dir;
+
+	spin_lock_bh(&pn->lock);
+	pn->gre_exiting = true;
+	spin_unlock_bh(&pn->lock);
+	cancel_delayed_work_sync(&pn->gre_work);
+	mutex_lock(&vn->config_lock);
+	vpnpt_net_hooks_set(pn->net, vpnpt_pptp_gre_ops,
+			    ARRAY_SIZE(vpnpt_pptp_gre_ops), &pn->gre_hooked,
+			    false);
+	mutex_unlock(&vn->config_lock);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		WARN_ON_ONCE(atomic_read(&pn->gre[dir].nelems));
+		rhashtable_destroy(&pn->gre[dir]);
+	}
 	nf_ct_tmpl_free(pn->keymap);
 	pn->keymap = NULL;
 }

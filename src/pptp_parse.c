@@ -350,3 +350,12 @@ int vpnpt_pptp_stream_feed(struct vpnpt_pptp_stream *s, u32 seq,
 
 	return vpnpt_pptp_process(s, seq, data, len, off, cb, ctx);
 }
+
+bool vpnpt_pptp_gre_call_id(const u8 *buf, size_t len, u16 *call_id)
+{
+	if (len < VPNPT_PPTP_GRE_HDR_LEN || (buf[1] & 0x07) != 1 ||
+	    vpnpt_get_be16(buf + 2) != 0x880b)
+		return false;
+	*call_id = vpnpt_get_be16(buf + 6);
+	return true;
+}

@@ -185,6 +185,30 @@ struct vpnpt_pptp_msg {
  */
 int vpnpt_pptp_parse(const u8 *buf, size_t len, struct vpnpt_pptp_msg *msg);
 
+/* The part of a PPTP data packet's enhanced GRE header that names its call. */
+#define VPNPT_PPTP_GRE_HDR_LEN	8
+
+/**
+ * vpnpt_pptp_gre_call_id() - the Call ID of a PPTP data packet
+ * @buf: the GRE header
+ * @len: bytes at @buf
+ * @call_id: set to the Call ID the packet carries, the receiver's
+ *
+ * PPTP data is enhanced GRE (RFC 2637 section 4.1): version 1, protocol
+ * type 0x880B (PPP), and a key whose low 16 bits are the Call ID:
+ *
+ *   0  flags and version (16)   version: the low 3 bits, 1
+ *   2  Protocol Type (16)       0x880B
+ *   4  Payload Length (16)      key, high half
+ *   6  Call ID (16)             key, low half
+ *
+ * The checks are those of the kernel's GRE connection tracking, which
+ * takes the Call ID of any such packet as its key (other flags unchecked).
+ *
+ * Return: true when @buf starts a PPTP data packet (and *@call_id is set).
+ */
+bool vpnpt_pptp_gre_call_id(const u8 *buf, size_t len, u16 *call_id);
+
 /**
  * vpnpt_pptp_type_size() - the RFC 2637 length of a control message type
  * @type: Control Message Type

@@ -15,7 +15,8 @@
  * Three runs over it:
  *  1. vpnpt_pptp_parse() at every offset of the whole input, checked against
  *     the bytes; at the input and payload starts also every prefix, which
- *     must never disagree with the whole.
+ *     must never disagree with the whole. vpnpt_pptp_gre_call_id() at every
+ *     offset, checked against the bytes.
  *  2. The payload cut into segments fed in order: the stream must deliver
  *     exactly what a loop of vpnpt_pptp_parse() over the payload finds, up
  *     to the first malformed message, and report that error.
@@ -121,7 +122,18 @@ static void check_msg(const u8 *p, size_t avail, int r,
 			     VPNPT_PPTP_HAS_RESULT)));
 }
 
-/* Run 1: the parser alone at every offset. */
+/* A GRE header is PPTP's exactly when its version and protocol say so. */
+static void check_gre(const u8 *p, size_t len)
+{
+	bool pptp = len >= VPNPT_PPTP_GRE_HDR_LEN && (p[1] & 7) == 1 &&
+		    p[2] == 0x88 && p[3] == 0x0b;
+	u16 id = 0xffff;
+
+	CHECK(vpnpt_pptp_gre_call_id(p, len, &id) == pptp);
+	CHECK(id == (pptp ? vpnpt_get_be16(p + 6) : 0xffff));
+}
+
+/* Run 1: the parsers alone at every offset. */
 static void run_parse(const u8 *data, size_t size)
 {
 	struct vpnpt_pptp_msg m;
@@ -129,6 +141,7 @@ static void run_parse(const u8 *data, size_t size)
 	int r, rk;
 
 	for (i = 0; i < size; i++) {
+		check_gre(data + i, size - i);
 		r = vpnpt_pptp_parse(data + i, size - i, &m);
 		check_msg(data + i, size - i, r, &m);
 		/*

@@ -63,22 +63,25 @@ Commands (words; KEY=VALUE options; ids in decimal or 0x hex):
                               after the last one); text: "EVENT STATE
                               inside outside peer;..." in order, EVENT
                               new or del
-  scale NS CONNS CALLS [file=F]  CONNS connections from CONNS addresses of NS
-                              (10.99.2.1 on, see addr()), CALLS calls in all,
-                              the same inside IDs on every connection; GRE
-                              each way per call; table of calls to F
+  scale NS CONNS CALLS [file=F] [rounds=R]  CONNS connections from CONNS
+                              addresses of NS (10.99.2.1 on, see addr()),
+                              CALLS calls in all, the same inside IDs on
+                              every connection; R rounds (default 1) of GRE
+                              to every call, then from every call; table of
+                              calls to F
   scale_end [how=stop|close|mixed]  end the scale connections
   bconnect NS FIRST N         bench: N more control connections from
                               addr(FIRST) .. addr(FIRST + N - 1) of NS that
                               send nothing (idle TCP 1723 connections)
   bsccrq                      bench: SCCRQ on each bench connection that has
                               not sent one; waits for the SCCRPs
-  bcalls                      bench: one outgoing call on each bench
+  bcalls [last]               bench: one outgoing call on each bench
                               connection without one, inside Call ID
                               0x100 + its index (distinct: the kernel's own
                               helper cannot tell equal IDs of two clients to
                               one server apart); waits for the OCRPs; the
-                              first call: client, inside, peer, outside
+                              first call (with "last": the newest): client,
+                              inside, peer, outside
   quit
 """
 import ctypes
@@ -690,7 +693,9 @@ class Tool:
                               "outside": c.pac_calls[pid], "conn": c})
         res["outside_distinct"] = len({(t["outside"]) for t in table})
         # GRE from the server to every call, then from every call.
-        for d in ("in", "out"):
+        res["gre_in"] = {"good": 0, "bad": 0, "lost": 0, "wrong": []}
+        res["gre_out"] = {"good": 0, "bad": 0, "lost": 0, "wrong": []}
+        for d in ("in", "out") * num(opts.get("rounds", "1")):
             toks = {}
             for k, t in enumerate(table):
                 c = t["conn"]
@@ -704,12 +709,11 @@ class Tool:
                     self.pump(0)
             self.wait(lambda: all(x in self.gre_seen for x in toks),
                       30 + ncalls / 50)
-            good = bad = lost = 0
-            wrong = []
+            r = res["gre_" + d]
             for tok, t in toks.items():
                 g = self.gre_seen.get(tok)
                 if not g:
-                    lost += 1
+                    r["lost"] += 1
                     continue
                 if d == "in":
                     right = (g["dst"] == t["client"] and g["key"] == t["inside"]
@@ -718,13 +722,11 @@ class Tool:
                     right = (g["src"] == t["conn"].pac.peer[0] and
                              g["key"] == t["peer"] and g["ns"] == self.pac_ns)
                 if right:
-                    good += 1
+                    r["good"] += 1
                 else:
-                    bad += 1
-                    if len(wrong) < 5:
-                        wrong.append(g)
-            res["gre_" + d] = {"good": good, "bad": bad, "lost": lost,
-                               "wrong": wrong}
+                    r["bad"] += 1
+                    if len(r["wrong"]) < 5:
+                        r["wrong"].append(g)
         res["t_gre"] = round(time.monotonic() - t0, 1)
         if "file" in opts:
             with open(opts["file"], "w") as f:
@@ -769,14 +771,14 @@ class Tool:
         ok = self.wait(lambda: all(c.pns.got for c in todo), 30 + len(todo) / 20)
         return {"ok": ok, "sent": len(todo)}
 
-    def c_bcalls(self):
+    def c_bcalls(self, which="first"):
         todo = [(i, c) for i, c in enumerate(self.bench_conns)
                 if not c.pns_calls]
         for i, c in todo:
             self.sendall(c.pns.sock, build("ocrq:call=%d" % (0x100 + i)))
         ok = self.wait(lambda: all(c.pns_calls for _, c in todo),
                        30 + len(todo) / 20)
-        c = self.bench_conns[0]
+        c = self.bench_conns[-1 if which == "last" else 0]
         inside, peer = next(iter(c.pns_calls.items()))
         return {"ok": ok, "calls": sum(len(x.pns_calls)
                                        for x in self.bench_conns),

@@ -846,3 +846,34 @@ UNIT_TEST(pptp_stream_new_unsynced)
 	CHECK_EQ(st.stats.msgs, 5);
 	CHECK_EQ(st.next_seq, 7112);
 }
+
+UNIT_TEST(pptp_gre_call_id)
+{
+	/* Enhanced GRE: K and S set, version 1, PPP, payload 0x0123, call 0xbeef */
+	u8 g[] = { 0x30, 0x81, 0x88, 0x0b, 0x01, 0x23, 0xbe, 0xef };
+	u16 id = 0;
+	size_t n;
+
+	CHECK(vpnpt_pptp_gre_call_id(g, sizeof(g), &id));
+	CHECK_EQ(id, 0xbeef);
+	/* Every shorter prefix is not enough, and leaves the ID alone. */
+	for (n = 0; n < sizeof(g); n++) {
+		id = 7;
+		CHECK(!vpnpt_pptp_gre_call_id(g, n, &id));
+		CHECK_EQ(id, 7);
+	}
+	/* Flags other than the version are the kernel's tracker's concern. */
+	g[0] = 0x00;
+	g[1] = 0x01;
+	CHECK(vpnpt_pptp_gre_call_id(g, sizeof(g), &id));
+	/* Version 0 (plain GRE) and other versions are not PPTP. */
+	g[1] = 0x00;
+	CHECK(!vpnpt_pptp_gre_call_id(g, sizeof(g), &id));
+	g[1] = 0x83;
+	CHECK(!vpnpt_pptp_gre_call_id(g, sizeof(g), &id));
+	/* Neither is another protocol type (IPv4 over version 1). */
+	g[1] = 0x81;
+	g[2] = 0x08;
+	g[3] = 0x00;
+	CHECK(!vpnpt_pptp_gre_call_id(g, sizeof(g), &id));
+}
