@@ -156,7 +156,7 @@ check_eq "after rmmod: no conntrack entry left in vpnpt's zones" "" "$(ct_vpnpt_
 # to a packet sent before the load can cross two clients' bindings for good
 # (docs/ipsec.md, "Starting with live SAs"; 2 reloads in 15 did).
 for ((i = 1; i <= N; i++)); do
-	kill $(ip netns pids "$(client_ns $i)") 2>/dev/null
+	ns_kill "$(client_ns $i)"
 done
 no_pings() { ! pgrep -x ping >/dev/null; }
 check "the clients' traffic stopped" wait_until 5 no_pings

@@ -367,10 +367,16 @@ nsx() { # NS COMMAND... : run a command in a namespace
 
 # ns_del NS : kill what runs in the namespace, then remove it.
 ns_del() {
+	ns_kill "$1" -9
+	ip netns del "$1"
+}
+
+# ns_kill NS [SIGNAL] : signal (default TERM) every process in namespace NS
+ns_kill() {
 	local pids
 	pids=$(ip netns pids "$1" 2>/dev/null)
-	[ -z "$pids" ] || kill -9 $pids 2>/dev/null
-	ip netns del "$1"
+	[ -z "$pids" ] || kill "${2:--TERM}" $pids 2>/dev/null
+	true
 }
 
 # ns_bg NS LOGNAME COMMAND... : start a daemon in a namespace, its output in

@@ -296,7 +296,9 @@ gre_both "last call of the burst" rb 0x3014 10.99.1.11
 # Conntrack's GRE tracker finds a packet's flow by walking a list of every
 # call's keys; vpnpt's hook before conntrack finds an established flow by
 # hash and gives it to the packet. A probe chain between the two sees a
-# tracked GRE packet only when vpnpt gave it its flow. With a stream timeout
+# tracked GRE packet only when vpnpt gave it its flow (vpnpt's hook has
+# priority -201; the probe shares conntrack's, -200, and runs before it, as
+# a hook registered after another of the same priority does). With a stream timeout
 # of 5 s, GRE every second for 10 s must keep the same flow alive, as
 # conntrack would (not a new one from the call's expectation).
 gto=$(nsx $NS_ROUTER sysctl -n net.netfilter.nf_conntrack_gre_timeout_stream)
@@ -304,7 +306,7 @@ nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream=5
 nsx $NS_ROUTER nft -f - <<-END
 	table ip gre_probe {
 		chain pre {
-			type filter hook prerouting priority -220; policy accept;
+			type filter hook prerouting priority -200; policy accept;
 			ip protocol gre ct state established counter
 		}
 	}

@@ -90,12 +90,14 @@ same_calls() {
 
 R=$(pp pac $NS_SERVER $SERVER_WAN)
 check_eq "fake PAC listens" true "$(jv .ok)"
-# Between vpnpt's GRE hook and conntrack, a packet has a flow only if vpnpt
-# gave it one (conntrack has not run yet).
+# Between vpnpt's GRE hook (priority -201) and conntrack, a packet has a
+# flow only if vpnpt gave it one. The probe shares conntrack's priority,
+# -200; a hook registered after another of the same priority runs before it,
+# and conntrack's hooks are in since the helper and NAT rules went in.
 nsx $NS_ROUTER nft -f - <<-END
 	table ip gre_probe {
 		chain pre {
-			type filter hook prerouting priority -220; policy accept;
+			type filter hook prerouting priority -200; policy accept;
 			ip protocol gre ct state established counter
 		}
 	}

@@ -159,7 +159,8 @@ static void vpnpt_pptp_follow_msg(struct vpnpt_pptp_segment *seg,
 			vpnpt_pptp_call_end(seg, call);
 			break;
 		}
-		call->peer = m->call_id;
+		/* Read by GRE packets of the server's key (pptp_gre.c). */
+		WRITE_ONCE(call->peer, m->call_id);
 		call->have_peer = true;
 		vpnpt_pptp_call_up(seg, call);
 		break;

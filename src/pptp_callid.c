@@ -207,6 +207,9 @@ static int vpnpt_pptp_id_alloc(struct vpnpt_pptp_call *call, int high)
 	int err = -EBUSY;
 
 	lockdep_assert_held(&call->conn->lock);
+	/* Its key must not change while it is in the table. */
+	if (WARN_ON_ONCE(call->hashed[IP_CT_DIR_REPLY]))
+		return -EBUSY;
 	for (i = 0; i < tries; i++) {
 		u16 id = fixed_high ? base + (start + i) % range :
 				      get_random_u32_below(range);

@@ -80,6 +80,21 @@ static void vpnpt_pptp_nat(struct nf_conn *ct, enum nf_nat_manip_type manip,
 	nf_nat_setup_info(ct, &range, manip);
 }
 
+/* A GRE tuple as conntrack's GRE tracker makes it (addresses, keys). */
+static void vpnpt_pptp_gre_tuple(struct nf_conntrack_tuple *t,
+				 const union nf_inet_addr *saddr, u16 skey,
+				 const union nf_inet_addr *daddr, u16 dkey)
+{
+	memset(t, 0, sizeof(*t));
+	t->src.l3num = NFPROTO_IPV4;
+	t->src.u3 = *saddr;
+	t->src.u.gre.key = htons(skey);
+	t->dst.u3 = *daddr;
+	t->dst.u.gre.key = htons(dkey);
+	t->dst.protonum = IPPROTO_GRE;
+	t->dst.dir = IP_CT_DIR_ORIGINAL;
+}
+
 /* --- the calls by GRE key ------------------------------------------------ */
 
 /* What a GRE packet is looked up by: its addresses and its key. */
@@ -92,20 +107,27 @@ struct vpnpt_pptp_gre_key {
 /*
  * A call's key in the table of @dir: the packets the client sends carry
  * the server's ID (peer), those the server sends the ID it was told
- * (outside). @skey, if set, is the other end's ID: conntrack's source key.
+ * (outside). Neither changes while the call is in that table.
  */
 static void vpnpt_pptp_gre_call_key(const struct vpnpt_pptp_call *call,
-				    int dir, struct vpnpt_pptp_gre_key *k,
-				    u16 *skey)
+				    int dir, struct vpnpt_pptp_gre_key *k)
 {
 	const struct nf_conntrack_tuple *t = &call->conn->tuple[dir];
-	u16 peer = READ_ONCE(call->peer);
 
 	k->src = t->src.u3.ip;
 	k->dst = t->dst.u3.ip;
-	k->id = dir == IP_CT_DIR_ORIGINAL ? peer : READ_ONCE(call->outside);
-	if (skey)
-		*skey = dir == IP_CT_DIR_ORIGINAL ? call->inside : peer;
+	k->id = dir == IP_CT_DIR_ORIGINAL ? READ_ONCE(call->peer) :
+					    READ_ONCE(call->outside);
+}
+
+/*
+ * The source key conntrack's GRE tracker gives the packets of @dir: the
+ * other end's ID. The server's ID is written once, when the call comes up
+ * (0 before: then no flow has that key).
+ */
+static u16 vpnpt_pptp_gre_skey(const struct vpnpt_pptp_call *call, int dir)
+{
+	return dir == IP_CT_DIR_ORIGINAL ? call->inside : READ_ONCE(call->peer);
 }
 
 static u32 vpnpt_pptp_gre_hashfn(const void *data, u32 len, u32 seed)
@@ -120,7 +142,7 @@ static u32 vpnpt_pptp_gre_obj_hashfn(int dir, const void *data, u32 seed)
 {
 	struct vpnpt_pptp_gre_key k;
 
-	vpnpt_pptp_gre_call_key(data, dir, &k, NULL);
+	vpnpt_pptp_gre_call_key(data, dir, &k);
 	return vpnpt_pptp_gre_hashfn(&k, sizeof(k), seed);
 }
 
@@ -130,7 +152,7 @@ static int vpnpt_pptp_gre_obj_cmpfn(int dir, struct rhashtable_compare_arg *arg,
 	const struct vpnpt_pptp_gre_key *want = arg->key;
 	struct vpnpt_pptp_gre_key k;
 
-	vpnpt_pptp_gre_call_key(obj, dir, &k, NULL);
+	vpnpt_pptp_gre_call_key(obj, dir, &k);
 	return want->src != k.src || want->dst != k.dst || want->id != k.id;
 }
 
@@ -204,7 +226,7 @@ int vpnpt_pptp_gre_hash(struct vpnpt_pptp_call *call, int dir)
 	lockdep_assert_held(&call->conn->lock);
 	if (call->hashed[dir])
 		return 0;
-	vpnpt_pptp_gre_call_key(call, dir, &k, NULL);
+	vpnpt_pptp_gre_call_key(call, dir, &k);
 	err = rhashtable_lookup_insert_key(&pn->gre[dir], &k,
 					   &call->gre_node[dir],
 					   vpnpt_pptp_gre_params[dir]);
@@ -246,33 +268,27 @@ static struct nf_conn *vpnpt_pptp_gre_flow(struct net *net,
 	struct vpnpt_pptp_gre_key k = {
 		.src = iph->saddr, .dst = iph->daddr, .id = dkey,
 	};
+	union nf_inet_addr src = { .ip = iph->saddr }, dst = { .ip = iph->daddr };
 	struct nf_conntrack_tuple_hash *h;
 	struct vpnpt_pptp_call *call;
 	struct nf_conntrack_tuple t;
 	struct nf_conn_help *help;
-	struct vpnpt_pptp_gre_key ck;
 	struct nf_conn *ct;
 	unsigned long status;
-	int dir;
-	u16 skey;
+	int dir = IP_CT_DIR_ORIGINAL;
 
-	for (dir = IP_CT_DIR_ORIGINAL; dir < IP_CT_DIR_MAX; dir++) {
-		call = rhashtable_lookup(&pn->gre[dir], &k,
-					 vpnpt_pptp_gre_params[dir]);
-		if (call)
-			break;
+	/* Constant parameters: the lookups inline their hash and compare. */
+	call = rhashtable_lookup(&pn->gre[IP_CT_DIR_ORIGINAL], &k,
+				 vpnpt_pptp_gre_params[IP_CT_DIR_ORIGINAL]);
+	if (!call) {
+		dir = IP_CT_DIR_REPLY;
+		call = rhashtable_lookup(&pn->gre[IP_CT_DIR_REPLY], &k,
+					 vpnpt_pptp_gre_params[IP_CT_DIR_REPLY]);
 	}
 	if (!call)
 		return NULL;
-	vpnpt_pptp_gre_call_key(call, dir, &ck, &skey);
-	memset(&t, 0, sizeof(t));
-	t.src.l3num = NFPROTO_IPV4;
-	t.src.u3.ip = iph->saddr;
-	t.src.u.gre.key = htons(skey);
-	t.dst.u3.ip = iph->daddr;
-	t.dst.u.gre.key = htons(dkey);
-	t.dst.protonum = IPPROTO_GRE;
-	t.dst.dir = IP_CT_DIR_ORIGINAL;
+	vpnpt_pptp_gre_tuple(&t, &src, vpnpt_pptp_gre_skey(call, dir), &dst,
+			     dkey);
 	h = nf_conntrack_find_get(net, &nf_ct_zone_dflt, &t);
 	if (!h)
 		return NULL;
@@ -323,8 +339,12 @@ static const struct nf_hook_ops vpnpt_pptp_gre_ops[] = {
 		.hook = vpnpt_pptp_gre_pre,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
-		/* After the raw table (an admin's zones), before conntrack. */
-		.priority = (NF_IP_PRI_RAW + NF_IP_PRI_CONNTRACK) / 2,
+		/*
+		 * Right before conntrack: rules before it (the raw table, an
+		 * admin's zones, notrack, timeout policies) still see the
+		 * packet untracked.
+		 */
+		.priority = NF_IP_PRI_CONNTRACK - 1,
 	},
 };
 
@@ -427,20 +447,6 @@ static int vpnpt_pptp_gre_help(struct sk_buff *skb, unsigned int protoff,
 	}
 	vpnpt_session_seen(s, CTINFO2DIR(ctinfo) ^ gd->reversed, skb->len);
 	return NF_ACCEPT;
-}
-
-static void vpnpt_pptp_gre_tuple(struct nf_conntrack_tuple *t,
-				 const union nf_inet_addr *saddr, u16 skey,
-				 const union nf_inet_addr *daddr, u16 dkey)
-{
-	memset(t, 0, sizeof(*t));
-	t->src.l3num = NFPROTO_IPV4;
-	t->src.u3 = *saddr;
-	t->src.u.gre.key = htons(skey);
-	t->dst.u3 = *daddr;
-	t->dst.u.gre.key = htons(dkey);
-	t->dst.protonum = IPPROTO_GRE;
-	t->dst.dir = IP_CT_DIR_ORIGINAL;
 }
 
 /* The two GRE tuples of a call: the client's and the server's packets. */
