@@ -299,10 +299,10 @@ gre_both "last call of the burst" rb 0x3014 10.99.1.11
 # tracked GRE packet only when vpnpt gave it its flow (vpnpt's hook has
 # priority -201; the probe shares conntrack's, -200, and runs before it, as
 # a hook registered after another of the same priority does). With a stream timeout
-# of 5 s, GRE every second for 10 s must keep the same flow alive, as
+# of 8 s, GRE every second for 12 s must keep the same flow alive, as
 # conntrack would (not a new one from the call's expectation).
 gto=$(nsx $NS_ROUTER sysctl -n net.netfilter.nf_conntrack_gre_timeout_stream)
-nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream=5
+nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream=8
 nsx $NS_ROUTER nft -f - <<-END
 	table ip gre_probe {
 		chain pre {
@@ -327,13 +327,13 @@ check_eq "... the fourth is given its flow by vpnpt" 1 "$(probe)"
 id0=$(flowid)
 check "... one flow, found by its keys" test -n "$id0" -a "$(wc -w <<<"$id0")" = 1
 n=0
-for ((i = 0; i < 10; i++)); do
+for ((i = 0; i < 12; i++)); do
 	sleep 1
 	[ "$(pp gre gk 0x0d0e dir=out | jq -r .ok)" = true ] && n=$((n + 1))
 done
-check_eq "GRE out every second for 10 s: every packet reaches the server" 10 "$n"
-check_eq "... each given its flow by vpnpt" 11 "$(probe)"
-check_eq "... which it kept alive past its 5 s timeout: the same flow" "$id0" "$(flowid)"
+check_eq "GRE out every second for 12 s: every packet reaches the server" 12 "$n"
+check_eq "... each given its flow by vpnpt" 13 "$(probe)"
+check_eq "... which it kept alive past its 8 s timeout: the same flow" "$id0" "$(flowid)"
 gre_both "GRE hook: the way back still works" gk 0x0d0e 10.99.1.6
 R=$(pp send gk stopccrq)
 nsx $NS_ROUTER nft delete table ip gre_probe
