@@ -335,6 +335,27 @@ pptp_attach_helper() {
 	nsx $NS_ROUTER nft list table ip vpnpt | grep -q 'tcp dport 1723 ct helper set "vpnpt-pptp"$'
 }
 
+# gre_probe_add : a probe chain in the router's namespace between vpnpt's GRE
+#   hook (priority -201) and conntrack, where a GRE packet is tracked only
+#   if vpnpt gave it its flow. The probe shares conntrack's priority, -200:
+#   a hook registered after another of the same priority runs before it,
+#   and conntrack's hooks are in once the helper and NAT rules are.
+# gre_probe : the GRE packets it counted; gre_probe_del removes it.
+gre_probe_add() {
+	nsx $NS_ROUTER nft -f - <<-END
+		table ip gre_probe {
+			chain pre {
+				type filter hook prerouting priority -200; policy accept;
+				ip protocol gre ct state established counter
+			}
+		}
+	END
+}
+gre_probe() {
+	nsx $NS_ROUTER nft list chain ip gre_probe pre | sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+gre_probe_del() { nsx $NS_ROUTER nft delete table ip gre_probe; }
+
 # pptp_tool_start : one vpnpt_pptp.py drive process (pid PP_PID) for the
 #   whole test, on file descriptors 7 (commands) and 8 (JSON replies).
 # pp COMMAND... : one command to it; prints the reply, and logs it with its

@@ -296,22 +296,13 @@ gre_both "last call of the burst" rb 0x3014 10.99.1.11
 # Conntrack's GRE tracker finds a packet's flow by walking a list of every
 # call's keys; vpnpt's hook before conntrack finds an established flow by
 # hash and gives it to the packet. A probe chain between the two sees a
-# tracked GRE packet only when vpnpt gave it its flow (vpnpt's hook has
-# priority -201; the probe shares conntrack's, -200, and runs before it, as
-# a hook registered after another of the same priority does). With a stream timeout
-# of 8 s, GRE every second for 12 s must keep the same flow alive, as
-# conntrack would (not a new one from the call's expectation).
+# tracked GRE packet only when vpnpt gave it its flow (lib.sh's
+# gre_probe_add). With a stream timeout of 8 s, GRE every second for 12 s
+# must keep the same flow alive, as conntrack would (not a new one from the
+# call's expectation).
 gto=$(nsx $NS_ROUTER sysctl -n net.netfilter.nf_conntrack_gre_timeout_stream)
 nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream=8
-nsx $NS_ROUTER nft -f - <<-END
-	table ip gre_probe {
-		chain pre {
-			type filter hook prerouting priority -200; policy accept;
-			ip protocol gre ct state established counter
-		}
-	}
-END
-probe() { nsx $NS_ROUTER nft list chain ip gre_probe pre | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+check "GRE probe before conntrack" gre_probe_add
 # the conntrack id of the GRE flow of the call with inside ID 0x0d0e
 flowid() {
 	nsx $NS_ROUTER conntrack -L -p gre -o id 2>/dev/null |
@@ -321,9 +312,9 @@ R=$(pp connect gk "$(client_ns 1)" 10.99.1.6 $PAC)
 R=$(pp send gk sccrq ocrq:call=0x0d0e)
 check_eq "GRE hook: a call" 1 "$(pt calls gk | tr ';' '\n' | grep -c '^3342 ')"
 gre_both "GRE hook: its first packets (a new flow and its reply)" gk 0x0d0e 10.99.1.6
-check_eq "... are conntrack's" 0 "$(probe)"
+check_eq "... are conntrack's" 0 "$(gre_probe)"
 gre_both "GRE hook: its next packets (the flow assured, then given by vpnpt)" gk 0x0d0e 10.99.1.6
-check_eq "... the fourth is given its flow by vpnpt" 1 "$(probe)"
+check_eq "... the fourth is given its flow by vpnpt" 1 "$(gre_probe)"
 id0=$(flowid)
 check "... one flow, found by its keys" test -n "$id0" -a "$(wc -w <<<"$id0")" = 1
 n=0
@@ -332,11 +323,11 @@ for ((i = 0; i < 12; i++)); do
 	[ "$(pp gre gk 0x0d0e dir=out | jq -r .ok)" = true ] && n=$((n + 1))
 done
 check_eq "GRE out every second for 12 s: every packet reaches the server" 12 "$n"
-check_eq "... each given its flow by vpnpt" 13 "$(probe)"
+check_eq "... each given its flow by vpnpt" 13 "$(gre_probe)"
 check_eq "... which it kept alive past its 8 s timeout: the same flow" "$id0" "$(flowid)"
 gre_both "GRE hook: the way back still works" gk 0x0d0e 10.99.1.6
 R=$(pp send gk stopccrq)
-nsx $NS_ROUTER nft delete table ip gre_probe
+gre_probe_del
 nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream="$gto"
 
 # --- hostile input --------------------------------------------------------------------------

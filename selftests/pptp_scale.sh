@@ -90,19 +90,8 @@ same_calls() {
 
 R=$(pp pac $NS_SERVER $SERVER_WAN)
 check_eq "fake PAC listens" true "$(jv .ok)"
-# Between vpnpt's GRE hook (priority -201) and conntrack, a packet has a
-# flow only if vpnpt gave it one. The probe shares conntrack's priority,
-# -200; a hook registered after another of the same priority runs before it,
-# and conntrack's hooks are in since the helper and NAT rules went in.
-nsx $NS_ROUTER nft -f - <<-END
-	table ip gre_probe {
-		chain pre {
-			type filter hook prerouting priority -200; policy accept;
-			ip protocol gre ct state established counter
-		}
-	}
-END
-probe() { nsx $NS_ROUTER nft list chain ip gre_probe pre | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+# GRE that vpnpt's hook gave its flow, counted before conntrack (lib.sh)
+check "GRE probe before conntrack" gre_probe_add
 diag "$CALLS calls on $CONNS control connections"
 R=$(pp scale "$(client_ns 1)" $CONNS $CALLS file="$D/calls.json" rounds=3)
 diag "tool: $(jv -c 'del(.gre_in.wrong, .gre_out.wrong)' 2>/dev/null || echo "$R")"
@@ -117,7 +106,7 @@ check_eq "GRE from every call reaches the server with the server's key, 3 times"
 # Per call: in (new flow), out (its reply), in (the flow becomes assured),
 # then out, in, out given their flow by vpnpt. The old module: 0.
 check_eq "the last 3 packets of every call were given their flow by vpnpt's hook" \
-	"$((3 * CALLS))" "$(probe)"
+	"$((3 * CALLS))" "$(gre_probe)"
 # Each call's GRE, one packet each way, is one flow that has seen its reply.
 # Counted at once: with a single packet each way conntrack keeps a GRE flow
 # for its unreplied timeout only (30 s; the stream timeout, 180 s, comes
