@@ -2,8 +2,10 @@
 /*
  * The session table. Writers (session creation and removal, which happen on
  * control messages and expiry, not per data packet) take the table's
- * spinlock; readers (dumps, lookups) use RCU. Sessions are hashed by id, and
- * a second hash keeps each LAN client's session count so the per-client cap
+ * spinlock; readers (dumps, lookups) use RCU. Sessions are hashed by id
+ * twice: in a fixed array of chains for dumps and reaping, and in an
+ * rhashtable, which grows with the table, for lookups on the packet path. A
+ * third hash keeps each LAN client's session count so the per-client cap
  * costs one bucket lookup.
  *
  * The table owns the sessions' lifetime: besides the protocols' own ends,
@@ -22,6 +24,7 @@
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/random.h>
+#include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -57,6 +60,13 @@ struct vpnpt_client {
 	u32 per_proto[__VPNPT_PROTO_MAX];
 };
 
+static const struct rhashtable_params vpnpt_byid_params = {
+	.key_len = sizeof_field(struct vpnpt_session, id),
+	.key_offset = offsetof(struct vpnpt_session, id),
+	.head_offset = offsetof(struct vpnpt_session, idnode),
+	.automatic_shrinking = true,
+};
+
 static struct hlist_head *vpnpt_id_bucket(struct vpnpt_sessions *t, u64 id)
 {
 	return &t->hash[hash_64(id, VPNPT_SESSION_HASH_BITS)];
@@ -77,7 +87,11 @@ static int __net_init vpnpt_sessions_net_init(struct net *net)
 {
 	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
 	unsigned int i;
+	int err;
 
+	err = rhashtable_init(&t->byid, &vpnpt_byid_params);
+	if (err)
+		return err;
 	spin_lock_init(&t->lock);
 	for (i = 0; i < ARRAY_SIZE(t->hash); i++)
 		INIT_HLIST_HEAD(&t->hash[i]);
@@ -226,6 +240,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	u32 max = vpnpt_max_sessions(vn);
 	u32 (*client_max)(void) = vpnpt_proto(s->proto)->client_max;
 	struct vpnpt_client *c, *newc = NULL;
+	int err;
 
 	spin_lock_bh(&t->lock);
 	c = vpnpt_client_find(t, s->client);
@@ -246,6 +261,15 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 		kfree(newc);
 		goto refuse;
 	}
+	s->id = t->next_id;
+	err = rhashtable_insert_fast(&t->byid, &s->idnode, vpnpt_byid_params);
+	if (err) {
+		spin_unlock_bh(&t->lock);
+		kfree(newc);
+		kfree(s);
+		return err;
+	}
+	t->next_id++;
 	if (!c) {
 		c = newc;
 		c->addr = s->client;
@@ -258,7 +282,6 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 		list_add_tail(&s->prov, &t->provisional);
 		c->provisional++;
 	}
-	s->id = t->next_id++;
 	t->count++;
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_CREATED);
 	vpnpt_stats_active(&vn->stats, s->proto, 1);
@@ -292,6 +315,7 @@ static void vpnpt_session_unlink(struct vpnpt_sessions *t,
 	lockdep_assert_held(&t->lock);
 	c = vpnpt_client_find(t, s->client);
 	hlist_del_init_rcu(&s->hnode);
+	rhashtable_remove_fast(&t->byid, &s->idnode, vpnpt_byid_params);
 	t->count--;
 	vpnpt_sessions_changed(t);
 	if (!list_empty(&s->prov)) {
@@ -349,12 +373,8 @@ void vpnpt_session_seen(struct vpnpt_session *s, int dir, unsigned int len)
 struct vpnpt_session *vpnpt_session_find_rcu(struct net *net, u64 id)
 {
 	struct vpnpt_sessions *t = &vpnpt_net(net)->sessions;
-	struct vpnpt_session *s;
 
-	hlist_for_each_entry_rcu(s, vpnpt_id_bucket(t, id), hnode)
-		if (s->id == id)
-			return s;
-	return NULL;
+	return rhashtable_lookup(&t->byid, &id, vpnpt_byid_params);
 }
 
 /*
@@ -501,6 +521,7 @@ static void vpnpt_expiry_work(struct work_struct *work)
 static void __net_exit vpnpt_sessions_net_exit(struct net *net)
 {
 	vpnpt_sessions_flush(net, VPNPT_PROTO_ALL);
+	rhashtable_destroy(&vpnpt_net(net)->sessions.byid);
 }
 
 static struct pernet_operations vpnpt_sessions_net_ops = {

@@ -9,6 +9,7 @@
 
 #include <linux/atomic.h>
 #include <linux/rcupdate.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -40,7 +41,8 @@ struct vpnpt_session_ops {
 
 /**
  * struct vpnpt_session - one session
- * @hnode: in the table's id hash
+ * @hnode: in the table's id hash (dumps, reaping)
+ * @idnode: in the table's id rhashtable (lookups on the packet path)
  * @gc: on a private list while being removed in bulk, or on the table's
  *	@evicted list
  * @prov: on the table's @provisional list while in the table and
@@ -67,6 +69,7 @@ struct vpnpt_session_ops {
  */
 struct vpnpt_session {
 	struct hlist_node hnode;
+	struct rhash_head idnode;
 	struct list_head gc;
 	struct list_head prov;
 	struct rcu_head rcu;
@@ -111,7 +114,11 @@ struct vpnpt_session {
 /**
  * struct vpnpt_sessions - a namespace's session table
  * @lock: serialises writers; readers use RCU
- * @hash: sessions by id
+ * @hash: sessions by id, a fixed array of chains: dumps resume in a
+ *	bucket by id (vpnpt_sessions_walk()), and reaping goes a chain at a
+ *	time
+ * @byid: the same sessions by id, resizable: what a packet looks up, so
+ *	that its cost does not grow with the number of sessions
  * @clients: per-client session counts, by client address
  * @count: sessions in the table
  * @nclients: clients with a session in the table
@@ -131,6 +138,7 @@ struct vpnpt_session {
 struct vpnpt_sessions {
 	spinlock_t lock; /* writers; readers use RCU */
 	struct hlist_head hash[1 << VPNPT_SESSION_HASH_BITS];
+	struct rhashtable byid;
 	struct hlist_head clients[1 << VPNPT_SESSION_HASH_BITS];
 	u32 seed; /* of @clients: client addresses are chosen by outsiders */
 	unsigned int count;
