@@ -88,19 +88,10 @@ ulimit -n $((4 * CALLS + 1024))
 topo_create 0 || die "no topology"
 topo_add_many $NS_CS || die "no topology"
 # the PPTP control connections' addresses (vpnpt_pptp.py's addr())
-for ((i = 0; i <= CALLS + 1; i++)); do
-	echo "addr add 10.99.$((2 + i / 250)).$((1 + i % 250))/$LAN_PREFIX dev eth0"
-done | nsx $NS_CS ip -b - || die "no PNS addresses"
-raise() { # SYSCTL MIN
-	local v
-	v=$(sysctl -n "$1") || return 1
-	[ "$v" -ge "$2" ] && return 0
-	on_exit sysctl -qw "$1=$v"
-	sysctl -qw "$1=$2"
-}
+pptp_conn_addrs $NS_CS $((CALLS + 2)) || die "no PNS addresses"
 modprobe nf_conntrack
-raise net.netfilter.nf_conntrack_max $((4 * maxk + 4 * CALLS + 4096)) &&
-	raise net.netfilter.nf_conntrack_expect_max $((4 * CALLS + 256)) ||
+sysctl_raise net.netfilter.nf_conntrack_max $((4 * maxk + 4 * CALLS + 4096)) &&
+	sysctl_raise net.netfilter.nf_conntrack_expect_max $((4 * CALLS + 256)) ||
 	die "conntrack limits"
 
 # Sinks before conntrack: count and drop (no ICMP, no reply traffic). ESP

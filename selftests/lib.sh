@@ -379,6 +379,49 @@ pp() {
 	echo "$((${EPOCHREALTIME/./} - t0)) $* -> $l" >>"$VPNPT_LOGDIR/tool.log"
 }
 
+# pt COMMAND... : a tool command whose reply has a "text": print that.
+pt() {
+	local l
+	l=$(pp "$@")
+	[[ $l =~ \"text\":\ \"([^\"]*)\" ]] && echo "${BASH_REMATCH[1]}"
+}
+
+# pptp_conn_addrs NS N : the first N addresses vpnpt_pptp.py numbers its
+#   control connections' sources with (its addr()), on NS's eth0.
+pptp_conn_addrs() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		echo "addr add 10.99.$((2 + i / 250)).$((1 + i % 250))/$LAN_PREFIX dev eth0"
+	done | nsx "$1" ip -b -
+}
+
+# sysctl_raise SYSCTL MIN : raise SYSCTL to at least MIN until the test ends.
+sysctl_raise() {
+	local v
+	v=$(sysctl -n "$1") || return 1
+	[ "$v" -ge "$2" ] && return 0
+	on_exit sysctl -qw "$1=$v"
+	sysctl -qw "$1=$2"
+}
+
+# pptp_tool_setup CLIENTS ADDRS : the topology with CLIENTS clients, client
+#   1 with ADDRS more addresses (10.99.1.1...), vpnpt loaded without the
+#   kernel's PPTP helper, its helper attached (a check) and the tool started;
+#   the test ends if any of it fails.
+pptp_tool_setup() {
+	local i
+	vpnpt_unload
+	on_exit vpnpt_unload
+	rmmod nf_nat_pptp nf_conntrack_pptp 2>/dev/null
+	topo_create "$1" || { tap_not_ok "topology"; tap_done; }
+	for ((i = 1; i <= $2; i++)); do
+		nsx "$(client_ns 1)" ip addr add "10.99.1.$i/$LAN_PREFIX" dev eth0
+	done
+	vpnpt_load || { tap_not_ok "load"; tap_done; }
+	check "attach the vpnpt-pptp helper" pptp_attach_helper
+	pptp_tool_start
+}
+
 # --- namespaces ------------------------------------------------------------------
 nsx() { # NS COMMAND... : run a command in a namespace
 	local ns=$1

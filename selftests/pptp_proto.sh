@@ -38,27 +38,12 @@ CTL=$VPNPT_TOP/build/vpnptctl
 D=$VPNPT_LOGDIR
 PAC=$SERVER_WAN
 
-vpnpt_unload
-on_exit vpnpt_unload
 # The first part runs without the kernel's PPTP helper; the last with it.
-rmmod nf_nat_pptp nf_conntrack_pptp 2>/dev/null
-topo_create 3 || { tap_not_ok "topology"; tap_done; }
-for ((i = 1; i <= 15; i++)); do
-	nsx "$(client_ns 1)" ip addr add "10.99.1.$i/$LAN_PREFIX" dev eth0
-done
-vpnpt_load || { tap_not_ok "load"; tap_done; }
-check "attach the vpnpt-pptp helper" pptp_attach_helper
+# The tool: one process, commands in, JSON lines out (lib.sh).
+pptp_tool_setup 3 15
 
-# --- the tool: one process, commands in, JSON lines out (lib.sh) ---------------
-pptp_tool_start
 # R=$(pp ...); jv FILTER : a jq query on that reply
 jv() { jq -r "$1" <<<"$R"; }
-# pt COMMAND... : a tool command whose reply has a "text": print that
-pt() {
-	local l
-	l=$(pp "$@")
-	[[ $l =~ \"text\":\ \"([^\"]*)\" ]] && echo "${BASH_REMATCH[1]}"
-}
 # Sessions as vpnpt's netlink dump shows them (the tool reads it with
 # vpnpt_nl.py's code; one process for the whole test keeps it fast):
 # sess CLIENT : "inside outside peer state;..." sorted; nsess [CLIENT]: count

@@ -45,23 +45,14 @@ on_exit vpnpt_unload
 # global value, writable only from the initial namespace: raise it there if
 # the calls would not fit (it is about 4 per MB of RAM by default), and the
 # conntrack limit likewise (one GRE flow per call).
-raise() { # SYSCTL MIN
-	local v
-	v=$(sysctl -n "$1") || return 1
-	[ "$v" -ge "$2" ] && return 0
-	on_exit sysctl -qw "$1=$v"
-	sysctl -qw "$1=$2"
-}
 modprobe nf_conntrack
-raise net.netfilter.nf_conntrack_expect_max $((2 * CALLS + 256)) &&
-	raise net.netfilter.nf_conntrack_max $((2 * CALLS + 4096)) ||
+sysctl_raise net.netfilter.nf_conntrack_expect_max $((2 * CALLS + 256)) &&
+	sysctl_raise net.netfilter.nf_conntrack_max $((2 * CALLS + 4096)) ||
 	{ tap_not_ok "conntrack limits"; tap_done; }
 
 topo_create 1 || { tap_not_ok "topology"; tap_done; }
 # One address per control connection, as the tool numbers them (addr()).
-for ((i = 0; i < CONNS; i++)); do
-	echo "addr add 10.99.$((2 + i / 250)).$((1 + i % 250))/$LAN_PREFIX dev eth0"
-done | nsx "$(client_ns 1)" ip -b -
+pptp_conn_addrs "$(client_ns 1)" "$CONNS"
 vpnpt_load || { tap_not_ok "load"; tap_done; }
 check "attach the vpnpt-pptp helper" pptp_attach_helper
 

@@ -109,11 +109,6 @@ sysctl -qw net.netfilter.nf_conntrack_expect_max=40
 
 pptp_tool_start
 jv() { jq -r "$1" <<<"$REP"; }
-pt() {
-	local l
-	l=$(pp "$@")
-	[[ $l =~ \"text\":\ \"([^\"]*)\" ]] && echo "${BASH_REMATCH[1]}"
-}
 nexp() { nsx $R conntrack -L expect 2>/dev/null | grep -c 'proto=47' || true; }
 REP=$(pp pac $NS_SERVER $SRV)
 check_eq "fake PAC listens" true "$(jv .ok)"

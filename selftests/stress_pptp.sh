@@ -24,22 +24,8 @@ require_cmd nft conntrack python3 jq
 . "$SELFTESTS_DIR/tools/stress_lib.sh"
 PAC=$SERVER_WAN
 
-vpnpt_unload
-on_exit vpnpt_unload
-rmmod nf_nat_pptp nf_conntrack_pptp 2>/dev/null
-topo_create 2 || { tap_not_ok "topology"; tap_done; }
-for ((i = 1; i <= 8; i++)); do
-	nsx "$(client_ns 1)" ip addr add "10.99.1.$i/$LAN_PREFIX" dev eth0
-done
-vpnpt_load || { tap_not_ok "load"; tap_done; }
-check "attach the vpnpt-pptp helper" pptp_attach_helper
-pptp_tool_start
+pptp_tool_setup 2 8
 jv() { jq -r "$1" <<<"$R"; }
-pt() {
-	local l
-	l=$(pp "$@")
-	[[ $l =~ \"text\":\ \"([^\"]*)\" ]] && echo "${BASH_REMATCH[1]}"
-}
 nsess_is() { [ "$(pt nsess "$1")" = "$2" ]; }
 nexp() { nsx $NS_ROUTER conntrack -L expect 2>/dev/null | grep -c 'proto=47' || true; }
 R=$(pp pac $NS_SERVER $PAC)
