@@ -47,10 +47,8 @@ struct vpnpt_esp_sa *vpnpt_esp_outbound_new(struct net *net,
 	sa = vpnpt_esp_sa_new(net, en, k->client, k->server, k->spi, NULL,
 			      vpnpt_esp_parent(en, k->client, k->server),
 			      &orphan);
-	if (sa) {
-		list_add_tail(&sa->pending, &sa->server->pending);
-		WRITE_ONCE(sa->server->candidates, sa->server->candidates + 1);
-	}
+	if (sa)
+		vpnpt_esp_pending_add(en, sa);
 out:
 	spin_unlock_bh(&en->lock);
 	if (orphan)
@@ -123,11 +121,11 @@ static void vpnpt_esp_pick(struct vpnpt_esp_net *en,
 	list_for_each_entry(s, &srv->pending, pending) {
 		if (++n > VPNPT_ESP_PICK_MAX)
 			break;
-		if (time_before(now, s->created + VPNPT_ESP_ANSWER)) {
+		if (time_before(now, s->session->created + VPNPT_ESP_ANSWER)) {
 			*sa = s;
 			return;
 		}
-		if (!*sa && vpnpt_esp_fresh(s->created, now))
+		if (!*sa && vpnpt_esp_fresh(s->session->created, now))
 			*sa = s;
 	}
 	if (!*sa)
@@ -169,10 +167,7 @@ static int vpnpt_esp_bind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
 		sa->ikey.spi = 0;
 		return err;
 	}
-	if (!list_empty(&sa->pending)) {
-		list_del_init(&sa->pending);
-		WRITE_ONCE(sa->server->candidates, sa->server->candidates - 1);
-	}
+	vpnpt_esp_pending_del(en, sa);
 	vpnpt_esp_bound_add(en, sa);
 	WRITE_ONCE(sa->session->public, k->public);
 	WRITE_ONCE(sa->session->ids.ipsec.spi_in, k->spi);
@@ -221,8 +216,7 @@ static int vpnpt_esp_rebind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
 		/* Out of memory twice: unbound again, waiting for an SPI. */
 		sa->ikey.spi = 0;
 		vpnpt_esp_bound_del(en, sa);
-		list_add_tail(&sa->pending, &sa->server->pending);
-		WRITE_ONCE(sa->server->candidates, sa->server->candidates + 1);
+		vpnpt_esp_pending_add(en, sa);
 		WRITE_ONCE(sa->session->ids.ipsec.spi_in, 0);
 		vpnpt_session_changed(en->net, sa->session);
 		return err;

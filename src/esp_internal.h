@@ -94,24 +94,38 @@ struct vpnpt_esp_peer {
 	struct rcu_head rcu;
 };
 
-/* One ESP SA pair (either SPI may be missing: one-way SAs). */
+/* Which of its server's lists an SA is on (struct vpnpt_esp_sa's @on). */
+enum vpnpt_esp_sa_list {
+	VPNPT_ESP_SA_ON_NONE,
+	VPNPT_ESP_SA_ON_PENDING,
+	VPNPT_ESP_SA_ON_BOUND,
+};
+
+/*
+ * One ESP SA pair (either SPI may be missing: one-way SAs). 128 bytes: an
+ * SA is on at most one of its server's lists, only ever walked under the
+ * lock, and is freed only once off both, so the two list heads and the RCU
+ * head share one room; its creation time is its session's.
+ */
 struct vpnpt_esp_sa {
 	struct rhash_head out_node;
 	struct rhash_head in_node;
 	struct vpnpt_esp_out_key okey;	/* okey.spi 0: inbound only */
 	struct vpnpt_esp_in_key ikey;	/* ikey.spi 0: not bound */
 	struct list_head all;		/* every SA of the namespace (RCU) */
-	struct list_head pending;	/* on server->pending while unbound */
-	struct list_head bound;		/* on server->bound while bound both ways */
+	union {
+		struct list_head pending; /* on server->pending while unbound */
+		struct list_head bound;	/* on server->bound while bound both ways */
+		struct rcu_head rcu;	/* once off both */
+	};
 	struct vpnpt_esp_client *client;
 	struct vpnpt_esp_server *server;
 	struct vpnpt_session *session;
-	unsigned long created;
 	/* Packet times (jiffies), written at most once a tick (lock-free). */
 	unsigned long last_in;		/* last inbound packet, or the binding */
 	unsigned long last_out;		/* last outbound packet */
 	unsigned long out_since;	/* first outbound packet after last_in */
-	struct rcu_head rcu;
+	u8 on;				/* enum vpnpt_esp_sa_list, under the lock */
 };
 
 struct vpnpt_esp_net {
@@ -211,6 +225,8 @@ struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 				      struct vpnpt_session **orphan);
 void vpnpt_esp_bound_add(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa);
 void vpnpt_esp_bound_del(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa);
+void vpnpt_esp_pending_add(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa);
+void vpnpt_esp_pending_del(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa);
 void vpnpt_esp_release_zones(struct vpnpt_esp_net *en, bool flush_ct);
 void vpnpt_esp_release_work(struct work_struct *work);
 bool vpnpt_esp_expire(struct net *net, unsigned long now);

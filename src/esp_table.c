@@ -246,19 +246,44 @@ void vpnpt_esp_bound_add(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
 	lockdep_assert_held(&en->lock);
 	WRITE_ONCE(sa->last_in, now);
 	WRITE_ONCE(sa->out_since, now);
-	if (!sa->okey.spi || !list_empty(&sa->bound))
+	if (!sa->okey.spi || sa->on == VPNPT_ESP_SA_ON_BOUND)
+		return;
+	if (WARN_ON_ONCE(sa->on != VPNPT_ESP_SA_ON_NONE))
 		return;
 	list_add_tail(&sa->bound, &sa->server->bound);
+	sa->on = VPNPT_ESP_SA_ON_BOUND;
 	WRITE_ONCE(sa->server->nbound, sa->server->nbound + 1);
 }
 
 void vpnpt_esp_bound_del(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
 {
 	lockdep_assert_held(&en->lock);
-	if (list_empty(&sa->bound))
+	if (sa->on != VPNPT_ESP_SA_ON_BOUND)
 		return;
-	list_del_init(&sa->bound);
+	list_del(&sa->bound);
+	sa->on = VPNPT_ESP_SA_ON_NONE;
 	WRITE_ONCE(sa->server->nbound, sa->server->nbound - 1);
+}
+
+/* @sa, not bound, waits for an inbound SPI from its server (esp_bind.c). */
+void vpnpt_esp_pending_add(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
+{
+	lockdep_assert_held(&en->lock);
+	if (WARN_ON_ONCE(sa->on != VPNPT_ESP_SA_ON_NONE))
+		return;
+	list_add_tail(&sa->pending, &sa->server->pending);
+	sa->on = VPNPT_ESP_SA_ON_PENDING;
+	WRITE_ONCE(sa->server->candidates, sa->server->candidates + 1);
+}
+
+void vpnpt_esp_pending_del(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
+{
+	lockdep_assert_held(&en->lock);
+	if (sa->on != VPNPT_ESP_SA_ON_PENDING)
+		return;
+	list_del(&sa->pending);
+	sa->on = VPNPT_ESP_SA_ON_NONE;
+	WRITE_ONCE(sa->server->candidates, sa->server->candidates - 1);
 }
 
 /* Take an SA out of everything; the caller frees it. */
@@ -269,10 +294,7 @@ static void vpnpt_esp_sa_unlink(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *s
 		rhashtable_remove_fast(&en->out, &sa->out_node, vpnpt_esp_out_params);
 	if (sa->ikey.spi)
 		rhashtable_remove_fast(&en->in, &sa->in_node, vpnpt_esp_in_params);
-	if (!list_empty(&sa->pending)) {
-		list_del_init(&sa->pending);
-		WRITE_ONCE(sa->server->candidates, sa->server->candidates - 1);
-	}
+	vpnpt_esp_pending_del(en, sa);
 	vpnpt_esp_bound_del(en, sa);
 	list_del_rcu(&sa->all);
 	en->nsas--;
@@ -359,13 +381,11 @@ struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 	sa->okey.client = client;
 	sa->okey.server = server;
 	sa->okey.spi = spi_out;
-	sa->created = jiffies;
-	sa->last_in = sa->created;
-	sa->last_out = sa->created;
-	sa->out_since = sa->created;
+	sa->last_in = s->created;
+	sa->last_out = s->created;
+	sa->out_since = s->created;
 	sa->session = s;
-	INIT_LIST_HEAD(&sa->pending);
-	INIT_LIST_HEAD(&sa->bound);
+	sa->on = VPNPT_ESP_SA_ON_NONE;
 
 	s->ops = &vpnpt_esp_session_ops;
 	s->client = client;
