@@ -370,12 +370,12 @@ struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 		/* Out of zones: refused like a full table. */
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_ESP,
 				VPNPT_STAT_SESSIONS_REFUSED);
-		kfree(s);
+		vpnpt_session_free(s);
 		goto err_sa;
 	}
 	sa->server = vpnpt_esp_server_get(en, server);
 	if (!sa->server) {
-		kfree(s);
+		vpnpt_session_free(s);
 		goto err_client;
 	}
 	sa->okey.client = client;

@@ -150,7 +150,7 @@ static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
 	f = kzalloc(sizeof(*f), VPNPT_GFP_STATE);
 	s = vpnpt_session_alloc(VPNPT_PROTO_NATT, VPNPT_GFP_STATE);
 	if (!f || !s) {
-		kfree(s);
+		vpnpt_session_free(s);
 		goto err;
 	}
 	f->key = *k;

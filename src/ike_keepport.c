@@ -347,7 +347,7 @@ vpnpt_keepport_peer_new(struct vpnpt_keepport_net *in,
 err_zone:
 	vpnpt_esp_client_release(in->net, p->zone);
 err_session:
-	kfree(s);
+	vpnpt_session_free(s);
 err_free:
 	kfree(p);
 refused:

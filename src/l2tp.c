@@ -287,7 +287,7 @@ vpnpt_l2tp_open(struct net *net, const struct nf_conn *ct,
 	s = vpnpt_session_alloc(VPNPT_PROTO_L2TP, VPNPT_GFP_STATE);
 	if (!t || !s) {
 		kfree(t);
-		kfree(s);
+		vpnpt_session_free(s);
 		t = NULL;
 		goto out;
 	}

@@ -88,7 +88,7 @@ struct vpnpt_pptp_call *vpnpt_pptp_call_new(struct vpnpt_pptp_segment *seg,
 	s = vpnpt_session_alloc(VPNPT_PROTO_PPTP, VPNPT_GFP_STATE);
 	if (!call || !s) {
 		kfree(call);
-		kfree(s);
+		vpnpt_session_free(s);
 		return NULL;
 	}
 	call->conn = conn;

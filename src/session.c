@@ -60,6 +60,9 @@ struct vpnpt_client {
 	u32 per_proto[__VPNPT_PROTO_MAX];
 };
 
+/* Sessions are many (65,536 per namespace by default): a cache of their size. */
+static struct kmem_cache *vpnpt_session_cache __read_mostly;
+
 static const struct rhashtable_params vpnpt_byid_params = {
 	.key_len = sizeof_field(struct vpnpt_session, id),
 	.key_offset = offsetof(struct vpnpt_session, id),
@@ -133,18 +136,29 @@ void vpnpt_expiry_kick(struct net *net)
 
 struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp)
 {
-	struct vpnpt_session *s = kzalloc(sizeof(*s), gfp);
+	struct vpnpt_session *s = kmem_cache_zalloc(vpnpt_session_cache, gfp);
 
 	if (!s)
 		return NULL;
 	INIT_HLIST_NODE(&s->hnode);
-	INIT_LIST_HEAD(&s->gc);
 	INIT_LIST_HEAD(&s->prov);
 	s->proto = proto;
 	s->state = VPNPT_SESSION_NEW;
 	s->created = jiffies;
 	s->last_seen = s->created;
 	return s;
+}
+
+/* A session that was never inserted, or was refused; NULL is ignored. */
+void vpnpt_session_free(struct vpnpt_session *s)
+{
+	if (s)
+		kmem_cache_free(vpnpt_session_cache, s);
+}
+
+static void vpnpt_session_free_rcu(struct rcu_head *head)
+{
+	vpnpt_session_free(container_of(head, struct vpnpt_session, rcu));
 }
 
 static struct vpnpt_client *vpnpt_client_find(struct vpnpt_sessions *t,
@@ -253,7 +267,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 		newc = kzalloc(sizeof(*newc), VPNPT_GFP_STATE);
 		if (!newc) {
 			spin_unlock_bh(&t->lock);
-			kfree(s);
+			vpnpt_session_free(s);
 			return -ENOMEM;
 		}
 	}
@@ -266,7 +280,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 	if (err) {
 		spin_unlock_bh(&t->lock);
 		kfree(newc);
-		kfree(s);
+		vpnpt_session_free(s);
 		return err;
 	}
 	t->next_id++;
@@ -302,7 +316,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 refuse:
 	spin_unlock_bh(&t->lock);
 	vpnpt_stats_inc(&vn->stats, s->proto, VPNPT_STAT_SESSIONS_REFUSED);
-	kfree(s);
+	vpnpt_session_free(s);
 	return -ENOSPC;
 }
 
@@ -342,7 +356,8 @@ static void vpnpt_session_finish(struct net *net, struct vpnpt_session *s)
 	vpnpt_event_session(net, s, VPNPT_CMD_SESSION_DEL);
 	if (s->ops && s->ops->destroy)
 		s->ops->destroy(net, s);
-	kfree_rcu(s, rcu);
+	/* Off every list: @rcu takes the room of @gc (and @prov). */
+	call_rcu(&s->rcu, vpnpt_session_free_rcu);
 }
 
 void vpnpt_session_remove(struct net *net, struct vpnpt_session *s)
@@ -395,16 +410,19 @@ void vpnpt_session_set_state(struct net *net, struct vpnpt_session *s,
 	spin_lock_bh(&t->lock);
 	if (s->state != state) {
 		WRITE_ONCE(s->state, state);
-		/* Answered: no longer provisional. */
-		if (!list_empty(&s->prov)) {
-			struct vpnpt_client *c = vpnpt_client_find(t, s->client);
+		/* Out of the table, @prov's room is @gc's. */
+		if (!hlist_unhashed(&s->hnode)) {
+			/* Answered: no longer provisional. */
+			if (!list_empty(&s->prov)) {
+				struct vpnpt_client *c;
 
-			list_del_init(&s->prov);
-			if (c)
-				c->provisional--;
-		}
-		if (!hlist_unhashed(&s->hnode))
+				c = vpnpt_client_find(t, s->client);
+				list_del_init(&s->prov);
+				if (c)
+					c->provisional--;
+			}
 			vpnpt_event_session(net, s, VPNPT_CMD_SESSION_NEW);
+		}
 	}
 	spin_unlock_bh(&t->lock);
 }
@@ -531,12 +549,23 @@ static struct pernet_operations vpnpt_sessions_net_ops = {
 
 int vpnpt_sessions_register(void)
 {
-	return register_pernet_subsys(&vpnpt_sessions_net_ops);
+	int err;
+
+	vpnpt_session_cache = KMEM_CACHE(vpnpt_session, SLAB_ACCOUNT);
+	if (!vpnpt_session_cache)
+		return -ENOMEM;
+	err = register_pernet_subsys(&vpnpt_sessions_net_ops);
+	if (err)
+		kmem_cache_destroy(vpnpt_session_cache);
+	return err;
 }
 
 void vpnpt_sessions_unregister(void)
 {
 	unregister_pernet_subsys(&vpnpt_sessions_net_ops);
+	/* The last sessions' frees (call_rcu) first. */
+	rcu_barrier();
+	kmem_cache_destroy(vpnpt_session_cache);
 }
 
 /*

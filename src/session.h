@@ -43,11 +43,12 @@ struct vpnpt_session_ops {
  * struct vpnpt_session - one session
  * @hnode: in the table's id hash (dumps, reaping)
  * @idnode: in the table's id rhashtable (lookups on the packet path)
- * @gc: on a private list while being removed in bulk, or on the table's
- *	@evicted list
  * @prov: on the table's @provisional list while in the table and
- *	provisional (state %VPNPT_SESSION_NEW: the far side never answered)
- * @rcu: for freeing after readers are done
+ *	provisional (state %VPNPT_SESSION_NEW: the far side never answered);
+ *	meaningful only while in the table (@hnode hashed)
+ * @gc: once out of the table: on a private list while being removed in
+ *	bulk, or on the table's @evicted list
+ * @rcu: for freeing after readers are done, once off every list
  * @ops: the owning protocol's operations (may be NULL)
  * @id: unique in the namespace while the module is loaded
  * @proto: enum vpnpt_proto
@@ -70,9 +71,11 @@ struct vpnpt_session_ops {
 struct vpnpt_session {
 	struct hlist_node hnode;
 	struct rhash_head idnode;
-	struct list_head gc;
-	struct list_head prov;
-	struct rcu_head rcu;
+	union { /* one at a time: in the table, removed, freed */
+		struct list_head prov;
+		struct list_head gc;
+		struct rcu_head rcu;
+	};
 	const struct vpnpt_session_ops *ops;
 	u64 id;
 	u8 proto;
@@ -183,6 +186,8 @@ void vpnpt_expiry_kick(struct net *net);
  * @client_max sessions of it (struct vpnpt_proto_ops).
  */
 struct vpnpt_session *vpnpt_session_alloc(enum vpnpt_proto proto, gfp_t gfp);
+/* Free a session that was never inserted (an insert frees what it refuses). */
+void vpnpt_session_free(struct vpnpt_session *s);
 int vpnpt_session_insert(struct net *net, struct vpnpt_session *s);
 /* Take a session out of the table and destroy it. */
 void vpnpt_session_remove(struct net *net, struct vpnpt_session *s);
