@@ -179,10 +179,23 @@ bind() {
 		die "binding $2 clients from $1 failed: $(cat "$VPNPT_LOGDIR/bind.json")"
 }
 
-# slab BYTES: kmalloc caches (vpnpt allocates only there: kzalloc, and
-# conntrack templates) plus vmalloc (large rhashtable bucket arrays)
+# slab_lines NAME : the /proc/slabinfo names that hold cache NAME's objects:
+#   NAME itself, or, if SLUB merged it into another cache, every name
+#   sharing that cache (/sys/kernel/slab/NAME is then a link to it).
+slab_lines() {
+	local f t
+	t=$(readlink "/sys/kernel/slab/$1") || { echo "$1"; return; }
+	for f in /sys/kernel/slab/*; do
+		[ "$(readlink "$f")" = "$t" ] && echo "${f##*/}"
+	done
+}
+# slab BYTES: kmalloc caches (vpnpt's kzalloc, conntrack templates, the
+# kernel's GRE keymap entries) and vpnpt's session cache, plus vmalloc
+# (large rhashtable bucket arrays)
 slab() {
-	awk '$1 ~ /^kmalloc-/ { s += $2 * $4 } END { printf "%d ", s }' /proc/slabinfo
+	awk -v own=" $(slab_lines vpnpt_session | xargs) " \
+		'$1 ~ /^kmalloc-/ || index(own, " " $1 " ") { s += $2 * $4 }
+		 END { printf "%d ", s }' /proc/slabinfo
 	awk '/^VmallocUsed:/ { print $2 * 1024 }' /proc/meminfo
 }
 # memsnap : settle (RCU frees) and print the bytes now
