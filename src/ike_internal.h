@@ -42,7 +42,7 @@ struct vpnpt_ike_key {
  * only the session's destroy callback frees it, with kfree_rcu(), also when
  * publishing it failed. The session table calls destroy after the session's
  * last event (SESSION_DEL, whose fill reads the SA), whoever removed it;
- * the session itself is freed with kfree_rcu() after that. So an RCU reader
+ * the session itself is freed with call_rcu() after that. So an RCU reader
  * that holds the session (dump, event fill) may read the SA through s->priv
  * until its rcu_read_unlock().
  */

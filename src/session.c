@@ -271,10 +271,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 			return -ENOMEM;
 		}
 	}
-	if (t->count >= max && !vpnpt_session_evict(t, c, max)) {
-		kfree(newc);
-		goto refuse;
-	}
+	/* Its place by id next: no session is evicted for a failed insert. */
 	s->id = t->next_id;
 	err = rhashtable_insert_fast(&t->byid, &s->idnode, vpnpt_byid_params);
 	if (err) {
@@ -282,6 +279,16 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 		kfree(newc);
 		vpnpt_session_free(s);
 		return err;
+	}
+	if (t->count >= max && !vpnpt_session_evict(t, c, max)) {
+		/* Lookups of other ids may be passing over it: an RCU free. */
+		rhashtable_remove_fast(&t->byid, &s->idnode, vpnpt_byid_params);
+		spin_unlock_bh(&t->lock);
+		kfree(newc);
+		vpnpt_stats_inc(&vn->stats, s->proto,
+				VPNPT_STAT_SESSIONS_REFUSED);
+		call_rcu(&s->rcu, vpnpt_session_free_rcu);
+		return -ENOSPC;
 	}
 	t->next_id++;
 	if (!c) {
