@@ -271,7 +271,11 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 			return -ENOMEM;
 		}
 	}
-	/* Its place by id next: no session is evicted for a failed insert. */
+	/*
+	 * Its place by id next: no session is evicted for a failed insert.
+	 * The id is used up even if the session is refused below, so a
+	 * lookup still passing over its node never matches a later session.
+	 */
 	s->id = t->next_id;
 	err = rhashtable_insert_fast(&t->byid, &s->idnode, vpnpt_byid_params);
 	if (err) {
@@ -280,6 +284,7 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 		vpnpt_session_free(s);
 		return err;
 	}
+	t->next_id++;
 	if (t->count >= max && !vpnpt_session_evict(t, c, max)) {
 		/* Lookups of other ids may be passing over it: an RCU free. */
 		rhashtable_remove_fast(&t->byid, &s->idnode, vpnpt_byid_params);
@@ -290,7 +295,6 @@ int vpnpt_session_insert(struct net *net, struct vpnpt_session *s)
 		call_rcu(&s->rcu, vpnpt_session_free_rcu);
 		return -ENOSPC;
 	}
-	t->next_id++;
 	if (!c) {
 		c = newc;
 		c->addr = s->client;
