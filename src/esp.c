@@ -169,7 +169,6 @@ static int __net_init vpnpt_esp_net_init(struct net *net)
 	int err;
 
 	spin_lock_init(&en->lock);
-	INIT_LIST_HEAD(&en->sas);
 	INIT_LIST_HEAD(&en->peers_all);
 	INIT_LIST_HEAD(&en->released);
 	INIT_DELAYED_WORK(&en->release_work, vpnpt_esp_release_work);

@@ -183,13 +183,13 @@ static int vpnpt_esp_bind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
  * SPI); a correct binding whose server answers within VPNPT_ESP_QUIET is
  * never suspect, however sparse its traffic.
  */
-static bool vpnpt_esp_suspect(const struct vpnpt_esp_sa *sa, unsigned long now)
+static bool vpnpt_esp_suspect(const struct vpnpt_esp_sa *sa, unsigned long jnow)
 {
-	unsigned long since = READ_ONCE(sa->out_since);
+	u32 since = READ_ONCE(sa->out_since), now = jnow;
 
-	return time_after(since, READ_ONCE(sa->last_in)) &&
-	       time_after_eq(now, since + VPNPT_ESP_QUIET) &&
-	       time_before(now, READ_ONCE(sa->last_out) + VPNPT_ESP_QUIET);
+	return time_after32(since, READ_ONCE(sa->last_in)) &&
+	       !time_before32(now, since + VPNPT_ESP_QUIET) &&
+	       time_before32(now, READ_ONCE(sa->last_out) + VPNPT_ESP_QUIET);
 }
 
 /*

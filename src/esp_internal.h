@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/rhashtable.h>
 #include <linux/spinlock.h>
+#include <linux/time.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <net/netns/generic.h>
@@ -102,17 +103,20 @@ enum vpnpt_esp_sa_list {
 };
 
 /*
- * One ESP SA pair (either SPI may be missing: one-way SAs). 128 bytes: an
+ * One ESP SA pair (either SPI may be missing: one-way SAs). 96 bytes on 64-bit,
+ * which with its session's 160 is the 256 of docs/performance.md's goal: an
  * SA is on at most one of its server's lists, only ever walked under the
  * lock, and is freed only once off both, so the two list heads and the RCU
- * head share one room; its creation time is its session's.
+ * head share one room; its creation time is its session's; and its packet
+ * times are 32-bit jiffies, as TCP's are, compared by their difference
+ * (right within 24 days at HZ=1000; an SA idle both ways for longer than
+ * VPNPT_TIMEOUT_MAX, a day, has expired).
  */
 struct vpnpt_esp_sa {
 	struct rhash_head out_node;
 	struct rhash_head in_node;
 	struct vpnpt_esp_out_key okey;	/* okey.spi 0: inbound only */
 	struct vpnpt_esp_in_key ikey;	/* ikey.spi 0: not bound */
-	struct list_head all;		/* every SA of the namespace (RCU) */
 	union {
 		struct list_head pending; /* on server->pending while unbound */
 		struct list_head bound;	/* on server->bound while bound both ways */
@@ -121,10 +125,10 @@ struct vpnpt_esp_sa {
 	struct vpnpt_esp_client *client;
 	struct vpnpt_esp_server *server;
 	struct vpnpt_session *session;
-	/* Packet times (jiffies), written at most once a tick (lock-free). */
-	unsigned long last_in;		/* last inbound packet, or the binding */
-	unsigned long last_out;		/* last outbound packet */
-	unsigned long out_since;	/* first outbound packet after last_in */
+	/* Packet times (u32 jiffies), written at most once a tick (lock-free). */
+	u32 last_in;			/* last inbound packet, or the binding */
+	u32 last_out;			/* last outbound packet */
+	u32 out_since;			/* first outbound packet after last_in */
 	u8 on;				/* enum vpnpt_esp_sa_list, under the lock */
 };
 
@@ -135,7 +139,6 @@ struct vpnpt_esp_net {
 	struct rhashtable clients;
 	struct rhashtable servers;
 	struct rhashtable peers;
-	struct list_head sas;
 	struct list_head peers_all;
 	struct list_head released;	/* clients whose zone is to be freed */
 	unsigned long *zones;		/* bitmap, esp_zone_count bits */
@@ -194,8 +197,10 @@ static const struct rhashtable_params __maybe_unused vpnpt_esp_peer_params = {
  * per packet. Races between CPUs only blur the times by a tick.
  */
 static inline void vpnpt_esp_sa_seen(struct vpnpt_esp_sa *sa, int dir,
-				     unsigned long now)
+				     unsigned long jnow)
 {
+	u32 now = jnow;
+
 	if (dir) {
 		if (READ_ONCE(sa->last_in) != now)
 			WRITE_ONCE(sa->last_in, now);
@@ -205,7 +210,7 @@ static inline void vpnpt_esp_sa_seen(struct vpnpt_esp_sa *sa, int dir,
 		WRITE_ONCE(sa->last_out, now);
 	/* The first outbound packet since the last inbound one starts a wait. */
 	if (READ_ONCE(sa->out_since) != now &&
-	    time_after_eq(READ_ONCE(sa->last_in), READ_ONCE(sa->out_since)))
+	    !time_before32(READ_ONCE(sa->last_in), READ_ONCE(sa->out_since)))
 		WRITE_ONCE(sa->out_since, now);
 }
 

@@ -241,7 +241,7 @@ out:
  */
 void vpnpt_esp_bound_add(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa)
 {
-	unsigned long now = jiffies;
+	u32 now = jiffies;
 
 	lockdep_assert_held(&en->lock);
 	WRITE_ONCE(sa->last_in, now);
@@ -296,7 +296,6 @@ static void vpnpt_esp_sa_unlink(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *s
 		rhashtable_remove_fast(&en->in, &sa->in_node, vpnpt_esp_in_params);
 	vpnpt_esp_pending_del(en, sa);
 	vpnpt_esp_bound_del(en, sa);
-	list_del_rcu(&sa->all);
 	en->nsas--;
 	vpnpt_esp_client_put(en, sa->client);
 	vpnpt_esp_server_put(en, sa->server);
@@ -421,7 +420,6 @@ struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 	}
 	if (in)
 		vpnpt_esp_bound_add(en, sa);
-	list_add_tail_rcu(&sa->all, &en->sas);
 	en->nsas++;
 	return sa;
 
