@@ -183,9 +183,9 @@ static int vpnpt_esp_bind(struct vpnpt_esp_net *en, struct vpnpt_esp_sa *sa,
  * SPI); a correct binding whose server answers within VPNPT_ESP_QUIET is
  * never suspect, however sparse its traffic.
  */
-static bool vpnpt_esp_suspect(const struct vpnpt_esp_sa *sa, unsigned long jnow)
+static bool vpnpt_esp_suspect(const struct vpnpt_esp_sa *sa, u32 now)
 {
-	u32 since = READ_ONCE(sa->out_since), now = jnow;
+	u32 since = READ_ONCE(sa->out_since);
 
 	return time_after32(since, READ_ONCE(sa->last_in)) &&
 	       !time_before32(now, since + VPNPT_ESP_QUIET) &&

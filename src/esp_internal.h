@@ -197,10 +197,8 @@ static const struct rhashtable_params __maybe_unused vpnpt_esp_peer_params = {
  * per packet. Races between CPUs only blur the times by a tick.
  */
 static inline void vpnpt_esp_sa_seen(struct vpnpt_esp_sa *sa, int dir,
-				     unsigned long jnow)
+				     u32 now)
 {
-	u32 now = jnow;
-
 	if (dir) {
 		if (READ_ONCE(sa->last_in) != now)
 			WRITE_ONCE(sa->last_in, now);
