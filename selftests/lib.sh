@@ -52,7 +52,13 @@ SERVER_WAN=203.0.113.2
 LAN_PREFIX=16
 WAN_PREFIX=24
 
-VPNPT_LOGDIR=${VPNPT_LOGDIR:-$(mktemp -d /tmp/vpnpt-test.XXXXXX)}
+# A log directory of the test's own goes when the test passes; a failed
+# test's is kept and named (a caller's VPNPT_LOGDIR is the caller's).
+_own_logdir=
+if [ -z "${VPNPT_LOGDIR:-}" ]; then
+	VPNPT_LOGDIR=$(mktemp -d /tmp/vpnpt-test.XXXXXX)
+	_own_logdir=1
+fi
 mkdir -p "$VPNPT_LOGDIR"
 
 _tap_n=0
@@ -130,10 +136,17 @@ skip() {
 on_exit() { _cleanups+=("$*"); }
 
 _run_cleanups() {
-	local i
+	local rc=$? i
 	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do
 		eval "${_cleanups[$i]}" >/dev/null 2>&1 || true
 	done
+	[ -n "$_own_logdir" ] || return 0
+	# 0 passed, 4 skipped
+	if [ "$rc" = 0 ] || [ "$rc" = 4 ]; then
+		rm -rf "$VPNPT_LOGDIR"
+	else
+		echo "# logs kept in $VPNPT_LOGDIR" >&2
+	fi
 }
 trap _run_cleanups EXIT
 
