@@ -141,8 +141,7 @@ _run_cleanups() {
 		eval "${_cleanups[$i]}" >/dev/null 2>&1 || true
 	done
 	[ -n "$_own_logdir" ] || return 0
-	# 0 passed, 4 skipped
-	if [ "$rc" = 0 ] || [ "$rc" = 4 ]; then
+	if [ "$rc" = 0 ] || [ "$rc" = "$KSFT_SKIP" ]; then
 		rm -rf "$VPNPT_LOGDIR"
 	else
 		echo "# logs kept in $VPNPT_LOGDIR" >&2
