@@ -18,6 +18,10 @@
  * without stopping interrupts on that CPU. @waiting is 1 while a delay
  * runs.
  *
+ * Writing 1 to @release ends a running delay (and any later one) early: a
+ * test can open a wide window, do the other side of the race at the pace
+ * the machine allows, check the window was still open, then let go.
+ *
  * With @witness, a second kprobe at that function's entry counts in
  * @witnessed the calls made while a delay runs: proof that the other side
  * of the race ran inside the window.
@@ -60,6 +64,9 @@ static atomic_t waiting = ATOMIC_INIT(0);
 module_param_named(waiting, waiting.counter, int, 0444);
 MODULE_PARM_DESC(waiting, "1 while a delay runs");
 static atomic_t hits = ATOMIC_INIT(0);
+static int release;
+module_param(release, int, 0644);
+MODULE_PARM_DESC(release, "write 1 to end the delays now");
 static char *witness;
 module_param(witness, charp, 0444);
 MODULE_PARM_DESC(witness, "count calls of this function during a delay");
@@ -86,7 +93,7 @@ static int vpnpt_delay_pre(struct kprobe *p, struct pt_regs *regs)
 	/* By the clock: mdelay()'s calibrated loop runs long under emulation. */
 	end = ktime_get_mono_fast_ns() + (u64)delay_ms * NSEC_PER_MSEC;
 	atomic_inc(&waiting);
-	while (ktime_get_mono_fast_ns() < end)
+	while (ktime_get_mono_fast_ns() < end && !READ_ONCE(release))
 		cpu_relax();
 	atomic_dec(&waiting);
 	return 0;
