@@ -97,7 +97,7 @@ check_hooked "on: the hook is registered" yes
 C=00000000000000c3 E=00000000000000e5
 client 1 $C 60
 C1PID=${TOOL_PIDS[-1]}
-check "on: client 1 answered" wait_until 10 answered "$D/c1-$C.log" $C
+check "on: client 1 answered" wait_until 20 answered "$D/c1-$C.log" $C
 # A host on the internet spoofs the server: IKE headers from its address
 # and port 500 with random SPIs, while client 1 is the last active one.
 # They reach client 1 (the last-active fallback), but their SPIs must not
@@ -115,7 +115,7 @@ check_eq "spoofer: its headers started no IKE session of client 1's" "0" \
 			.ike_spi_i != $c and .ike_spi_i != "0000000000000000")] | length')"
 client 2 $E 60
 C2PID=${TOOL_PIDS[-1]}
-check "on: client 2 answered" wait_until 10 answered "$D/c2-$E.log" $E
+check "on: client 2 answered" wait_until 20 answered "$D/c2-$E.log" $E
 check_eq "on: client 1 seen from port 500" "$ROUTER_WAN:500" "$(seen_from $C)"
 check_eq "on: client 2 seen from port 500" "$ROUTER_WAN:500" "$(seen_from $E)"
 check_eq "no answer reached the other client" "" \
@@ -147,7 +147,7 @@ check_eq "... and neither reached the other client" "" \
 	"$(grep -h 1111111111111111 "$D/c2-$E.log"; grep -h 2222222222222222 "$D/c1-$C.log")"
 # And client 1's own request on its IKE SA, after the spoofing: answered.
 kill -USR1 "$C1PID"
-check "client 1's new request on its IKE SA answered" wait_until 10 \
+check "client 1's new request on its IKE SA answered" wait_until 20 \
 	sh -c "[ \$(grep -cx '$C $(reply_of $C)' '$D/c1-$C.log') -ge 2 ]"
 check_eq "... and it reached the server from port 500" "$ROUTER_WAN:500" \
 	"$(awk -v s=$C -v r="$(reply_of $C)" '$1 == s && $2 == r { print $3; exit }' "$D/server.log")"
