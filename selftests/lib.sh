@@ -487,6 +487,19 @@ topo_add_many() {
 	nsx $NS_ROUTER ip route add 10.100.0.0/16 via 10.99.0.250
 }
 
+# topo_add_attacker NS : after topo_create, an internet host in namespace NS
+# at 198.51.100.2 on the router's second WAN port wanx (198.51.100.1), not
+# on the server's link: it can send "from" the server's address, off path.
+topo_add_attacker() {
+	_ns_add "$1" || return 1
+	ip link add wanx netns $NS_ROUTER type veth peer name eth0 netns "$1"
+	nsx $NS_ROUTER ip addr add 198.51.100.1/24 dev wanx
+	nsx $NS_ROUTER ip link set wanx up
+	nsx "$1" ip addr add 198.51.100.2/24 dev eth0
+	nsx "$1" ip link set eth0 up
+	nsx "$1" ip route add default via 198.51.100.1
+}
+
 # topo_create N : the router, the server and N LAN clients (see the diagram).
 topo_create() {
 	local n=$1 i ns

@@ -21,7 +21,7 @@ ALL_TESTS="forward module params netlink switches vpnptctl
 	pptp pptp_proto pptp_scale security_pptp
 	ipsec ipsec_hostile ipsec_keepport ipsec_peers ipsec_scale
 	l2tp l2tp_ipsec l2tp_port
-	security_binding security_fair security_local security_spoof security_state
+	security_binding security_fair security_local security_peers security_spoof security_state
 	race_esp race_events race_params race_pptp
 	stress_module stress_netns stress_pptp stress_sessions stress_switches"
 if [ $# -gt 0 ]; then

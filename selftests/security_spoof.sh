@@ -37,7 +37,6 @@ N=1
 . "$SELFTESTS_DIR/tools/ipsec_lib.sh"
 C1=$(client_addr 1)
 NS_X=${NS_PREFIX}x
-ATK=198.51.100.2
 # How long after a stream stops the tunnel must be back (the rule's 3 s,
 # pings every 0.2 s, the server's 100 ms, and a TCG guest's slowness).
 BACK=15
@@ -49,13 +48,7 @@ BACK=15
 modprobe sch_netem 2>/dev/null
 nsx $NS_SERVER tc qdisc add dev wan root netem delay $((100 * VPNPT_TIME_SCALE))ms ||
 	{ tap_not_ok "netem delay on the server's link"; tap_done; }
-_ns_add $NS_X || { tap_not_ok "attacker namespace"; tap_done; }
-ip link add wanx netns $NS_ROUTER type veth peer name eth0 netns $NS_X
-nsx $NS_ROUTER ip addr add 198.51.100.1/24 dev wanx
-nsx $NS_ROUTER ip link set wanx up
-nsx $NS_X ip addr add $ATK/24 dev eth0
-nsx $NS_X ip link set eth0 up
-nsx $NS_X ip route add default via 198.51.100.1
+topo_add_attacker $NS_X || { tap_not_ok "attacker namespace"; tap_done; }
 
 tunnel_states 1 0
 tunnel_policies 1

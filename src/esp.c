@@ -66,7 +66,7 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 	const u8 *hdr;
 	unsigned int off;
 	struct mem_cgroup *old;
-	u32 spi, seq;
+	u32 spi, seq, now;
 	int err, dir;
 
 	iph = ip_hdr(skb);
@@ -132,8 +132,14 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 	}
 	if (!sa)
 		return NF_ACCEPT;
+	/* Inbound: the client's zone only once it holds the client's flow. */
+	if (dir && !vpnpt_esp_flow_in(net, sa, iph->saddr, iph->daddr))
+		return NF_ACCEPT;
 	vpnpt_session_seen(sa->session, dir, skb->len);
-	vpnpt_esp_sa_seen(sa, dir, jiffies);
+	now = jiffies;
+	vpnpt_esp_sa_seen(sa, dir, now);
+	if (!dir)
+		vpnpt_esp_flow_out(net, sa, iph->daddr, now);
 	vpnpt_esp_client_set_zone(skb, sa->client);
 	/* A client's SA: forwarded (the forward hooks pass ESP while on). */
 	vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_ESP, VPNPT_STAT_PACKETS);

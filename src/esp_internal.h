@@ -95,6 +95,16 @@ struct vpnpt_esp_peer {
 	struct rcu_head rcu;
 };
 
+/*
+ * What an SA knows of its client's conntrack entry towards the server (the
+ * flow its inbound packets must find in the client's zone; esp_table.c).
+ */
+enum vpnpt_esp_flow {
+	VPNPT_ESP_FLOW_UNKNOWN,		/* not seen: inbound gets no zone */
+	VPNPT_ESP_FLOW_SEEN,		/* seen by an inbound packet */
+	VPNPT_ESP_FLOW_CHECKED,		/* seen; unanswered since, looked at */
+};
+
 /* Which of its server's lists an SA is on (struct vpnpt_esp_sa's @on). */
 enum vpnpt_esp_sa_list {
 	VPNPT_ESP_SA_ON_NONE,
@@ -130,6 +140,7 @@ struct vpnpt_esp_sa {
 	u32 last_out;			/* last outbound packet */
 	u32 out_since;			/* first outbound packet after last_in */
 	u8 on;				/* enum vpnpt_esp_sa_list, under the lock */
+	u8 flow;			/* enum vpnpt_esp_flow, lock-free */
 };
 
 struct vpnpt_esp_net {
@@ -218,6 +229,10 @@ static inline struct vpnpt_esp_net *vpnpt_esp_net(const struct net *net)
 }
 
 /* esp_table.c */
+bool vpnpt_esp_flow_in(struct net *net, struct vpnpt_esp_sa *sa,
+		       __be32 server, __be32 public);
+void vpnpt_esp_flow_out(struct net *net, struct vpnpt_esp_sa *sa,
+			__be32 server, u32 now);
 void vpnpt_esp_peer_close(struct vpnpt_esp_net *en, struct vpnpt_esp_peer *p);
 struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 				      struct vpnpt_esp_net *en,

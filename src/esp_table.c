@@ -440,6 +440,98 @@ u16 vpnpt_esp_client_zone(const struct vpnpt_esp_client *c)
 	return c->zone;
 }
 
+/*
+ * The client's entry in its zone whose tuple is @server -> @public: its own
+ * flow (masqueraded to @public) in the reply direction, or in the original
+ * one an entry that an inbound packet started. Referenced; NULL if none.
+ */
+static struct nf_conntrack_tuple_hash *
+vpnpt_esp_flow_find(struct net *net, const struct vpnpt_esp_client *c,
+		    __be32 server, __be32 public)
+{
+	struct nf_conntrack_zone zone;
+	struct nf_conntrack_tuple t;
+
+	/* ESP has no conntrack protocol of its own: the generic tuple. */
+	memset(&t, 0, sizeof(t));
+	t.src.l3num = NFPROTO_IPV4;
+	t.src.u3.ip = server;
+	t.dst.u3.ip = public;
+	t.dst.protonum = IPPROTO_ESP;
+	t.dst.dir = IP_CT_DIR_ORIGINAL;
+	nf_ct_zone_init(&zone, c->zone, NF_CT_DEFAULT_ZONE_DIR, 0);
+	return nf_conntrack_find_get(net, &zone, &t);
+}
+
+/*
+ * May an inbound packet of @sa take its client's zone? Only once the zone
+ * holds the client's own flow to the server: in a zone without it the
+ * packet would start an entry of its own (server to public address), and
+ * the client's packets to the server, masqueraded to the same reply tuple,
+ * would be dropped by conntrack as clashes while it lived. One lookup,
+ * until the flow is seen.
+ */
+bool vpnpt_esp_flow_in(struct net *net, struct vpnpt_esp_sa *sa,
+		       __be32 server, __be32 public)
+{
+	struct nf_conntrack_tuple_hash *h;
+	bool reply;
+
+	switch (READ_ONCE(sa->flow)) {
+	case VPNPT_ESP_FLOW_CHECKED:
+		/* Answered again: a later silence is checked again. */
+		WRITE_ONCE(sa->flow, VPNPT_ESP_FLOW_SEEN);
+		fallthrough;
+	case VPNPT_ESP_FLOW_SEEN:
+		return true;
+	}
+	h = vpnpt_esp_flow_find(net, sa->client, server, public);
+	if (!h)
+		return false;
+	reply = NF_CT_DIRECTION(h) == IP_CT_DIR_REPLY;
+	nf_ct_put(nf_ct_tuplehash_to_ctrack(h));
+	if (reply)
+		WRITE_ONCE(sa->flow, VPNPT_ESP_FLOW_SEEN);
+	return reply;
+}
+
+/*
+ * An outbound packet of @sa (its times updated). Once the client has sent
+ * for VPNPT_ESP_QUIET with nothing back, look at the zone (once until the
+ * next answer, if the flow is there): an entry that an inbound packet
+ * started while the client's own flow was gone (deleted from outside, as
+ * by conntrack -F, and the server sent first) makes the client's packets
+ * clash. It goes; the client's next packet starts its flow again.
+ */
+void vpnpt_esp_flow_out(struct net *net, struct vpnpt_esp_sa *sa,
+			__be32 server, u32 now)
+{
+	u32 since = READ_ONCE(sa->out_since);
+	u8 flow = VPNPT_ESP_FLOW_UNKNOWN;
+	struct nf_conntrack_tuple_hash *h;
+	struct nf_conn *ct;
+	__be32 public;
+
+	if (READ_ONCE(sa->flow) == VPNPT_ESP_FLOW_CHECKED ||
+	    !time_after32(since, READ_ONCE(sa->last_in)) ||
+	    time_before32(now, since + VPNPT_ESP_QUIET))
+		return;
+	/* Bound: the address its server answers to. */
+	public = READ_ONCE(sa->session->public);
+	if (!public)
+		return;
+	h = vpnpt_esp_flow_find(net, sa->client, server, public);
+	if (h) {
+		ct = nf_ct_tuplehash_to_ctrack(h);
+		if (NF_CT_DIRECTION(h) == IP_CT_DIR_REPLY)
+			flow = VPNPT_ESP_FLOW_CHECKED;
+		else
+			nf_ct_delete(ct, 0, 0);
+		nf_ct_put(ct);
+	}
+	WRITE_ONCE(sa->flow, flow);
+}
+
 void vpnpt_esp_client_set_zone(struct sk_buff *skb,
 			       const struct vpnpt_esp_client *c)
 {
