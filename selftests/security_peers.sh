@@ -21,7 +21,8 @@
 #      within a bounded time, on the server's real SPI.
 #   2. The same while c1 rekeys its Child SA (CREATE_CHILD_SA).
 #   3. c1's conntrack entries deleted (conntrack -D) while it is quiet, the
-#      server sends first: c1's tunnel is back within the same time.
+#      server sends first and goes on: c1's tunnel is back within the same
+#      time.
 #   Throughout, c2's binding never moves: the server answers on it.
 # Before the fix of its commit c1's tunnel stayed dead long after the stream
 # had stopped (checks 12, 13, 19 and 20 failed on 6.1): the first spoofed
@@ -163,21 +164,24 @@ attack "rekey" rekey_c1
 
 # --- 3. the server sends first into a zone whose flow was deleted ------------------
 # c1 is quiet; its conntrack entries are deleted from outside (as a firewall
-# reload's conntrack -F does); the server then sends first. Its packets
-# start an entry in c1's zone (server to public address) that c1's own
-# packets clash with: vpnpt deletes it once c1 has sent for 3 s unanswered.
+# reload's conntrack -F does); the server then sends first, and goes on
+# sending. Its packets start an entry in c1's zone (server to public
+# address), keep it alive, and c1's own packets clash with it: vpnpt deletes
+# it (a look from c1's side at most every 3 s).
 for p in $(ns_procs "$(client_ns 1)" ping); do kill "$p"; done
 z1=$(nsx $NS_ROUTER $NL dump-sessions esp | jq -r --arg c "$(client_addr 1)" \
 	'[.[] | select(.client == $c)][0].zone')
 sleep 1
 nsx $NS_ROUTER conntrack -D -w "$z1" >/dev/null 2>&1
-nsx $NS_SERVER ping -c 3 -i 0.2 -W 1 -q -I $IPSEC_INNER_SERVER "$(ipsec_inner 1)" >/dev/null
+ns_bg $NS_SERVER ping-s ping -i 0.2 -I $IPSEC_INNER_SERVER "$(ipsec_inner 1)"
 blocker() { nsx $NS_ROUTER conntrack -L -w "$z1" -p 50 2>/dev/null | grep -q "src=$SRV dst=$ROUTER_WAN \[UNREPLIED\]"; }
-check "flushed: the server's packets started an entry in c1's zone $z1" blocker
+check "flushed: the server's packets started an entry in c1's zone $z1" wait_until 10 blocker
 t0=$SECONDS
-check "flushed: c1's tunnel is back within $BACK s" wait_until $BACK ipsec_ping 1
+check "flushed: c1's tunnel is back within $BACK s, the server still sending" \
+	wait_until $BACK ipsec_ping 1
 diag "checked after $((SECONDS - t0)) s"
 check_fail "flushed: ... and that entry is gone" blocker
+for p in $(ns_procs $NS_SERVER ping); do kill "$p"; done
 
 kill $watcher
 check_eq "c2's binding never moved" "" "$(sort -u "$VPNPT_LOGDIR/moved")"

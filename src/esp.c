@@ -256,6 +256,8 @@ static struct pernet_operations vpnpt_esp_net_ops = {
 int vpnpt_esp_init(void)
 {
 	BUILD_BUG_ON(VPNPT_ESP_ZONE_BASE + VPNPT_ESP_ZONE_COUNT > 65536);
+	/* vpnpt_esp_flow_out() times its looks in 16 bits of jiffies. */
+	BUILD_BUG_ON(VPNPT_ESP_QUIET >= 1 << 15);
 	return register_pernet_subsys(&vpnpt_esp_net_ops);
 }
 

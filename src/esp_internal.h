@@ -101,8 +101,7 @@ struct vpnpt_esp_peer {
  */
 enum vpnpt_esp_flow {
 	VPNPT_ESP_FLOW_UNKNOWN,		/* not seen: inbound gets no zone */
-	VPNPT_ESP_FLOW_SEEN,		/* seen by an inbound packet */
-	VPNPT_ESP_FLOW_CHECKED,		/* seen; unanswered since, looked at */
+	VPNPT_ESP_FLOW_SEEN,
 };
 
 /* Which of its server's lists an SA is on (struct vpnpt_esp_sa's @on). */
@@ -141,6 +140,7 @@ struct vpnpt_esp_sa {
 	u32 out_since;			/* first outbound packet after last_in */
 	u8 on;				/* enum vpnpt_esp_sa_list, under the lock */
 	u8 flow;			/* enum vpnpt_esp_flow, lock-free */
+	u16 flow_at;			/* its last look from the client's side */
 };
 
 struct vpnpt_esp_net {

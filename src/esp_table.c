@@ -383,6 +383,7 @@ struct vpnpt_esp_sa *vpnpt_esp_sa_new(struct net *net,
 	sa->last_in = s->created;
 	sa->last_out = s->created;
 	sa->out_since = s->created;
+	sa->flow_at = (u16)s->created;
 	sa->session = s;
 	sa->on = VPNPT_ESP_SA_ON_NONE;
 
@@ -477,14 +478,8 @@ bool vpnpt_esp_flow_in(struct net *net, struct vpnpt_esp_sa *sa,
 	struct nf_conntrack_tuple_hash *h;
 	bool reply;
 
-	switch (READ_ONCE(sa->flow)) {
-	case VPNPT_ESP_FLOW_CHECKED:
-		/* Answered again: a later silence is checked again. */
-		WRITE_ONCE(sa->flow, VPNPT_ESP_FLOW_SEEN);
-		fallthrough;
-	case VPNPT_ESP_FLOW_SEEN:
+	if (READ_ONCE(sa->flow) == VPNPT_ESP_FLOW_SEEN)
 		return true;
-	}
 	h = vpnpt_esp_flow_find(net, sa->client, server, public);
 	if (!h)
 		return false;
@@ -496,40 +491,41 @@ bool vpnpt_esp_flow_in(struct net *net, struct vpnpt_esp_sa *sa,
 }
 
 /*
- * An outbound packet of @sa (its times updated). Once the client has sent
- * for VPNPT_ESP_QUIET with nothing back, look at the zone (once until the
- * next answer, if the flow is there): an entry that an inbound packet
- * started while the client's own flow was gone (deleted from outside, as
- * by conntrack -F, and the server sent first) makes the client's packets
- * clash. It goes; the client's next packet starts its flow again.
+ * An outbound packet of bound @sa: at most once per VPNPT_ESP_QUIET, look
+ * at the zone. The client's flow can go without the SA knowing (conntrack
+ * -F, early drop when the table is full), and the server's next packet
+ * then starts an entry of its own there, which every packet of the server
+ * keeps alive and every packet of the client clashes with. It goes, and
+ * the SA learns the flow again from the client's next packet.
  */
 void vpnpt_esp_flow_out(struct net *net, struct vpnpt_esp_sa *sa,
 			__be32 server, u32 now)
 {
-	u32 since = READ_ONCE(sa->out_since);
-	u8 flow = VPNPT_ESP_FLOW_UNKNOWN;
 	struct nf_conntrack_tuple_hash *h;
 	struct nf_conn *ct;
 	__be32 public;
 
-	if (READ_ONCE(sa->flow) == VPNPT_ESP_FLOW_CHECKED ||
-	    !time_after32(since, READ_ONCE(sa->last_in)) ||
-	    time_before32(now, since + VPNPT_ESP_QUIET))
+	/* 16 bits of jiffies: VPNPT_ESP_QUIET is far below their wrap. */
+	if ((u16)((u16)now - READ_ONCE(sa->flow_at)) < VPNPT_ESP_QUIET)
 		return;
+	WRITE_ONCE(sa->flow_at, (u16)now);
 	/* Bound: the address its server answers to. */
 	public = READ_ONCE(sa->session->public);
 	if (!public)
 		return;
 	h = vpnpt_esp_flow_find(net, sa->client, server, public);
-	if (h) {
-		ct = nf_ct_tuplehash_to_ctrack(h);
-		if (NF_CT_DIRECTION(h) == IP_CT_DIR_REPLY)
-			flow = VPNPT_ESP_FLOW_CHECKED;
-		else
-			nf_ct_delete(ct, 0, 0);
-		nf_ct_put(ct);
+	if (!h) {
+		WRITE_ONCE(sa->flow, VPNPT_ESP_FLOW_UNKNOWN);
+		return;
 	}
-	WRITE_ONCE(sa->flow, flow);
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	if (NF_CT_DIRECTION(h) == IP_CT_DIR_REPLY) {
+		WRITE_ONCE(sa->flow, VPNPT_ESP_FLOW_SEEN);
+	} else {
+		nf_ct_delete(ct, 0, 0);
+		WRITE_ONCE(sa->flow, VPNPT_ESP_FLOW_UNKNOWN);
+	}
+	nf_ct_put(ct);
 }
 
 void vpnpt_esp_client_set_zone(struct sk_buff *skb,
