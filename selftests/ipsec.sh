@@ -279,4 +279,30 @@ check "inbound first: the server's 3 packets reached client 2" wait_until 5 c2_g
 check_eq "inbound first: the new SPI bound to client 2 only, inbound only, under its IKE session" \
 	"$(client_addr 2) 0x00000000 1 ${ike##* }" "$(inb)"
 
+# --- an answer to a client's new SA while another client's IKE is idle -----------------
+# Client 2 completes another Child SA and then sends nothing (its tunnel is
+# idle). More than 2 s later client 3 starts a new SA and the server answers
+# it at once: the answer is client 3's. (Client 2's open evidence used to
+# take it as an inbound-only SA, and client 3's tunnel stayed dead: make
+# demo's first IPsec client, idle 36 s after its IKE while the others
+# connected, failed that way.) Client 1 is in the admin's zone (above).
+# The server: a reflector sends each ESP packet back on SPI + 0x01000000.
+ns_bg $NS_SERVER reflect $TOOL reflect --map 0x01000000 --seconds $((60 * VPNPT_TIME_SCALE))
+wait_until 30 grep -q listening "$VPNPT_LOGDIR/reflect.log"
+nsx "$(client_ns 2)" $TOOL send-ike $SRV auth-req --sport 500
+nsx $NS_SERVER $TOOL send-ike $PUB auth-resp --sport 500
+sleep 3
+nsx "$(client_ns 3)" $TOOL send-esp $SRV --spi 0x0c000901 --count 1
+holder() { # SPI_IN : "CLIENT SPI_OUT" of the session holding it
+	srv nl dump-sessions esp | python3 -c '
+import json, sys
+for s in json.load(sys.stdin):
+    if s["spi_in"] == sys.argv[1]:
+        print(s["client"], s["spi_out"])' "$1"
+}
+held_by_c3() { [ "$(holder 0x0d000901)" = "$(client_addr 3) 0x0c000901" ]; }
+wait_until 5 held_by_c3
+check_eq "idle evidence: the server's answer to client 3's new SA is client 3's" \
+	"$(client_addr 3) 0x0c000901" "$(holder 0x0d000901)"
+
 tap_done

@@ -69,14 +69,47 @@ static struct vpnpt_esp_peer *vpnpt_esp_peer_of(struct vpnpt_esp_net *en,
 	return rhashtable_lookup_fast(&en->peers, &key, vpnpt_esp_peer_params);
 }
 
+/* The oldest unbound SA of @srv whose first packet is younger than an answer. */
+static struct vpnpt_esp_sa *vpnpt_esp_fresh_pending(struct vpnpt_esp_server *srv,
+						    unsigned long now)
+{
+	struct vpnpt_esp_sa *s;
+	int n = 0;
+
+	list_for_each_entry(s, &srv->pending, pending) {
+		if (++n > VPNPT_ESP_PICK_MAX)
+			break;
+		if (time_before(now, s->session->created + VPNPT_ESP_ANSWER))
+			return s;
+	}
+	return NULL;
+}
+
+/* Is any open evidence for @srv younger than an answer? */
+static bool vpnpt_esp_recent_evidence(struct vpnpt_esp_server *srv,
+				      unsigned long now)
+{
+	struct vpnpt_esp_peer *p;
+	int n = 0;
+
+	list_for_each_entry(p, &srv->expects, expect) {
+		if (++n > VPNPT_ESP_PICK_MAX)
+			return true;
+		if (time_before(now, p->when + VPNPT_ESP_ANSWER))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Choose whose SA an unknown inbound SPI from @srv is.
  *
  * 1. IKE evidence: clients whose IKE exchange with the server completed a
  *    Child SA in the last VPNPT_ESP_FRESH and got no inbound SA since. Of
  *    those, the one with the oldest unbound outbound SA (it is waiting for
- *    its answer; servers answer in order), else the one whose evidence is
- *    oldest.
+ *    its answer; servers answer in order); else, if all of it is older
+ *    than VPNPT_ESP_ANSWER, another client's SA whose first packet is
+ *    younger; else the client whose evidence is oldest.
  * 2. Else the oldest unbound outbound SA whose first packet is younger
  *    than VPNPT_ESP_ANSWER (an SA that went unanswered longer is likely
  *    one-way or dead), else the oldest created in the last
@@ -114,6 +147,18 @@ static void vpnpt_esp_pick(struct vpnpt_esp_net *en,
 				return;
 			}
 		}
+		/*
+		 * No client with open evidence has an SA waiting. A server
+		 * that sends first does so right after the exchange; once
+		 * every open evidence is older than that, an SA of another
+		 * client whose first packet has just gone out is what this
+		 * answers (a client's tunnel can stay idle long after its
+		 * IKE, while other clients connect).
+		 */
+		*sa = vpnpt_esp_fresh_pending(srv, now);
+		if (*sa && !vpnpt_esp_recent_evidence(srv, now))
+			return;
+		*sa = NULL;
 		*peer = list_first_entry(&srv->expects, struct vpnpt_esp_peer,
 					 expect);
 		return;
