@@ -293,13 +293,7 @@ nsx "$(client_ns 2)" $TOOL send-ike $SRV auth-req --sport 500
 nsx $NS_SERVER $TOOL send-ike $PUB auth-resp --sport 500
 sleep 3
 nsx "$(client_ns 3)" $TOOL send-esp $SRV --spi 0x0c000901 --count 1
-holder() { # SPI_IN : "CLIENT SPI_OUT" of the session holding it
-	srv nl dump-sessions esp | python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s["spi_in"] == sys.argv[1]:
-        print(s["client"], s["spi_out"])' "$1"
-}
+holder() { esp_sessions_where spi_in "$1" client spi_out; } # SPI_IN
 held_by_c3() { [ "$(holder 0x0d000901)" = "$(client_addr 3) 0x0c000901" ]; }
 wait_until 5 held_by_c3
 check_eq "idle evidence: the server's answer to client 3's new SA is client 3's" \

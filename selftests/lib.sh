@@ -500,6 +500,54 @@ topo_add_attacker() {
 	nsx "$1" ip route add default via 198.51.100.1
 }
 
+# What the attacker tests ask of the router (after topo_add_attacker):
+# attacker_rx : packets the router has received on wanx;
+# stream_on FROM : the attacker's stream has reached the router (20 packets
+# since attacker_rx was FROM).
+attacker_rx() { nsx $NS_ROUTER cat /sys/class/net/wanx/statistics/rx_packets; }
+stream_on() { [ "$(attacker_rx)" -ge $(($1 + 20)) ]; }
+
+# esp_sessions_where KEY VALUE FIELD... : the FIELDs of each of the router's
+# ESP sessions whose KEY is VALUE (fields of vpnpt_nl.py's dump), one line
+# each.
+esp_sessions_where() {
+	nsx $NS_ROUTER python3 "$SELFTESTS_DIR/tools/vpnpt_nl.py" dump-sessions esp |
+		python3 -c '
+import json, sys
+key, value, fields = sys.argv[1], sys.argv[2], sys.argv[3:]
+for s in json.load(sys.stdin):
+    if s[key] == value:
+        print(*(s[f] for f in fields))' "$@"
+}
+# spi_in_of SPI_OUT : the inbound SPI bound to the SA with SPI_OUT.
+spi_in_of() { esp_sessions_where spi_out "$1" spi_in; }
+# spoofed_bound SPI_OUT REAL_SPI_IN : an inbound SPI other than the real one
+# is bound to SPI_OUT.
+spoofed_bound() {
+	local v
+	v=$(spi_in_of "$1")
+	[ -n "$v" ] && [ "$v" != 0x00000000 ] && [ "$v" != "$2" ]
+}
+# hold_server_esp add SERVER [SPI] : SERVER's ESP is dropped at the
+# router's WAN port before vpnpt sees it (all of it, or all but SPI's);
+# hold_server_esp delete : let through again.
+hold_server_esp() {
+	local keep=
+	[ -n "${3:-}" ] && keep="@th,0,32 != $3"
+	if [ "$1" = add ]; then
+		nsx $NS_ROUTER nft -f - <<-END
+			table ip hold {
+				chain pre {
+					type filter hook prerouting priority -400;
+					iifname "wan" ip saddr $2 ip protocol esp $keep drop
+				}
+			}
+		END
+	else
+		nsx $NS_ROUTER nft delete table ip hold
+	fi
+}
+
 # topo_create N : the router, the server and N LAN clients (see the diagram).
 topo_create() {
 	local n=$1 i ns

@@ -74,13 +74,7 @@ nsx $NS_SERVER $TOOL send-ike $PUB child-req --sport 500
 nsx "$(client_ns 2)" $TOOL send-ike $SRV child-resp --sport 500
 nsx $NS_SERVER $TOOL send-esp $PUB --spi 0x0c000002 --count 1
 # "client spi_out" of the session that holds the new SPI
-holder() {
-	nsx $NS_ROUTER $NL dump-sessions esp | python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s["spi_in"] == "0x0c000002":
-        print(s["client"], s["spi_out"])'
-}
+holder() { esp_sessions_where spi_in 0x0c000002 client spi_out; }
 # The dump may run before the router has handled the packet: poll, then
 # compare exactly.
 holder_is_c2() { [ "$(holder)" = "$C2 0x00000000" ]; }

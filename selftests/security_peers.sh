@@ -68,37 +68,6 @@ client_spi() { # I out|in
 		sed -n 's/.* spi \(0x[0-9a-f]*\) .*/\1/p'
 }
 one_child() { [ "$(client_spi "$1" out | grep -c .)" = 1 ] && [ "$(client_spi "$1" in | grep -c .)" = 1 ]; }
-# spi_in of the ESP session with outbound SPI $1.
-spi_in_of() {
-	nsx $NS_ROUTER $NL dump-sessions esp | python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s["spi_out"] == sys.argv[1]:
-        print(s["spi_in"])' "$1"
-}
-spoofed_bound() { # SPI_OUT REAL_SPI_IN
-	local v
-	v=$(spi_in_of "$1")
-	[ -n "$v" ] && [ "$v" != 0x00000000 ] && [ "$v" != "$2" ]
-}
-# hold add SPI : the server's ESP dropped at the router's WAN port, before
-# vpnpt sees it, but for SPI; hold delete : no more.
-hold() {
-	if [ "$1" = add ]; then
-		nsx $NS_ROUTER nft -f - <<-END
-			table ip hold {
-				chain pre {
-					type filter hook prerouting priority -400;
-					iifname "wan" ip saddr $SRV ip protocol esp @th,0,32 != $2 drop
-				}
-			}
-		END
-	else
-		nsx $NS_ROUTER nft delete table ip hold
-	fi
-}
-rx() { nsx $NS_ROUTER cat /sys/class/net/wanx/statistics/rx_packets; }
-stream_on() { [ "$(rx)" -ge $(($1 + 20)) ]; } # FROM: 20 packets of x's since
 new_sa() { one_child 1 && [ "$(client_spi 1 out)" != "$old" ]; } # $old: c1's last
 # watch_binding SPI_OUT SPI_IN : in the background, each binding of SPI_OUT
 # other than SPI_IN seen, to $VPNPT_LOGDIR/moved (until killed).
@@ -128,8 +97,8 @@ on_exit kill $watcher
 attack() {
 	local label=$1 from spoofer x1 y1 t0
 	shift
-	check "$label: the server's ESP held back, c2's passes" hold add "$y2"
-	from=$(rx)
+	check "$label: the server's ESP held back, c2's passes" hold_server_esp add $SRV "$y2"
+	from=$(attacker_rx)
 	nsx $NS_X $TOOL send-esp $ROUTER_WAN --spi 0x100 --random \
 		--count $((6000 * VPNPT_TIME_SCALE)) --interval 0.01 --src $SRV &
 	spoofer=$!
@@ -140,7 +109,7 @@ attack() {
 	check "$label: the stream takes c1's new SA (the attack works)" \
 		wait_until 30 spoofed_bound "$x1" "$y1"
 	diag "c1's SA $x1 bound to $(spi_in_of "$x1") during the stream"
-	check "$label: the server's ESP let through again" hold delete
+	check "$label: the server's ESP let through again" hold_server_esp delete
 	ns_kill $NS_X
 	wait $spoofer 2>/dev/null
 	t0=$SECONDS

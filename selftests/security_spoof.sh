@@ -64,39 +64,14 @@ spoof() {
 		nsx $NS_X $TOOL send-esp $PUB --spi 0x100 --random --count "$1" --interval 0.01 --src $SRV
 	fi
 }
-rx() { nsx $NS_ROUTER cat /sys/class/net/wanx/statistics/rx_packets; }
-# stream_on FROM : x's stream reached the router (20 packets after FROM).
-stream_on() { [ "$(rx)" -ge $(($1 + 20)) ]; }
-# spi_in of c1's session with outbound SPI $1.
-spi_in_of() {
-	nsx $NS_ROUTER $NL dump-sessions esp | python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s["spi_out"] == sys.argv[1]:
-        print(s["spi_in"])' "$1"
-}
-spoofed_bound() { # SPI_OUT REAL_SPI_IN
-	local v
-	v=$(spi_in_of "$1")
-	[ -n "$v" ] && [ "$v" != 0x00000000 ] && [ "$v" != "$2" ]
-}
 
 # --- 1. a new SA under a stream of random spoofed SPIs ----------------------------
 # The server's answers are held at the router's WAN port (before vpnpt sees
 # them) until a spoofed SPI has taken c1's new SA: the attack's first step,
 # made certain. The server's delay alone once let its answer come first on
 # the debug kernel, with three guests of two CPUs on two host cores.
-hold() { # add|delete
-	if [ "$1" = add ]; then
-		nsx $NS_ROUTER nft add table ip hold &&
-			nsx $NS_ROUTER nft add chain ip hold pre '{ type filter hook prerouting priority -400; }' &&
-			nsx $NS_ROUTER nft add rule ip hold pre iifname wan ip protocol esp drop
-	else
-		nsx $NS_ROUTER nft delete table ip hold
-	fi
-}
-check "the server's ESP held back" hold add
-from=$(rx)
+check "the server's ESP held back" hold_server_esp add $SRV
+from=$(attacker_rx)
 spoof $((1000 * VPNPT_TIME_SCALE)) &
 spoofer=$!
 check "the attacker's stream reaches the router" wait_until 20 stream_on "$from"
@@ -104,7 +79,7 @@ ns_bg "$(client_ns 1)" ping ping -i 0.2 -W 2 -I "$(inner 1)" $INNER_S
 check "the stream takes c1's new SA first (the attack works)" \
 	wait_until 10 spoofed_bound "$(spi_x 1 0)" "$(spi_y 1 0)"
 diag "c1's SA bound to $(spi_in_of "$(spi_x 1 0)") during the stream"
-check "the server's ESP let through again" hold delete
+check "the server's ESP let through again" hold_server_esp delete
 wait $spoofer
 t0=$SECONDS
 check "stream stopped: c1's tunnel is back within $BACK s" tunnel_up 1 $BACK
@@ -112,7 +87,7 @@ diag "checked after $((SECONDS - t0)) s"
 check_eq "... on the server's real SPI" "$C1 $(spi_x 1 0) $(spi_y 1 0)" "$(esp_sessions)"
 
 # --- 2. a healthy binding under the same stream ---------------------------------
-from=$(rx)
+from=$(attacker_rx)
 spoof $((300 * VPNPT_TIME_SCALE)) &
 spoofer=$!
 wait_until 20 stream_on "$from"
@@ -129,7 +104,7 @@ check_eq "... 3 of 3 echoes after it" "3" \
 		sed -n 's/.* \([0-9]*\) received.*/\1/p')"
 
 # --- 3. one spoofed SPI, held while it is sent ----------------------------------
-from=$(rx)
+from=$(attacker_rx)
 spoof $((800 * VPNPT_TIME_SCALE)) 0x0d0d0d0d &
 spoofer=$!
 wait_until 20 stream_on "$from"
