@@ -344,7 +344,7 @@ pptp_attach_helper() {
 	local ctl=$VPNPT_TOP/build/vpnptctl
 	[ -x "$ctl" ] || { echo "vpnptctl not built (make tool)" >&2; return 1; }
 	nsx $NS_ROUTER "$ctl" setup || return 1
-	nsx $NS_ROUTER nft list table ip vpnpt | grep -q 'tcp dport 1723 ct helper set "vpnpt-pptp"$'
+	nsx $NS_ROUTER nft list table ip vpnpt | grep -q 'tcp dport 1723 ct state new ct helper set "vpnpt-pptp"$'
 }
 
 # gre_probe_add : a probe chain in the router's namespace between vpnpt's GRE

@@ -9,9 +9,17 @@
  *   DELTABLE ip vpnpt             (so whatever was in it goes)
  *   NEWTABLE ip vpnpt
  *   NEWOBJ   ct helper, one per vpnptctl_helpers[] entry
+ *   NEWSET   ports                (inet_service)
+ *   NEWSETELEM the helpers' ports
  *   NEWCHAIN prerouting           (filter, hook prerouting, priority 0)
- *   NEWRULE  ct state new <l4> dport <port> ct helper set "<helper>", one
+ *   NEWRULE  th dport != @ports accept
+ *   NEWRULE  <l4> dport <port> ct state new ct helper set "<helper>", one
  *            per vpnptctl_helpers[] entry
+ *
+ * The order inside the rules is the packet path's: every forwarded packet
+ * runs the chain, and the first rule lets all but the helpers' ports go
+ * with one load and one set lookup; "ct state" costs more than both
+ * (docs/performance.md), so it comes last.
  *
  * Every message asks for an ACK; nfnetlink handles the whole batch inside
  * sendmsg(), so all ACKs and errors are queued when it returns and are read
@@ -30,6 +38,7 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/object.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
@@ -50,9 +59,14 @@ enum vpnptctl_nft_what {
 	VPNPTCTL_NFT_TABLE_ADD,
 	VPNPTCTL_NFT_TABLE_DEL,
 	VPNPTCTL_NFT_HELPER,
+	VPNPTCTL_NFT_SET,
 	VPNPTCTL_NFT_CHAIN_ADD,
 	VPNPTCTL_NFT_RULE,
 };
+
+/* The set's id inside the batch (the guard rule refers to it). */
+#define VPNPTCTL_NFT_SET_ID	1
+#define VPNPTCTL_NFT_TYPE_INET_SERVICE	13	/* nft's datatype number */
 
 /* A batch and what each of its messages is, to explain errors. */
 struct vpnptctl_nft {
@@ -124,6 +138,46 @@ static int vpnptctl_nft_helper_obj(struct vpnptctl_nft *n,
 	nftnl_obj_nlmsg_build_payload(nlh, o);
 	nftnl_obj_free(o);
 	vpnptctl_nft_next(n);
+	return 0;
+}
+
+/* set ports { type inet_service; elements = { the helpers' ports } } */
+static int vpnptctl_nft_set(struct vpnptctl_nft *n)
+{
+	struct nftnl_set *st = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	if (!st)
+		return -ENOMEM;
+	nftnl_set_set_str(st, NFTNL_SET_TABLE, VPNPTCTL_NFT_TABLE);
+	nftnl_set_set_str(st, NFTNL_SET_NAME, VPNPTCTL_NFT_SET_PORTS);
+	nftnl_set_set_u32(st, NFTNL_SET_FAMILY, NFPROTO_IPV4);
+	nftnl_set_set_u32(st, NFTNL_SET_KEY_TYPE, VPNPTCTL_NFT_TYPE_INET_SERVICE);
+	nftnl_set_set_u32(st, NFTNL_SET_KEY_LEN, sizeof(uint16_t));
+	nftnl_set_set_u32(st, NFTNL_SET_ID, VPNPTCTL_NFT_SET_ID);
+	nlh = vpnptctl_nft_put(n, NFT_MSG_NEWSET, NLM_F_CREATE | NLM_F_EXCL,
+			       VPNPTCTL_NFT_SET, NULL);
+	nftnl_set_nlmsg_build_payload(nlh, st);
+	vpnptctl_nft_next(n);
+
+	for (i = 0; i < vpnptctl_nhelpers; i++) {
+		struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+		uint16_t be_port = htons(vpnptctl_helpers[i].dport);
+
+		if (!e) {
+			nftnl_set_free(st);
+			return -ENOMEM;
+		}
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &be_port,
+				   sizeof(be_port));
+		nftnl_set_elem_add(st, e);
+	}
+	nlh = vpnptctl_nft_put(n, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_EXCL,
+			       VPNPTCTL_NFT_SET, NULL);
+	nftnl_set_elems_nlmsg_build_payload(nlh, st);
+	vpnptctl_nft_next(n);
+	nftnl_set_free(st);
 	return 0;
 }
 
@@ -200,6 +254,21 @@ static int vpnptctl_expr_ct_state_new(struct nftnl_rule *r)
 	return vpnptctl_expr_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
 }
 
+/* th dport: the destination port, at offset 2 in TCP and UDP headers */
+static int vpnptctl_expr_th_dport(struct nftnl_rule *r)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
+				   NFT_PAYLOAD_TRANSPORT_HEADER);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, sizeof(uint16_t));
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	}
+	return vpnptctl_expr_add(r, e);
+}
+
 /* tcp dport N, udp dport N */
 static int vpnptctl_expr_dport(struct nftnl_rule *r, uint8_t l4proto,
 			       uint16_t port)
@@ -219,19 +288,40 @@ static int vpnptctl_expr_dport(struct nftnl_rule *r, uint8_t l4proto,
 	ret = vpnptctl_expr_cmp(r, NFT_CMP_EQ, &l4proto, sizeof(l4proto));
 	if (ret)
 		return ret;
-	/* The destination port is at offset 2 in both TCP and UDP headers. */
-	e = nftnl_expr_alloc("payload");
+	ret = vpnptctl_expr_th_dport(r);
+	if (ret)
+		return ret;
+	return vpnptctl_expr_cmp(r, NFT_CMP_EQ, &be_port, sizeof(be_port));
+}
+
+/* th dport != @ports accept */
+static int vpnptctl_expr_guard(struct nftnl_rule *r)
+{
+	struct nftnl_expr *e;
+	int ret;
+
+	ret = vpnptctl_expr_th_dport(r);
+	if (ret)
+		return ret;
+	e = nftnl_expr_alloc("lookup");
 	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE,
-				   NFT_PAYLOAD_TRANSPORT_HEADER);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, sizeof(be_port));
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET,
+				   VPNPTCTL_NFT_SET_PORTS);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID,
+				   VPNPTCTL_NFT_SET_ID);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS,
+				   NFT_LOOKUP_F_INV);
 	}
 	ret = vpnptctl_expr_add(r, e);
 	if (ret)
 		return ret;
-	return vpnptctl_expr_cmp(r, NFT_CMP_EQ, &be_port, sizeof(be_port));
+	e = nftnl_expr_alloc("immediate");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NF_ACCEPT);
+	}
+	return vpnptctl_expr_add(r, e);
 }
 
 /* ct helper set "NAME" */
@@ -247,6 +337,7 @@ static int vpnptctl_expr_helper_set(struct nftnl_rule *r, const char *name)
 	return vpnptctl_expr_add(r, e);
 }
 
+/* The rule that attaches helper h, or with h NULL the guard before them. */
 static int vpnptctl_nft_rule(struct vpnptctl_nft *n,
 			     const struct vpnptctl_helper *h)
 {
@@ -258,11 +349,15 @@ static int vpnptctl_nft_rule(struct vpnptctl_nft *n,
 		return -ENOMEM;
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, VPNPTCTL_NFT_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, VPNPTCTL_NFT_CHAIN);
-	ret = vpnptctl_expr_ct_state_new(r);
-	if (!ret)
+	if (!h) {
+		ret = vpnptctl_expr_guard(r);
+	} else {
 		ret = vpnptctl_expr_dport(r, h->l4proto, h->dport);
-	if (!ret)
-		ret = vpnptctl_expr_helper_set(r, h->name);
+		if (!ret)
+			ret = vpnptctl_expr_ct_state_new(r);
+		if (!ret)
+			ret = vpnptctl_expr_helper_set(r, h->name);
+	}
 	if (!ret) {
 		nlh = vpnptctl_nft_put(n, NFT_MSG_NEWRULE,
 				       NLM_F_CREATE | NLM_F_APPEND,
@@ -396,8 +491,11 @@ static int vpnptctl_nft_setup(struct vpnptctl_nft *n)
 	size_t i;
 	int ret;
 
-	/* batch begin, 3 tables, a helper and a rule each, chain, batch end */
-	if (1 + 3 + 2 * vpnptctl_nhelpers + 1 + 1 > VPNPTCTL_NFT_MAXMSG)
+	/*
+	 * batch begin, 3 tables, a helper and a rule each, set and elements,
+	 * chain, guard rule, batch end
+	 */
+	if (1 + 3 + 2 * vpnptctl_nhelpers + 2 + 1 + 1 + 1 > VPNPTCTL_NFT_MAXMSG)
 		return -E2BIG;
 	ret = vpnptctl_nft_table(n, NFT_MSG_NEWTABLE, NLM_F_CREATE,
 				 VPNPTCTL_NFT_TABLE_ADD);
@@ -411,7 +509,11 @@ static int vpnptctl_nft_setup(struct vpnptctl_nft *n)
 	for (i = 0; !ret && i < vpnptctl_nhelpers; i++)
 		ret = vpnptctl_nft_helper_obj(n, &vpnptctl_helpers[i]);
 	if (!ret)
+		ret = vpnptctl_nft_set(n);
+	if (!ret)
 		ret = vpnptctl_nft_chain(n);
+	if (!ret)
+		ret = vpnptctl_nft_rule(n, NULL);
 	for (i = 0; !ret && i < vpnptctl_nhelpers; i++)
 		ret = vpnptctl_nft_rule(n, &vpnptctl_helpers[i]);
 	return ret;

@@ -2,9 +2,10 @@
 /*
  * vpnptctl: the nftables ruleset of `setup`, in one table-driven place.
  *
- * setup installs table ip vpnpt with one ct helper object per vpnpt helper
- * and a prerouting chain (priority 0, after conntrack at -200) whose rules
- * attach each helper to the new connections of its traffic. nft.c builds the
+ * setup installs table ip vpnpt with one ct helper object per vpnpt helper,
+ * the set of their ports, and a prerouting chain (priority 0, after
+ * conntrack at -200) that lets every other port go first and then attaches
+ * each helper to the new connections of its traffic. nft.c builds the
  * netlink batch from vpnptctl_helpers[]; vpnptctl_print_ruleset() renders
  * the same data as an nft script (setup --dry-run). Pure code.
  */
@@ -49,13 +50,20 @@ void vpnptctl_print_ruleset(FILE *f)
 			"\t}\n\n",
 			h->name, h->name, vpnptctl_l4proto_name(h->l4proto));
 	}
+	fputs("\tset " VPNPTCTL_NFT_SET_PORTS " {\n"
+	      "\t\ttype inet_service\n"
+	      "\t\telements = {", f);
+	for (i = 0; i < vpnptctl_nhelpers; i++)
+		fprintf(f, "%s %u", i ? "," : "", vpnptctl_helpers[i].dport);
+	fputs(" }\n\t}\n\n", f);
 	fprintf(f, "\tchain " VPNPTCTL_NFT_CHAIN " {\n"
-		"\t\ttype filter hook prerouting priority %d; policy accept;\n",
+		"\t\ttype filter hook prerouting priority %d; policy accept;\n"
+		"\t\tth dport != @" VPNPTCTL_NFT_SET_PORTS " accept\n",
 		VPNPTCTL_NFT_PRIORITY);
 	for (i = 0; i < vpnptctl_nhelpers; i++) {
 		const struct vpnptctl_helper *h = &vpnptctl_helpers[i];
 
-		fprintf(f, "\t\tct state new %s dport %u ct helper set \"%s\"\n",
+		fprintf(f, "\t\t%s dport %u ct state new ct helper set \"%s\"\n",
 			vpnptctl_l4proto_name(h->l4proto), h->dport, h->name);
 	}
 	fputs("\t}\n}\n", f);

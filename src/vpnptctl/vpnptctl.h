@@ -501,6 +501,7 @@ struct vpnptctl_helper {
 
 #define VPNPTCTL_NFT_TABLE	"vpnpt"		/* in family ip */
 #define VPNPTCTL_NFT_CHAIN	"prerouting"
+#define VPNPTCTL_NFT_SET_PORTS	"ports"		/* the helpers' ports */
 #define VPNPTCTL_NFT_PRIORITY	0		/* after conntrack (-200) */
 
 extern const struct vpnptctl_helper vpnptctl_helpers[];
