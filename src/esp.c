@@ -54,6 +54,39 @@
 
 /* ---- hooks -------------------------------------------------------------- */
 
+/*
+ * The SA a packet belongs to, inbound (*dir 1) or outbound (0; also on a
+ * miss): at most one of the two keys can match, as an outbound SA's server
+ * is never the router's own address. The likely table comes first, so
+ * that most packets, outbound ones too, take one lookup.
+ */
+static struct vpnpt_esp_sa *vpnpt_esp_lookup(struct vpnpt_esp_net *en,
+					     const struct vpnpt_esp_in_key *ik,
+					     const struct vpnpt_esp_out_key *ok,
+					     int *dir)
+{
+	struct vpnpt_esp_sa *sa;
+
+	if (ik->public == READ_ONCE(en->public_hint)) {
+		*dir = 1;
+		sa = rhashtable_lookup(&en->in, ik, vpnpt_esp_in_params);
+		if (sa)
+			return sa;
+		*dir = 0;
+		return rhashtable_lookup(&en->out, ok, vpnpt_esp_out_params);
+	}
+	*dir = 0;
+	sa = rhashtable_lookup(&en->out, ok, vpnpt_esp_out_params);
+	if (sa)
+		return sa;
+	sa = rhashtable_lookup(&en->in, ik, vpnpt_esp_in_params);
+	if (!sa)
+		return NULL;
+	*dir = 1;
+	WRITE_ONCE(en->public_hint, ik->public);
+	return sa;
+}
+
 static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
@@ -107,12 +140,7 @@ static unsigned int vpnpt_esp_pre(void *priv, struct sk_buff *skb,
 			.spi = htonl(spi),
 		};
 
-		dir = 1;
-		sa = rhashtable_lookup(&en->in, &ik, vpnpt_esp_in_params);
-		if (!sa) {
-			dir = 0;
-			sa = rhashtable_lookup(&en->out, &ok, vpnpt_esp_out_params);
-		}
+		sa = vpnpt_esp_lookup(en, &ik, &ok, &dir);
 		if (!sa) {
 			old = vpnpt_charge_begin(net);
 			if (inet_addr_type(net, iph->daddr) == RTN_LOCAL) {

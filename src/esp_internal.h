@@ -157,6 +157,13 @@ struct vpnpt_esp_net {
 	unsigned int zone_base;
 	unsigned int zone_next;
 	unsigned int nsas;
+	/*
+	 * The public address of the last inbound packet of a bound SA: a
+	 * packet to it is looked up in the inbound table first, any other
+	 * in the outbound one first (lock-free; only an order, either
+	 * lookup runs if the first misses).
+	 */
+	__be32 public_hint;
 	struct net *net;
 	struct delayed_work release_work;
 	bool dying;
