@@ -47,7 +47,7 @@ PARSERS := $(wildcard src/*_parse.c)
 # vpnptctl: its pure sources (no sockets, no libnftnl; decode.c uses libmnl's
 # attribute parser) are unit-tested too.
 TOOL_PURE := $(addprefix src/vpnptctl/,cli.c decode.c fmt.c json.c print.c ruleset.c)
-TOOL_SRCS := $(TOOL_PURE) $(addprefix src/vpnptctl/,main.c nl.c nft.c)
+TOOL_SRCS := $(TOOL_PURE) $(addprefix src/vpnptctl/,main.c nl.c nft.c setup.c)
 
 # --- unit tests: parsers and tool code, under ASan and UBSan ----------------
 UNIT_SRCS := $(wildcard selftests/unit/*.c) $(PARSERS) $(TOOL_PURE)

@@ -244,7 +244,7 @@ memsnap() {
 # memrow NAME BEFORE AFTER N : per-item bytes to the memory results
 memrow() { echo "$1 $((($3 - $2) / $4))" >>"$MEM"; }
 
-# --- phase 1: plain Linux, vpnpt all on, vpnpt one switch off -----------------
+# --- phase 1: plain Linux, vpnpt all on, one switch off, set up --nft ----------
 # Each load puts vpnpt's code at new addresses, which the emulator has to
 # translate again: an untimed warm-up of each case after every load and
 # unload keeps that out of the timed runs.
@@ -278,6 +278,10 @@ for ((r = 1; r <= R; r++)); do
 	nsx $NS_ROUTER "$CTL" disable "$OFF" >/dev/null || die "vpnptctl disable $OFF"
 	cases off
 	nsx $NS_ROUTER "$CTL" enable "$OFF" >/dev/null || die "vpnptctl enable $OFF"
+	# the helpers attached by setup --nft's chain instead of the module
+	nsx $NS_ROUTER "$CTL" setup --nft >/dev/null || die "vpnptctl setup --nft failed"
+	cases nft
+	vpnpt_setup >/dev/null || die "vpnptctl setup failed"
 done
 # TCP: conntrack took the segments as one established flow (a bad checksum
 # or window would have made them invalid: not NATed, not what is meant)
@@ -480,6 +484,8 @@ goal "non-VPN UDP, vpnpt all on / not loaded" 1.01 udp.vpnpt udp.plain
 goal "non-VPN TCP, vpnpt all on / not loaded" 1.01 tcp.vpnpt tcp.plain
 goal "  of which vpnpt loaded, not set up / not loaded" - udp.mod udp.plain
 goal "  of which set up / loaded, not set up" - udp.vpnpt udp.mod
+goal "non-VPN UDP, vpnpt set up --nft / not loaded" - udp.nft udp.plain
+goal "non-VPN TCP, vpnpt set up --nft / not loaded" - tcp.nft tcp.plain
 goal "non-VPN UDP, vpnpt $OFF off / not loaded" 1.02 udp.off udp.plain
 goal "non-VPN TCP, vpnpt $OFF off / not loaded" 1.02 tcp.off tcp.plain
 goal "ESP 1 client out, vpnpt / plain Linux" 1.05 esp.vpnpt esp.plain

@@ -232,7 +232,7 @@ check_eq "admin zone: no session for client 1, client 2's SA bound as before" \
 # bound to client 2 alone, as an inbound-only SA whose parent is that IKE
 # session, and its packets reach client 2 (its zone's ESP entry).
 vpnpt_setup >/dev/null
-on_exit "ip netns exec $NS_ROUTER nft delete table ip vpnpt"
+on_exit "vpnpt_teardown >/dev/null 2>&1"
 nsx "$(client_ns 2)" nft -f - <<-END
 	table ip espin { counter c {}
 		chain input { type filter hook input priority 0; esp spi 0x0b000302 counter name c; }

@@ -127,7 +127,7 @@ check_eq "ike on again: a new IKE SA is tracked" "1" "$(ike_sessions)"
 for ((i = 1; i <= N; i++)); do
 	check "after hostile IKE: client $i's tunnel works" tunnel_up $i
 done
-nsx $NS_ROUTER nft delete table ip vpnpt
+vpnpt_teardown >/dev/null
 
 # --- the switch: SAs flushed and traffic dropped, then back ------------------------
 nsx $NS_ROUTER $NL set switches=0 mask=8 >/dev/null

@@ -208,8 +208,12 @@ stop 0 1 2
 nsx $NS_ROUTER conntrack -F >/dev/null 2>&1
 
 # --- vpnpt with its helpers attached ------------------------------------------------
+# By nftables rules here (setup --nft): the other tests use setup's default,
+# the module's attach-helpers, so both ways carry real peers' traffic.
 vpnpt_load || { tap_not_ok "load"; tap_done; }
-vpnpt_setup >/dev/null
+check "vpnptctl setup --nft: table ip vpnpt" nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" setup --nft
+check "... and attach-helpers off" \
+	sh -c "ip netns exec $NS_ROUTER '$VPNPT_TOP/build/vpnptctl' -j status | grep -q '\"attach_helpers\":false'"
 on_exit "ip netns exec $NS_ROUTER nft delete table ip vpnpt"
 
 for m in $MODES; do

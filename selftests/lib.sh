@@ -261,7 +261,8 @@ vpnpt_unload() {
 vpnpt_loaded() { [ -d /sys/module/vpnpt ]; }
 
 # vpnpt_setup / vpnpt_teardown : attach the vpnpt helpers in the router's
-# namespace as an admin does (vpnptctl setup: table ip vpnpt), and remove them.
+# namespace as an admin does (vpnptctl setup: the module's attach-helpers
+# option; setup --nft: table ip vpnpt), and detach them.
 vpnpt_setup() { nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" setup; }
 vpnpt_teardown() { nsx $NS_ROUTER "$VPNPT_TOP/build/vpnptctl" teardown; }
 
@@ -337,14 +338,14 @@ srv() {
 
 # --- the PPTP packet tool (pptp_proto, pptp_scale) ----------------------------
 # pptp_attach_helper : vpnpt-pptp on new TCP 1723 flows through the router,
-#   by `vpnptctl setup` in the router's namespace: table ip vpnpt as on a
-#   real router (its other helpers take only UDP 500, 1701 and 4500, which
-#   the PPTP tests do not send).
+#   by `vpnptctl setup` in the router's namespace as on a real router (the
+#   other helpers take only UDP 500, 1701 and 4500, which the PPTP tests do
+#   not send).
 pptp_attach_helper() {
 	local ctl=$VPNPT_TOP/build/vpnptctl
 	[ -x "$ctl" ] || { echo "vpnptctl not built (make tool)" >&2; return 1; }
 	nsx $NS_ROUTER "$ctl" setup || return 1
-	nsx $NS_ROUTER nft list table ip vpnpt | grep -q 'tcp dport 1723 ct state new ct helper set "vpnpt-pptp"$'
+	nsx $NS_ROUTER "$ctl" -j status | grep -q '"attach_helpers":true'
 }
 
 # gre_probe_add : a probe chain in the router's namespace between vpnpt's GRE

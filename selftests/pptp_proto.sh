@@ -467,7 +467,7 @@ goes_on "after the idle timeout" it 0x1a02 "$C3"
 R=$(pp close it)
 check "... which ends with its connection" wait_until 10 nsess_is - 0
 check "tool ran without errors" test ! -s "$D/tool.err"
-nsx $NS_ROUTER nft delete table ip vpnpt
+vpnpt_teardown >/dev/null
 check "rmmod vpnpt (no reference left behind)" wait_until 20 rmmod vpnpt
 diag "time in the tool: $(awk '{s += $1} END {printf "%.1f", s / 1e6}' "$D/tool.log") s of $SECONDS s"
 sort -rn "$D/tool.log" | head -8 | cut -c1-150 | sed 's/^/#   /'

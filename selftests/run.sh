@@ -17,7 +17,7 @@ list=0
 # install.sh and debian.sh run on the host; debian-guest.sh is debian.sh's;
 # unit/ and fuzz/ are built by make.) scripts/check's unit step fails when
 # a test file is missing from this list, or the list names a missing file.
-ALL_TESTS="forward module params netlink switches vpnptctl
+ALL_TESTS="forward module params netlink switches vpnptctl attach
 	pptp pptp_proto pptp_scale security_pptp
 	ipsec ipsec_hostile ipsec_keepport ipsec_peers ipsec_scale
 	l2tp l2tp_ipsec l2tp_port

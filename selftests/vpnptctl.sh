@@ -5,8 +5,9 @@
 # agreement with sysfs, exit codes and one-line errors, namespaces, events,
 # sessions, stats and flush with real sessions (two clients' manually keyed
 # ESP tunnels through the masquerading router, ipsec_lib.sh), and
-# setup/teardown: one identical table however often, gone after teardown,
-# other nftables tables left alone.
+# setup --nft/teardown: one identical table however often, gone after
+# teardown, other nftables tables left alone; setup: attach-helpers on, the
+# table gone.
 . "$(dirname "$0")/lib.sh"
 
 vpnpt_require_root
@@ -196,11 +197,11 @@ check_eq "monitor exits 0 on SIGINT" "0" "$?"
 check "monitor printed the switch change" grep -q '"natt":false' "$VPNPT_LOGDIR/ctl-events.json"
 $CTL enable natt
 
-# setup/teardown: other tables are never touched.
+# setup --nft/teardown: other tables are never touched.
 nft add table ip admin_table
 nft add chain ip admin_table c
 on_exit nft delete table ip admin_table
-check "setup --dry-run prints the table" sh -c "$CTL setup --dry-run | grep -q 'table ip vpnpt'"
+check "setup --nft --dry-run prints the table" sh -c "$CTL setup --nft --dry-run | grep -q 'table ip vpnpt'"
 # The ruleset exists once, in the tool (src/vpnptctl/ruleset.c): setup's
 # netlink batch and --dry-run's script are both made from it. The expected
 # table is that script loaded by nft itself; the helpers it must attach are
@@ -208,7 +209,7 @@ check "setup --dry-run prints the table" sh -c "$CTL setup --dry-run | grep -q '
 helpers=$(sed -n 's/^#define VPNPT_HELPER_[A-Z0-9]*[[:space:]]*"\(vpnpt-[a-z0-9]*\)".*/\1/p' \
 	"$VPNPT_TOP/include/uapi/linux/vpnpt.h" | sort | xargs)
 nhelpers=$(wc -w <<<"$helpers")
-check "nft loads the setup --dry-run script" sh -c "$CTL setup --dry-run | nft -f -"
+check "nft loads the setup --nft --dry-run script" sh -c "$CTL setup --nft --dry-run | nft -f -"
 want=$(nft list table ip vpnpt)
 nft delete table ip vpnpt
 # helpers_rules : "HELPERS RULES" of table ip vpnpt (ct helper objects, and
@@ -219,23 +220,48 @@ helpers_rules() {
 	echo "$(grep -c '^[[:space:]]*ct helper vpnpt-[a-z0-9]* {$' <<<"$t")" \
 		"$(grep -c 'ct helper set "vpnpt-[a-z0-9]*"$' <<<"$t")"
 }
-check "setup succeeds" $CTL setup
+attach() { $CTL -j status | jq -r .attach_helpers; }
+check_eq "attach-helpers is off after load" "false" "$(attach)"
+check "setup --nft succeeds" $CTL setup --nft
 first=$(nft list table ip vpnpt)
-check_eq "setup installs the table --dry-run prints" "$want" "$first"
-check_eq "after setup: a helper object and a rule per vpnpt helper ($nhelpers)" \
+check_eq "setup --nft installs the table --dry-run prints" "$want" "$first"
+check_eq "after setup --nft: a helper object and a rule per vpnpt helper ($nhelpers)" \
 	"$nhelpers $nhelpers" "$(helpers_rules)"
-check "setup twice" $CTL setup
+check "setup --nft twice" $CTL setup --nft
 check_eq "one vpnpt table after two setups" "1" "$(nft list tables | grep -c 'table ip vpnpt$')"
 check_eq "after the second setup: still $nhelpers helpers, $nhelpers rules" \
 	"$nhelpers $nhelpers" "$(helpers_rules)"
 check_eq "the second setup leaves the same table" "$first" "$(nft list table ip vpnpt)"
 check_eq "the table attaches the uapi header's helpers" "$helpers" \
 	"$(nft list table ip vpnpt | sed -n 's/^[[:space:]]*type "\(vpnpt-[a-z0-9]*\)".*/\1/p' | sort | xargs)"
-check "teardown succeeds" $CTL teardown
+check_eq "setup --nft leaves attach-helpers off" "false" "$(attach)"
+check_eq "teardown succeeds, quietly" "0 " "$(out=$($CTL teardown); echo "$? $out")"
 check_fail "after teardown: table ip vpnpt is gone" nft list table ip vpnpt
 check_eq "after teardown: no vpnpt table listed" "0" "$(nft list tables | grep -c 'table ip vpnpt$')"
 check_eq "teardown again (nothing there): succeeds and says so" \
-	"0 table ip vpnpt not present, nothing to remove" "$(out=$($CTL teardown); echo "$? $out")"
+	"0 attach-helpers off, table ip vpnpt not present: nothing to remove" \
+	"$(out=$($CTL teardown); echo "$? $out")"
+
+# setup (default): the module attaches the helpers; the table of an earlier
+# setup --nft goes, after.
+check "setup --dry-run prints the netlink step and the table's removal" \
+	sh -c "$CTL setup --dry-run | grep -q '^# (vpnptctl set attach-helpers on)'"
+check "nft loads the setup --dry-run script" sh -c "$CTL setup --dry-run | nft -f -"
+check "setup --nft, then" $CTL setup --nft
+check "setup succeeds" $CTL setup
+check_eq "setup: attach-helpers on" "true" "$(attach)"
+check_fail "setup: table ip vpnpt of setup --nft is gone" nft list table ip vpnpt
+check "setup again" $CTL setup
+check_eq "... attach-helpers still on" "true" "$(attach)"
+check_eq "status shows it" "attach-helpers on" "$($CTL status | grep -o 'attach-helpers on')"
+check_eq "teardown -j: no table, attach-helpers turned off" \
+	'{"table":"ip vpnpt","removed":false,"attach_helpers_off":true}' "$($CTL -j teardown)"
+check_eq "after teardown: attach-helpers off" "false" "$(attach)"
+check "set attach-helpers on" $CTL set attach-helpers on
+check_eq "... on" "true" "$(attach)"
+check "set attach-helpers off" $CTL set attach-helpers off
+check_eq "... off" "false" "$(attach)"
+check_eq "set attach-helpers maybe: a usage error" "2" "$($CTL set attach-helpers maybe 2>/dev/null; echo $?)"
 check_eq "the admin's table is untouched" "table ip admin_table" "$(nft list tables | grep admin_table)"
 check_eq "... with its chain" "chain c" \
 	"$(nft list table ip admin_table | sed -n 's/^[[:space:]]*\(chain c\) {$/\1/p')"

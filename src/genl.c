@@ -10,6 +10,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "attach.h"
 #include "events.h"
 #include "genl.h"
 #include "ike_keepport.h"
@@ -72,6 +73,7 @@ static const struct nla_policy vpnpt_policy[VPNPT_A_MAX + 1] = {
 	[VPNPT_A_SESSION] = { .type = NLA_REJECT },
 	[VPNPT_A_PAD] = { .type = NLA_REJECT },
 	[VPNPT_A_IKE_KEEP_PORT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VPNPT_A_ATTACH_HELPERS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VPNPT_A_CEIL_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_max_sessions_range),
 	[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &vpnpt_max_client_range),
@@ -94,6 +96,7 @@ static int vpnpt_fill_config(struct sk_buff *skb, struct vpnpt_net *vn)
 	    nla_put_u32(skb, VPNPT_A_CEIL_MAX_CLIENT_SESSIONS,
 			READ_ONCE(init->ceil_max_client_sessions)) ||
 	    nla_put_u8(skb, VPNPT_A_IKE_KEEP_PORT, READ_ONCE(vn->ike_keep_port)) ||
+	    nla_put_u8(skb, VPNPT_A_ATTACH_HELPERS, READ_ONCE(vn->attach_helpers)) ||
 	    nla_put_string(skb, VPNPT_A_MODULE_VERSION, VPNPT_VERSION))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, VPNPT_A_TIMEOUTS);
@@ -200,7 +203,7 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (!a[VPNPT_A_SWITCHES] && !a[VPNPT_A_MAX_SESSIONS] &&
 	    !a[VPNPT_A_MAX_CLIENT_SESSIONS] && !a[VPNPT_A_TIMEOUTS] &&
 	    !a[VPNPT_A_IKE_KEEP_PORT] && !a[VPNPT_A_CEIL_MAX_SESSIONS] &&
-	    !a[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS]) {
+	    !a[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS] && !a[VPNPT_A_ATTACH_HELPERS]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
@@ -241,6 +244,17 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 			goto unlock;
 		}
 	}
+	/* So is the attach hook; both can fail only before anything changed. */
+	if (a[VPNPT_A_ATTACH_HELPERS] && nla_get_u8(a[VPNPT_A_ATTACH_HELPERS])) {
+		err = vpnpt_attach_hook(net, true);
+		if (err) {
+			if (a[VPNPT_A_IKE_KEEP_PORT] && !vn->ike_keep_port)
+				vpnpt_keepport_hook(net, false);
+			NL_SET_ERR_MSG_ATTR(info->extack, a[VPNPT_A_ATTACH_HELPERS],
+					    "cannot register the attach-helpers hook");
+			goto unlock;
+		}
+	}
 	if (a[VPNPT_A_CEIL_MAX_SESSIONS]) {
 		WRITE_ONCE(vn->ceil_max_sessions,
 			   nla_get_u32(a[VPNPT_A_CEIL_MAX_SESSIONS]));
@@ -275,6 +289,15 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 		/* And goes once the option is off. */
 		if (!keep)
 			vpnpt_keepport_hook(net, false);
+	}
+	if (a[VPNPT_A_ATTACH_HELPERS]) {
+		keep = nla_get_u8(a[VPNPT_A_ATTACH_HELPERS]);
+		if (keep != vn->attach_helpers) {
+			WRITE_ONCE(vn->attach_helpers, keep);
+			changed = true;
+		}
+		if (!keep)
+			vpnpt_attach_hook(net, false);
 	}
 unlock:
 	if (vn != init)

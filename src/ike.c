@@ -325,10 +325,14 @@ static void vpnpt_ike_reconfigure(struct net *net)
 const struct vpnpt_proto_ops vpnpt_ike_proto = {
 	.sessions = true,
 	.reconfigure = vpnpt_ike_reconfigure,
+	.helper = &vpnpt_ike_helpers[0],
+	.port = VPNPT_PORT_IKE,
 };
 
 const struct vpnpt_proto_ops vpnpt_natt_proto = {
 	.sessions = true,
+	.helper = &vpnpt_ike_helpers[1],
+	.port = VPNPT_PORT_NATT,
 };
 
 static int __net_init vpnpt_ike_net_init(struct net *net)

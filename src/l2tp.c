@@ -538,6 +538,8 @@ static void vpnpt_l2tp_ct_destroy(struct nf_conn *ct)
 /* Tunnels idle for timeout-l2tp are ended by the session table. */
 const struct vpnpt_proto_ops vpnpt_l2tp_proto = {
 	.sessions = true,
+	.helper = &vpnpt_l2tp_helper,
+	.port = VPNPT_PORT_L2TP,
 };
 
 static int __net_init vpnpt_l2tp_net_init(struct net *net)

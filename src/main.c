@@ -8,6 +8,7 @@
 #include <linux/module.h>
 
 #include "ah.h"
+#include "attach.h"
 #include "esp.h"
 #include "filter.h"
 #include "genl.h"
@@ -60,6 +61,8 @@ static const struct {
 	{ vpnpt_ike_init, vpnpt_ike_exit },
 	/* Holds ESP client zones: torn down before the ESP part. */
 	{ vpnpt_keepport_init, vpnpt_keepport_exit },
+	/* Hands out the protocols' helpers: after them, gone before them. */
+	{ vpnpt_attach_init, vpnpt_attach_exit },
 	{ vpnpt_expiry_register, vpnpt_expiry_unregister },
 };
 

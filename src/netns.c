@@ -107,6 +107,7 @@ static int __net_init vpnpt_net_init(struct net *net)
 		vn->max_client_sessions = min(init->max_client_sessions,
 					      init->ceil_max_client_sessions);
 		vn->ike_keep_port = init->ike_keep_port;
+		vn->attach_helpers = init->attach_helpers;
 		memcpy(vn->timeouts, init->timeouts, sizeof(vn->timeouts));
 		mutex_unlock(&init->config_lock);
 	}

@@ -28,6 +28,10 @@
  *                 under @config_lock
  * @keepport_hooked: the ike-keep-port hook (ike_keepport.c) is registered
  *                   (while @ike_keep_port is on); changed under @config_lock
+ * @attach_helpers: option: vpnpt gives its helpers to the new connections
+ *                  of their ports (attach.c)
+ * @attach_hooked: the attach hook is registered (while @attach_helpers is
+ *                 on); changed under @config_lock
  * @initial: this is the initial namespace's state
  * @ceil_max_sessions: initial namespace only: the ceiling of every other
  *                     namespace's @max_sessions
@@ -47,6 +51,8 @@ struct vpnpt_net {
 	bool ike_keep_port;
 	bool filter_hooked;
 	bool keepport_hooked;
+	bool attach_helpers;
+	bool attach_hooked;
 	bool initial;
 	u32 ceil_max_sessions;
 	u32 ceil_max_client_sessions;

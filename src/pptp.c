@@ -115,9 +115,13 @@ static void vpnpt_pptp_call_up(struct vpnpt_pptp_segment *seg,
 }
 
 /* Calls idle (no GRE) for timeout-pptp are ended by the session table. */
+static struct nf_conntrack_helper vpnpt_pptp_helper;
+
 const struct vpnpt_proto_ops vpnpt_pptp_proto = {
 	.sessions = true,
 	.client_max = vpnpt_pptp_client_calls,
+	.helper = &vpnpt_pptp_helper,
+	.port = VPNPT_PORT_PPTP,
 };
 
 /* --- the control protocol ----------------------------------------------- */

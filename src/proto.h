@@ -12,6 +12,7 @@
 #include <uapi/linux/vpnpt.h>
 
 struct net;
+struct nf_conntrack_helper;
 
 /**
  * struct vpnpt_proto_ops - a protocol's operations
@@ -32,6 +33,10 @@ struct net;
  * @reconfigure: optional: @net's configuration changed (netlink
  *	SET_CONFIG); act on the options that concern the protocol. Process
  *	context, config lock not held, may sleep.
+ * @helper: optional: the protocol's conntrack helper for the new
+ *	connections to @port (of the helper's protocol), where the option
+ *	attach_helpers gives it (attach.c); registered while the module is.
+ * @port: @helper's well-known port, host order
  */
 struct vpnpt_proto_ops {
 	bool sessions;
@@ -39,6 +44,8 @@ struct vpnpt_proto_ops {
 	void (*flush)(struct net *net);
 	void (*reconfigure)(struct net *net);
 	u32 (*client_max)(void);
+	struct nf_conntrack_helper *helper;
+	u16 port;
 };
 
 /* Install the table, indexed by enum vpnpt_proto, before any part starts. */

@@ -14,7 +14,7 @@ the extended ACK message the module answers with.
   vpnpt_nl.py set ATTR=VALUE...   ATTR: switches, mask, max_sessions,
                                   max_client_sessions, timeout_PROTO,
                                   ike_keep_port (u8), ceil_max_sessions,
-                                  ceil_max_client_sessions
+                                  ceil_max_client_sessions, attach_helpers (u8)
   vpnpt_nl.py raw CMD [TYPE:FMT:VALUE...]   FMT: u8 u16 u32 u64 hex nest(...)
   vpnpt_nl.py monitor SECONDS [COUNT]   print events as JSON lines, until
                                   none came for SECONDS (or COUNT were seen)
@@ -65,7 +65,7 @@ A = {"switches": 1, "mask": 2, "max_sessions": 3, "max_client_sessions": 4,
      "timeouts": 5, "module_version": 6, "stats": 7, "stats_proto": 8,
      "protos": 9, "flushed": 10, "session": 11, "pad": 12,
      "ike_keep_port": 13, "ceil_max_sessions": 14,
-     "ceil_max_client_sessions": 15}
+     "ceil_max_client_sessions": 15, "attach_helpers": 16}
 STAT = ["unspec", "proto", "pad", "packets", "dropped_disabled", "parse_errors",
         "dropped_malformed", "sessions_created", "sessions_ended",
         "sessions_refused", "sessions_active", "ah_nat_broken", "natt_ike",
@@ -182,8 +182,8 @@ def decode_top(cmd, payload):
                  A["ceil_max_client_sessions"]):
             key = [k for k, x in A.items() if x == t][0]
             out[key] = u32(v)
-        elif t == A["ike_keep_port"]:
-            out["ike_keep_port"] = v[0]
+        elif t in (A["ike_keep_port"], A["attach_helpers"]):
+            out[[k for k, x in A.items() if x == t][0]] = v[0]
         elif t == A["module_version"]:
             out["module_version"] = v.rstrip(b"\0").decode()
         elif t == A["timeouts"]:
@@ -264,7 +264,7 @@ def set_payload(args):
         k, v = a.split("=", 1)
         if k.startswith("timeout_"):
             timeouts += attr(PROTOS.index(k[8:]) + 1, struct.pack("I", int(v, 0)))
-        elif k == "ike_keep_port":
+        elif k in ("ike_keep_port", "attach_helpers"):
             p += attr(A[k], struct.pack("B", int(v, 0)))
         else:
             p += attr(A[k], struct.pack("I", int(v, 0)))

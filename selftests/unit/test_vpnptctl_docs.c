@@ -162,13 +162,14 @@ UNIT_TEST(vpnptctl_docs_lists_are_the_parsers)
 	/* every listed key one it takes, */
 	for (i = 0; (w = vpnptctl_set_key(i)); i++) {
 		memset(&a, 0, sizeof(a));
-		if (vpnptctl_parse_set(w, strcmp(w, "ike-keep-port") ? "60" : "on",
+		if (vpnptctl_parse_set(w, strcmp(w, "ike-keep-port") &&
+				       strcmp(w, "attach-helpers") ? "60" : "on",
 				       &a, err, sizeof(err))) {
 			fprintf(stderr, "# key '%s': %s\n", w, err);
 			unit_failed_checks++;
 		}
 	}
-	CHECK_EQ(i, 5 + VPNPTCTL_NPROTO - 1);
+	CHECK_EQ(i, 6 + VPNPTCTL_NPROTO - 1);
 	/* a timeout key per protocol but AH (no sessions), */
 	for (i = 3, p = 0; p < VPNPTCTL_NPROTO; p++) {
 		char key[32];

@@ -534,15 +534,17 @@ UNIT_TEST(vpnptctl_fmt_flush_teardown)
 	o.f = cap_open(&c);
 	for (i = 0; i < 3; i++)
 		vpnptctl_print_flushed(&o, counts[i]);
-	vpnptctl_print_teardown(&o, true);
-	vpnptctl_print_teardown(&o, false);
+	vpnptctl_print_teardown(&o, true, false);
+	vpnptctl_print_teardown(&o, false, true);
+	vpnptctl_print_teardown(&o, false, false);
 	CAP_CHECK(&c, "flush-teardown.txt");
 	o = json_out;
 	o.f = cap_open(&c);
 	for (i = 0; i < 3; i++)
 		vpnptctl_print_flushed(&o, counts[i]);
-	vpnptctl_print_teardown(&o, true);
-	vpnptctl_print_teardown(&o, false);
+	vpnptctl_print_teardown(&o, true, false);
+	vpnptctl_print_teardown(&o, false, true);
+	vpnptctl_print_teardown(&o, false, false);
 	CAP_CHECK(&c, "flush-teardown.json");
 }
 
@@ -551,9 +553,12 @@ UNIT_TEST(vpnptctl_fmt_ruleset)
 	struct cap c;
 	size_t i;
 
+	/* setup --nft --dry-run, setup --dry-run, teardown --dry-run */
 	vpnptctl_print_ruleset(cap_open(&c));
 	CAP_CHECK(&c, "setup-dry-run.nft");
-	vpnptctl_print_teardown_ruleset(cap_open(&c));
+	vpnptctl_print_teardown_ruleset(cap_open(&c), true);
+	CAP_CHECK(&c, "setup-attach-dry-run.nft");
+	vpnptctl_print_teardown_ruleset(cap_open(&c), false);
 	CAP_CHECK(&c, "teardown-dry-run.nft");
 
 	/* The table the batch and the dry run are both made from. */

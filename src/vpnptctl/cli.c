@@ -105,6 +105,7 @@ enum {
 	VPNPTCTL_KEY_TIMEOUT,	/* + enum vpnpt_proto */
 	VPNPTCTL_KEY_CEIL_MAX_SESSIONS = VPNPTCTL_KEY_TIMEOUT + VPNPTCTL_NPROTO,
 	VPNPTCTL_KEY_CEIL_MAX_CLIENT_SESSIONS,
+	VPNPTCTL_KEY_ATTACH_HELPERS,
 	VPNPTCTL_NKEYS
 };
 
@@ -112,6 +113,7 @@ static const char *const vpnptctl_set_keys[] = {
 	[VPNPTCTL_KEY_MAX_SESSIONS] = "max-sessions",
 	[VPNPTCTL_KEY_MAX_CLIENT_SESSIONS] = "max-client-sessions",
 	[VPNPTCTL_KEY_IKE_KEEP_PORT] = "ike-keep-port",
+	[VPNPTCTL_KEY_ATTACH_HELPERS] = "attach-helpers",
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_PPTP] = "timeout-pptp",
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_L2TP] = "timeout-l2tp",
 	[VPNPTCTL_KEY_TIMEOUT + VPNPT_PROTO_IKE] = "timeout-ike",
@@ -192,15 +194,21 @@ int vpnptctl_parse_set(const char *key, const char *value,
 			break;
 	switch (k) {
 	case VPNPTCTL_KEY_IKE_KEEP_PORT:
-		if (args->set & VPNPTCTL_SET_IKE_KEEP_PORT)
+	case VPNPTCTL_KEY_ATTACH_HELPERS:
+		flag = k == VPNPTCTL_KEY_IKE_KEEP_PORT ?
+			VPNPTCTL_SET_IKE_KEEP_PORT : VPNPTCTL_SET_ATTACH_HELPERS;
+		if (args->set & flag)
 			return vpnptctl_fail(err, errlen, "set: %s given twice",
 					     key);
 		if (strcmp(value, "on") && strcmp(value, "off"))
 			return vpnptctl_fail(err, errlen,
 					     "set: %s: '%s' is neither on nor off",
 					     key, value);
-		args->ike_keep_port = !strcmp(value, "on");
-		args->set |= VPNPTCTL_SET_IKE_KEEP_PORT;
+		if (flag == VPNPTCTL_SET_IKE_KEEP_PORT)
+			args->ike_keep_port = !strcmp(value, "on");
+		else
+			args->attach_helpers = !strcmp(value, "on");
+		args->set |= flag;
 		return 0;
 	case VPNPTCTL_KEY_MAX_SESSIONS:
 	case VPNPTCTL_KEY_MAX_CLIENT_SESSIONS:
@@ -394,6 +402,10 @@ static int vpnptctl_parse_cmd_args(int argc, char *const argv[], int i,
 			a->dry_run = true;
 			continue;
 		}
+		if (!strcmp(w, "--nft") && a->cmd == VPNPTCTL_CMD_SETUP) {
+			a->nft = true;
+			continue;
+		}
 		if (w[0] == '-' && w[1]) {
 			ret = vpnptctl_global_opt(argc, argv, &i, a, err, errlen);
 			if (ret < 0)
@@ -503,6 +515,7 @@ void vpnptctl_usage(FILE *f)
 	      "                                max-client-sessions N (1..65536),\n"
 	      "                                timeout-PROTO SECONDS (10..86400, not ah),\n"
 	      "                                ike-keep-port on|off,\n"
+	      "                                attach-helpers on|off,\n"
 	      "                                ceiling-max-sessions N,\n"
 	      "                                ceiling-max-client-sessions N\n"
 	      "                                (initial namespace: caps of all others)\n"
@@ -511,9 +524,10 @@ void vpnptctl_usage(FILE *f)
 	      "                                list sessions, grouped by LAN client\n"
 	      "  monitor                       print events until interrupted\n"
 	      "  flush [PROTO...]              remove sessions (default: all)\n"
-	      "  setup [--dry-run]             install nftables table ip vpnpt that attaches\n"
-	      "                                the vpnpt conntrack helpers\n"
-	      "  teardown [--dry-run]          remove table ip vpnpt\n"
+	      "  setup [--nft] [--dry-run]     attach the vpnpt conntrack helpers to their\n"
+	      "                                traffic: in the kernel (attach-helpers on), or\n"
+	      "                                with nftables table ip vpnpt (--nft)\n"
+	      "  teardown [--dry-run]          attach-helpers off, remove table ip vpnpt\n"
 	      "\n"
 	      "PROTO is one of pptp, l2tp, ike, esp, ah, natt, or all.\n"
 	      "\n"

@@ -50,6 +50,7 @@ static const struct vpnptctl_policy vpnptctl_policy_attr[] = {
 	[VPNPT_A_FLUSHED] = { MNL_TYPE_U32 },
 	[VPNPT_A_SESSION] = { MNL_TYPE_NESTED },
 	[VPNPT_A_IKE_KEEP_PORT] = { MNL_TYPE_U8 },
+	[VPNPT_A_ATTACH_HELPERS] = { MNL_TYPE_U8 },
 	[VPNPT_A_CEIL_MAX_SESSIONS] = { MNL_TYPE_U32 },
 	[VPNPT_A_CEIL_MAX_CLIENT_SESSIONS] = { MNL_TYPE_U32 },
 };
@@ -325,6 +326,10 @@ int vpnptctl_decode_config(const void *attrs, size_t len,
 	if (tb[VPNPT_A_IKE_KEEP_PORT]) {
 		cfg->ike_keep_port = mnl_attr_get_u8(tb[VPNPT_A_IKE_KEEP_PORT]);
 		cfg->present |= VPNPTCTL_CFG_IKE_KEEP_PORT;
+	}
+	if (tb[VPNPT_A_ATTACH_HELPERS]) {
+		cfg->attach_helpers = mnl_attr_get_u8(tb[VPNPT_A_ATTACH_HELPERS]);
+		cfg->present |= VPNPTCTL_CFG_ATTACH_HELPERS;
 	}
 	if (tb[VPNPT_A_MODULE_VERSION]) {
 		vpnptctl_get_str(tb[VPNPT_A_MODULE_VERSION], cfg->module_version,

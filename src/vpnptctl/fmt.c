@@ -110,6 +110,8 @@ static void vpnptctl_pr_settings(struct vpnptctl_printer *pr,
 		  cfg->max_client_sessions, false },
 		{ VPNPTCTL_CFG_IKE_KEEP_PORT, "ike_keep_port", cfg->ike_keep_port,
 		  true },
+		{ VPNPTCTL_CFG_ATTACH_HELPERS, "attach_helpers",
+		  cfg->attach_helpers, true },
 		{ VPNPTCTL_CFG_CEIL_MAX_SESSIONS, "ceiling_max_sessions",
 		  cfg->ceil_max_sessions, false },
 		{ VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS,
@@ -599,7 +601,8 @@ void vpnptctl_print_flushed(const struct vpnptctl_out *o, uint32_t flushed)
 	vpnptctl_pr_end(&pr);
 }
 
-void vpnptctl_print_teardown(const struct vpnptctl_out *o, bool removed)
+void vpnptctl_print_teardown(const struct vpnptctl_out *o, bool removed,
+			     bool attach_off)
 {
 	struct vpnptctl_printer pr;
 
@@ -608,10 +611,13 @@ void vpnptctl_print_teardown(const struct vpnptctl_out *o, bool removed)
 	vpnptctl_pr_str(&pr, VPNPTCTL_PR_JSON, "table", NULL,
 			"ip " VPNPTCTL_NFT_TABLE);
 	vpnptctl_pr_onoff(&pr, VPNPTCTL_PR_JSON, "removed", NULL, removed);
-	/* Quiet on success, as setup is; an absent table is worth a word. */
-	if (!removed)
-		vpnptctl_pr_text_only(&pr, "table ip " VPNPTCTL_NFT_TABLE
-				      " not present, nothing to remove\n");
+	vpnptctl_pr_onoff(&pr, VPNPTCTL_PR_JSON, "attach_helpers_off", NULL,
+			  attach_off);
+	/* Quiet on success, as setup is; nothing to undo is worth a word. */
+	if (!removed && !attach_off)
+		vpnptctl_pr_text_only(&pr, "attach-helpers off, table ip "
+				      VPNPTCTL_NFT_TABLE
+				      " not present: nothing to remove\n");
 	vpnptctl_pr_close(&pr);
 	vpnptctl_pr_end(&pr);
 }

@@ -4,7 +4,7 @@
  *
  * Parses the command line (cli.c), enters the network namespace of -n,
  * and runs the command: generic netlink commands in nl.c, setup and
- * teardown in nft.c. Errors are one line on stderr; the exit status is 0,
+ * teardown in setup.c. Errors are one line on stderr; the exit status is 0,
  * 1 (the operation failed) or 2 (bad command line).
  */
 #define _GNU_SOURCE
@@ -66,15 +66,16 @@ static int vpnptctl_run(const struct vpnptctl_args *args)
 	case VPNPTCTL_CMD_TEARDOWN:
 		/* A dry run touches no kernel, so it needs no namespace. */
 		if (args->dry_run) {
-			if (args->cmd == VPNPTCTL_CMD_SETUP)
+			if (args->cmd == VPNPTCTL_CMD_SETUP && args->nft)
 				vpnptctl_print_ruleset(stdout);
 			else
-				vpnptctl_print_teardown_ruleset(stdout);
+				vpnptctl_print_teardown_ruleset(stdout,
+					args->cmd == VPNPTCTL_CMD_SETUP);
 			return VPNPTCTL_EXIT_OK;
 		}
 		if (args->netns && vpnptctl_enter_netns(args->netns))
 			return VPNPTCTL_EXIT_FAIL;
-		return vpnptctl_run_nft(args);
+		return vpnptctl_run_setup(args);
 	default:
 		if (args->netns && vpnptctl_enter_netns(args->netns))
 			return VPNPTCTL_EXIT_FAIL;

@@ -519,23 +519,25 @@ static int vpnptctl_nft_setup(struct vpnptctl_nft *n)
 	return ret;
 }
 
-int vpnptctl_run_nft(const struct vpnptctl_args *args)
+int vpnptctl_nft_apply(const char *op, bool install, bool *removed)
 {
-	struct vpnptctl_out o = {
-		.f = stdout, .json = args->json, .pretty = args->pretty,
-	};
-	bool setup = args->cmd == VPNPTCTL_CMD_SETUP;
 	struct vpnptctl_nft n;
 	int ret;
 
+	*removed = false;
 	ret = vpnptctl_nft_begin(&n);
+	/* No nfnetlink, so no nftables, so no table to remove. */
+	if (ret == -EPROTONOSUPPORT && !install) {
+		vpnptctl_nft_free(&n);
+		return VPNPTCTL_EXIT_OK;
+	}
 	if (ret) {
-		vpnptctl_err("%s: netfilter netlink socket: %s", args->name,
+		vpnptctl_err("%s: netfilter netlink socket: %s", op,
 			     strerror(-ret));
 		vpnptctl_nft_free(&n);
 		return VPNPTCTL_EXIT_FAIL;
 	}
-	if (setup)
+	if (install)
 		ret = vpnptctl_nft_setup(&n);
 	else
 		ret = vpnptctl_nft_table(&n, NFT_MSG_DELTABLE, 0,
@@ -543,16 +545,15 @@ int vpnptctl_run_nft(const struct vpnptctl_args *args)
 	if (!ret)
 		ret = vpnptctl_nft_commit(&n);
 
-	if (!setup && ret == -ENOENT &&
-	    n.msg[vpnptctl_nft_index(&n, n.error_seq)].what ==
-	    VPNPTCTL_NFT_TABLE_DEL) {
-		vpnptctl_print_teardown(&o, false);
+	/* No such table, or no nf_tables in this kernel at all. */
+	if (!install && ((ret == -ENOENT &&
+			  n.msg[vpnptctl_nft_index(&n, n.error_seq)].what ==
+			  VPNPTCTL_NFT_TABLE_DEL) || ret == -EOPNOTSUPP))
 		ret = 0;
-	} else if (ret) {
-		ret = vpnptctl_nft_fail(&n, args->name, ret);
-	} else if (!setup) {
-		vpnptctl_print_teardown(&o, true);
-	}
+	else if (ret)
+		ret = vpnptctl_nft_fail(&n, op, ret);
+	else if (!install)
+		*removed = true;
 	vpnptctl_nft_free(&n);
 	return ret ? VPNPTCTL_EXIT_FAIL : VPNPTCTL_EXIT_OK;
 }

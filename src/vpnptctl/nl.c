@@ -365,6 +365,8 @@ static int vpnptctl_cmd_set(struct vpnptctl_nl *nl,
 				 args->max_client_sessions);
 	if (args->set & VPNPTCTL_SET_IKE_KEEP_PORT)
 		mnl_attr_put_u8(nlh, VPNPT_A_IKE_KEEP_PORT, args->ike_keep_port);
+	if (args->set & VPNPTCTL_SET_ATTACH_HELPERS)
+		mnl_attr_put_u8(nlh, VPNPT_A_ATTACH_HELPERS, args->attach_helpers);
 	if (args->set & VPNPTCTL_SET_CEIL_MAX_SESSIONS)
 		mnl_attr_put_u32(nlh, VPNPT_A_CEIL_MAX_SESSIONS,
 				 args->ceil_max_sessions);
@@ -569,6 +571,49 @@ static int vpnptctl_cmd_monitor(struct vpnptctl_nl *nl,
 		vpnptctl_monitor_msgs(nl, nl->buf, (size_t)n, o);
 	}
 	return VPNPTCTL_EXIT_OK;
+}
+
+/*
+ * setup and teardown: turn the module's attach-helpers option @on; @was_on
+ * tells whether it was on before. A module without the option: setup fails
+ * with a hint at --nft; for teardown there is nothing to turn off.
+ */
+int vpnptctl_attach_helpers(const struct vpnptctl_args *args, bool on,
+			    bool *was_on)
+{
+	struct vpnptctl_args set = {
+		.cmd = VPNPTCTL_CMD_SET,
+		.set = VPNPTCTL_SET_ATTACH_HELPERS,
+		.attach_helpers = on,
+	};
+	struct vpnptctl_config cfg = { 0 };
+	struct vpnptctl_nl nl;
+	int ret;
+
+	*was_on = false;
+	ret = vpnptctl_nl_connect(&nl, args->name);
+	if (ret)
+		goto out;
+	ret = vpnptctl_nl_get(&nl, VPNPT_CMD_GET_CONFIG,
+			      vpnptctl_decode_config_v, &cfg);
+	if (ret) {
+		ret = vpnptctl_nl_fail(&nl, ret);
+		goto out;
+	}
+	if (!(cfg.present & VPNPTCTL_CFG_ATTACH_HELPERS)) {
+		if (on) {
+			vpnptctl_err("%s: the vpnpt module (%s) cannot attach the helpers itself; use setup --nft",
+				     args->name, cfg.module_version);
+			ret = VPNPTCTL_EXIT_FAIL;
+		}
+		goto out;
+	}
+	*was_on = cfg.attach_helpers;
+	if (*was_on != on)
+		ret = vpnptctl_cmd_set(&nl, &set);
+out:
+	vpnptctl_nl_close(&nl);
+	return ret;
 }
 
 int vpnptctl_run_netlink(const struct vpnptctl_args *args)

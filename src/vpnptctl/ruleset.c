@@ -69,10 +69,15 @@ void vpnptctl_print_ruleset(FILE *f)
 	fputs("\t}\n}\n", f);
 }
 
-void vpnptctl_print_teardown_ruleset(FILE *f)
+void vpnptctl_print_teardown_ruleset(FILE *f, bool setup)
 {
-	fputs("# vpnptctl teardown: remove table ip " VPNPTCTL_NFT_TABLE
-	      " if it exists.\n"
-	      "add table ip " VPNPTCTL_NFT_TABLE "\n"
+	if (setup)
+		fputs("# vpnptctl setup: the vpnpt module attaches its conntrack helpers itself\n"
+		      "# (vpnptctl set attach-helpers on); table ip " VPNPTCTL_NFT_TABLE
+		      " of setup --nft goes.\n", f);
+	else
+		fputs("# vpnptctl teardown: vpnptctl set attach-helpers off; remove table ip "
+		      VPNPTCTL_NFT_TABLE " if it exists.\n", f);
+	fputs("add table ip " VPNPTCTL_NFT_TABLE "\n"
 	      "delete table ip " VPNPTCTL_NFT_TABLE "\n", f);
 }

@@ -10,7 +10,7 @@ _vpnptctl()
 	local protos="pptp l2tp ike esp ah natt all"
 	local keys="max-sessions max-client-sessions timeout-pptp timeout-l2tp
 		timeout-ike timeout-esp timeout-natt ike-keep-port
-		ceiling-max-sessions ceiling-max-client-sessions"
+		ceiling-max-sessions ceiling-max-client-sessions attach-helpers"
 	local cmds="status enable disable set stats sessions monitor flush setup
 		teardown help"
 	local opts="-j --json -p --pretty -s --stats -n --netns -h --help
@@ -84,7 +84,10 @@ _vpnptctl()
 			;;
 		esac
 		;;
-	setup | teardown)
+	setup)
+		COMPREPLY=($(compgen -W "--nft --dry-run" -- "$cur"))
+		;;
+	teardown)
 		COMPREPLY=($(compgen -W "--dry-run" -- "$cur"))
 		;;
 	*)

@@ -78,6 +78,7 @@ enum vpnptctl_cmd {
 #define VPNPTCTL_SET_IKE_KEEP_PORT		(1U << 3)
 #define VPNPTCTL_SET_CEIL_MAX_SESSIONS		(1U << 4)
 #define VPNPTCTL_SET_CEIL_MAX_CLIENT_SESSIONS	(1U << 5)
+#define VPNPTCTL_SET_ATTACH_HELPERS		(1U << 6)
 
 /**
  * struct vpnptctl_args - a parsed command line
@@ -87,6 +88,8 @@ enum vpnptctl_cmd {
  * @pretty: -p: indented JSON (implies @json)
  * @stats: -s: status also shows the counters
  * @dry_run: setup/teardown --dry-run: print the nft ruleset, touch nothing
+ * @nft: setup --nft: attach the helpers with table ip vpnpt, not in the
+ *	kernel (attach-helpers)
  * @netns: -n NAME, or NULL
  * @protos: enable, disable: the protocols named; sessions, flush: the
  *	protocol filter (0: none given, i.e. all)
@@ -103,6 +106,7 @@ enum vpnptctl_cmd {
  * @ike_keep_port: set ike-keep-port on|off
  * @ceil_max_sessions: set ceiling-max-sessions
  * @ceil_max_client_sessions: set ceiling-max-client-sessions
+ * @attach_helpers: set attach-helpers on|off
  */
 struct vpnptctl_args {
 	enum vpnptctl_cmd cmd;
@@ -111,6 +115,7 @@ struct vpnptctl_args {
 	bool pretty;
 	bool stats;
 	bool dry_run;
+	bool nft;
 	const char *netns;
 	uint32_t protos;
 	bool has_client;
@@ -125,6 +130,7 @@ struct vpnptctl_args {
 	bool ike_keep_port;
 	uint32_t ceil_max_sessions;
 	uint32_t ceil_max_client_sessions;
+	bool attach_helpers;
 };
 
 /*
@@ -164,6 +170,7 @@ void vpnptctl_usage(FILE *f);
 #define VPNPTCTL_CFG_IKE_KEEP_PORT	(1U << 5)
 #define VPNPTCTL_CFG_CEIL_MAX_SESSIONS	(1U << 6)
 #define VPNPTCTL_CFG_CEIL_MAX_CLIENT_SESSIONS (1U << 7)
+#define VPNPTCTL_CFG_ATTACH_HELPERS	(1U << 8)
 
 /**
  * struct vpnptctl_config - configuration (GET_CONFIG reply, SET_CONFIG event)
@@ -178,6 +185,7 @@ void vpnptctl_usage(FILE *f);
  * @ike_keep_port: VPNPT_A_IKE_KEEP_PORT
  * @ceil_max_sessions: VPNPT_A_CEIL_MAX_SESSIONS
  * @ceil_max_client_sessions: VPNPT_A_CEIL_MAX_CLIENT_SESSIONS
+ * @attach_helpers: VPNPT_A_ATTACH_HELPERS
  */
 struct vpnptctl_config {
 	unsigned int present;
@@ -191,6 +199,7 @@ struct vpnptctl_config {
 	bool ike_keep_port;
 	uint32_t ceil_max_sessions;
 	uint32_t ceil_max_client_sessions;
+	bool attach_helpers;
 };
 
 /*
@@ -479,7 +488,12 @@ void vpnptctl_print_sessions(const struct vpnptctl_out *o,
 void vpnptctl_print_event(const struct vpnptctl_out *o,
 			  const struct vpnptctl_event *ev);
 void vpnptctl_print_flushed(const struct vpnptctl_out *o, uint32_t flushed);
-void vpnptctl_print_teardown(const struct vpnptctl_out *o, bool removed);
+/*
+ * What teardown did: @removed table ip vpnpt, @attach_off turned the
+ * attach-helpers option off.
+ */
+void vpnptctl_print_teardown(const struct vpnptctl_out *o, bool removed,
+			     bool attach_off);
 
 /* Seconds as "45s", "2m05s", "1h02m03s", "3d01h02m03s". */
 void vpnptctl_fmt_duration(char *buf, size_t len, uint32_t secs);
@@ -512,13 +526,25 @@ const char *vpnptctl_l4proto_name(uint8_t l4proto);
 
 /* The nft script setup installs (setup --dry-run), loadable with nft -f. */
 void vpnptctl_print_ruleset(FILE *f);
-/* The nft script teardown runs (teardown --dry-run). */
-void vpnptctl_print_teardown_ruleset(FILE *f);
+/*
+ * The nft script that removes table ip vpnpt (teardown --dry-run; also
+ * setup's, @setup, after attach-helpers on), with what is done over netlink
+ * in comments.
+ */
+void vpnptctl_print_teardown_ruleset(FILE *f, bool setup);
 
 /* ---- I/O (nl.c, nft.c): return a VPNPTCTL_EXIT_* status ---------------- */
 
 int vpnptctl_run_netlink(const struct vpnptctl_args *args);
-int vpnptctl_run_nft(const struct vpnptctl_args *args);
+int vpnptctl_attach_helpers(const struct vpnptctl_args *args, bool on,
+			    bool *was_on);
+/*
+ * Install table ip vpnpt (@install), or remove it if it is there (@removed
+ * says whether it was). Prints only errors.
+ */
+int vpnptctl_nft_apply(const char *op, bool install, bool *removed);
+/* setup and teardown (setup.c). */
+int vpnptctl_run_setup(const struct vpnptctl_args *args);
 
 /* Print "vpnptctl: <fmt>\n" on stderr. */
 void vpnptctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

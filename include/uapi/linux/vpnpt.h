@@ -99,12 +99,13 @@ enum vpnpt_proto {
  * @VPNPT_CMD_GET_CONFIG: do; the reply (same command) carries
  *	%VPNPT_A_SWITCHES, %VPNPT_A_MAX_SESSIONS,
  *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS,
- *	%VPNPT_A_IKE_KEEP_PORT and %VPNPT_A_MODULE_VERSION.
+ *	%VPNPT_A_IKE_KEEP_PORT, %VPNPT_A_ATTACH_HELPERS and
+ *	%VPNPT_A_MODULE_VERSION.
  * @VPNPT_CMD_SET_CONFIG: do, needs CAP_NET_ADMIN; any of %VPNPT_A_SWITCHES
  *	(with %VPNPT_A_SWITCHES_MASK to change only some protocols; a mask
  *	without switches is refused with -EINVAL), %VPNPT_A_MAX_SESSIONS,
  *	%VPNPT_A_MAX_CLIENT_SESSIONS, %VPNPT_A_TIMEOUTS,
- *	%VPNPT_A_IKE_KEEP_PORT; a request with none
+ *	%VPNPT_A_IKE_KEEP_PORT, %VPNPT_A_ATTACH_HELPERS; a request with none
  *	of them is refused with -EINVAL. All or nothing: either every attribute
  *	is valid and applied, or none is. Disabling a protocol tears down its
  *	sessions. A request that changes anything is announced once on the
@@ -181,6 +182,13 @@ enum vpnpt_cmd {
  * @VPNPT_A_CEIL_MAX_CLIENT_SESSIONS: u32, ceiling of
  *	%VPNPT_A_MAX_CLIENT_SESSIONS likewise (default
  *	%VPNPT_MAX_CLIENT_SESSIONS_DEFAULT)
+ * @VPNPT_A_ATTACH_HELPERS: u8, 0 or 1 (default 0): vpnpt gives its helpers
+ *	to the new IPv4 connections of their ports (TCP 1723, UDP 1701, 500,
+ *	4500) itself, with no nftables rule; what `vpnptctl setup --nft`'s
+ *	table does, without a chain that every packet passes. A connection
+ *	that has a helper already keeps it. Turning it off leaves the
+ *	connections that have a helper as they are. New namespaces take the
+ *	initial namespace's setting.
  * @__VPNPT_A_MAX: number of attributes; not an attribute
  */
 enum vpnpt_attr {
@@ -200,6 +208,7 @@ enum vpnpt_attr {
 	VPNPT_A_IKE_KEEP_PORT,
 	VPNPT_A_CEIL_MAX_SESSIONS,
 	VPNPT_A_CEIL_MAX_CLIENT_SESSIONS,
+	VPNPT_A_ATTACH_HELPERS,
 	__VPNPT_A_MAX
 };
 
