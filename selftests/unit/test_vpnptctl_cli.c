@@ -61,7 +61,7 @@ static void check_ok(const char *line, struct vpnptctl_args *a, int lineno)
 
 #define PROTOS "pptp, l2tp, ike, esp, ah, natt or all"
 #define KEYS "max-sessions, max-client-sessions, timeout-PROTO, ike-keep-port, " \
-	"ceiling-max-sessions, ceiling-max-client-sessions"
+	"attach-helpers, ceiling-max-sessions, ceiling-max-client-sessions"
 
 UNIT_TEST(vpnptctl_proto_names)
 {
@@ -205,9 +205,13 @@ UNIT_TEST(vpnptctl_args_commands)
 
 	CHECK_OK("setup", &a);
 	CHECK_EQ(a.cmd, VPNPTCTL_CMD_SETUP);
-	CHECK(!a.dry_run);
+	CHECK(!a.dry_run && !a.nft);
 	CHECK_OK("setup --dry-run", &a);
-	CHECK(a.dry_run);
+	CHECK(a.dry_run && !a.nft);
+	CHECK_OK("setup --nft", &a);
+	CHECK(!a.dry_run && a.nft);
+	CHECK_OK("setup --dry-run --nft", &a);
+	CHECK(a.dry_run && a.nft);
 	CHECK_OK("teardown", &a);
 	CHECK_EQ(a.cmd, VPNPTCTL_CMD_TEARDOWN);
 	CHECK(!a.dry_run);
@@ -263,6 +267,12 @@ UNIT_TEST(vpnptctl_args_set)
 	CHECK_OK("set ike-keep-port off max-sessions 7", &a);
 	CHECK_EQ(a.set, VPNPTCTL_SET_IKE_KEEP_PORT | VPNPTCTL_SET_MAX_SESSIONS);
 	CHECK(!a.ike_keep_port);
+	CHECK_OK("set attach-helpers on", &a);
+	CHECK_EQ(a.set, VPNPTCTL_SET_ATTACH_HELPERS);
+	CHECK(a.attach_helpers && !a.ike_keep_port);
+	CHECK_OK("set attach-helpers off ike-keep-port on", &a);
+	CHECK_EQ(a.set, VPNPTCTL_SET_ATTACH_HELPERS | VPNPTCTL_SET_IKE_KEEP_PORT);
+	CHECK(!a.attach_helpers && a.ike_keep_port);
 }
 
 UNIT_TEST(vpnptctl_parse_set_direct)
@@ -310,6 +320,8 @@ UNIT_TEST(vpnptctl_args_usage_errors)
 	CHECK_USAGE("status --bogus", "unknown option '--bogus'");
 	CHECK_USAGE("--dry-run setup", "unknown option '--dry-run'");
 	CHECK_USAGE("status --dry-run", "unknown option '--dry-run'");
+	CHECK_USAGE("teardown --nft", "unknown option '--nft'");
+	CHECK_USAGE("status --nft", "unknown option '--nft'");
 	CHECK_USAGE("-n", "option '-n' needs a namespace name");
 	CHECK_USAGE("--netns", "option '--netns' needs a namespace name");
 	CHECK_USAGE("status -n", "option '-n' needs a namespace name");
@@ -362,6 +374,9 @@ UNIT_TEST(vpnptctl_args_set_errors)
 	CHECK_USAGE("set ike-keep-port", "set: missing value for 'ike-keep-port'");
 	CHECK_USAGE("set ike-keep-port on ike-keep-port off",
 		    "set: ike-keep-port given twice");
+	CHECK_USAGE("set attach-helpers yes", "set: attach-helpers: 'yes' is neither on nor off");
+	CHECK_USAGE("set attach-helpers on attach-helpers on",
+		    "set: attach-helpers given twice");
 	CHECK_USAGE("set max-sessions -5", "set: max-sessions: invalid number '-5'");
 	CHECK_USAGE("set max-sessions +5", "set: max-sessions: invalid number '+5'");
 	CHECK_USAGE("set max-sessions 0x10", "set: max-sessions: invalid number '0x10'");

@@ -23,7 +23,7 @@ _Static_assert(VPNPTCTL_ARRAY_SIZE(vpnptctl_proto_names) == VPNPTCTL_NPROTO,
 #define VPNPTCTL_PROTO_LIST	"pptp, l2tp, ike, esp, ah, natt or all"
 #define VPNPTCTL_KEY_LIST \
 	"max-sessions, max-client-sessions, timeout-PROTO, ike-keep-port, " \
-	"ceiling-max-sessions, ceiling-max-client-sessions"
+	"attach-helpers, ceiling-max-sessions, ceiling-max-client-sessions"
 #define VPNPTCTL_CMD_LIST	\
 	"status, enable, disable, set, stats, sessions, monitor, flush, setup, teardown"
 
