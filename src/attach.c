@@ -6,9 +6,9 @@
  * chain that every forwarded packet would pass.
  *
  * One IPv4 prerouting hook, after conntrack and destination NAT, registered
- * (with conntrack itself) while the option is on. A packet of a connection conntrack has confirmed
- * leaves it after one test: only the first packet of a connection looks at
- * its port. A connection that has a helper already (an admin's rule, an
+ * (with conntrack itself) while the option is on. A packet of a connection
+ * conntrack has confirmed leaves it after one test: only the first packet
+ * of a connection looks at its port. A connection that has a helper already (an admin's rule, an
  * expectation) keeps it; expected connections (ctinfo RELATED) are not
  * touched, as "ct state new" would not match them.
  */
