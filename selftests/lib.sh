@@ -66,8 +66,21 @@ _tap_failed=0
 _cleanups=()
 
 # --- TAP ---------------------------------------------------------------------
-tap_ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n $*"; }
-tap_not_ok() { _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1)); echo "not ok $_tap_n $*"; }
+# VPNPT_TAP_TIME=1: each TAP line ends with the seconds since the one before
+# ("# +12s"), to find where a slow kernel spends a test's time.
+_tap_t=$SECONDS
+_tap_line() { # WORD DESCRIPTION...
+	local w=$1 t=
+	shift
+	_tap_n=$((_tap_n + 1))
+	if [ "${VPNPT_TAP_TIME:-0}" = 1 ]; then
+		t=" # +$((SECONDS - _tap_t))s"
+		_tap_t=$SECONDS
+	fi
+	echo "$w $_tap_n $*$t"
+}
+tap_ok() { _tap_line ok "$@"; }
+tap_not_ok() { _tap_failed=$((_tap_failed + 1)); _tap_line "not ok" "$@"; }
 diag() { # MESSAGE : each of its lines as a TAP comment
 	local line
 	while IFS= read -r line; do echo "# $line"; done <<<"$*"
