@@ -18,7 +18,11 @@
 #           UDP 1701 from anyone, NAT-T as negotiated; per client a pluto
 #           with the matching conn; xl2tpd LNS/LAC as above on that address
 
+# No ip-up and ip-down scripts (a path that does not exist: pppd skips it
+# quietly): Debian's run some 25 processes a call, each slow to start on a
+# debug kernel, and do nothing the tests need.
 PEERS_PPP_OPTS="noauth nobsdcomp nodeflate noccp novj novjccomp nodefaultroute"
+PEERS_PPP_OPTS="$PEERS_PPP_OPTS ip-up-script /nonexistent/ip-up ip-down-script /nonexistent/ip-down"
 # pppd's LCP restart timer (default 3 s; it gives up after 10 Configure-Requests).
 # A debug kernel under a loaded TCG host can take longer than those 30 s to
 # start the PPTP server's pppd for three calls at once: stretched there.
