@@ -185,6 +185,81 @@ static int vpnpt_check_caps(struct sk_buff *skb, struct genl_info *info,
 	return 0;
 }
 
+/*
+ * Options that need a hook of their own while they are on: the hook is in
+ * place before the option goes on, and goes once it is off.
+ */
+struct vpnpt_hook_option {
+	int attr;
+	size_t offset;				/* of the bool in struct vpnpt_net */
+	int (*hook)(struct net *net, bool on);
+};
+
+static const struct vpnpt_hook_option vpnpt_hook_options[] = {
+	{ VPNPT_A_IKE_KEEP_PORT, offsetof(struct vpnpt_net, ike_keep_port),
+	  vpnpt_keepport_hook },
+	{ VPNPT_A_ATTACH_HELPERS, offsetof(struct vpnpt_net, attach_helpers),
+	  vpnpt_attach_hook },
+};
+
+static bool *vpnpt_hook_option_val(struct vpnpt_net *vn,
+				   const struct vpnpt_hook_option *o)
+{
+	return (bool *)((char *)vn + o->offset);
+}
+
+/* The hooks of the options @a turns on; on failure none that it added. */
+static int vpnpt_hook_options_prepare(struct net *net, struct nlattr **a,
+				      struct netlink_ext_ack *extack)
+{
+	struct vpnpt_net *vn = vpnpt_net(net);
+	const struct vpnpt_hook_option *o;
+	int i, err;
+
+	lockdep_assert_held(&vn->config_lock);
+	for (i = 0; i < ARRAY_SIZE(vpnpt_hook_options); i++) {
+		o = &vpnpt_hook_options[i];
+		if (!a[o->attr] || !nla_get_u8(a[o->attr]))
+			continue;
+		err = o->hook(net, true);
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, a[o->attr],
+					    "cannot register the option's hook");
+			while (i--) {
+				o = &vpnpt_hook_options[i];
+				if (!*vpnpt_hook_option_val(vn, o))
+					o->hook(net, false);
+			}
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Set the options @a carries (hooks prepared); true if one changed. */
+static bool vpnpt_hook_options_set(struct net *net, struct nlattr **a)
+{
+	struct vpnpt_net *vn = vpnpt_net(net);
+	const struct vpnpt_hook_option *o;
+	bool changed = false, on, *val;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(vpnpt_hook_options); i++) {
+		o = &vpnpt_hook_options[i];
+		if (!a[o->attr])
+			continue;
+		on = nla_get_u8(a[o->attr]);
+		val = vpnpt_hook_option_val(vn, o);
+		if (on != *val) {
+			WRITE_ONCE(*val, on);
+			changed = true;
+		}
+		if (!on)
+			o->hook(net, false);
+	}
+	return changed;
+}
+
 static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -192,7 +267,7 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct vpnpt_net *vn = vpnpt_net(net);
 	struct nlattr *tb[__VPNPT_PROTO_MAX + 1] = {};
 	struct nlattr **a = info->attrs;
-	bool changed = false, keep;
+	bool changed = false;
 	int err, p;
 
 	if (a[VPNPT_A_SWITCHES_MASK] && !a[VPNPT_A_SWITCHES]) {
@@ -235,26 +310,9 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (vn != init)
 		mutex_lock_nested(&vn->config_lock, SINGLE_DEPTH_NESTING);
-	/* The keep-port hook is in place before the option goes on. */
-	if (a[VPNPT_A_IKE_KEEP_PORT] && nla_get_u8(a[VPNPT_A_IKE_KEEP_PORT])) {
-		err = vpnpt_keepport_hook(net, true);
-		if (err) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a[VPNPT_A_IKE_KEEP_PORT],
-					    "cannot register the ike-keep-port hook");
-			goto unlock;
-		}
-	}
-	/* So is the attach hook; both can fail only before anything changed. */
-	if (a[VPNPT_A_ATTACH_HELPERS] && nla_get_u8(a[VPNPT_A_ATTACH_HELPERS])) {
-		err = vpnpt_attach_hook(net, true);
-		if (err) {
-			if (a[VPNPT_A_IKE_KEEP_PORT] && !vn->ike_keep_port)
-				vpnpt_keepport_hook(net, false);
-			NL_SET_ERR_MSG_ATTR(info->extack, a[VPNPT_A_ATTACH_HELPERS],
-					    "cannot register the attach-helpers hook");
-			goto unlock;
-		}
-	}
+	err = vpnpt_hook_options_prepare(net, a, info->extack);
+	if (err)
+		goto unlock;
 	if (a[VPNPT_A_CEIL_MAX_SESSIONS]) {
 		WRITE_ONCE(vn->ceil_max_sessions,
 			   nla_get_u32(a[VPNPT_A_CEIL_MAX_SESSIONS]));
@@ -280,25 +338,8 @@ static int vpnpt_set_config(struct sk_buff *skb, struct genl_info *info)
 			changed = true;
 		}
 	}
-	if (a[VPNPT_A_IKE_KEEP_PORT]) {
-		keep = nla_get_u8(a[VPNPT_A_IKE_KEEP_PORT]);
-		if (keep != vn->ike_keep_port) {
-			WRITE_ONCE(vn->ike_keep_port, keep);
-			changed = true;
-		}
-		/* And goes once the option is off. */
-		if (!keep)
-			vpnpt_keepport_hook(net, false);
-	}
-	if (a[VPNPT_A_ATTACH_HELPERS]) {
-		keep = nla_get_u8(a[VPNPT_A_ATTACH_HELPERS]);
-		if (keep != vn->attach_helpers) {
-			WRITE_ONCE(vn->attach_helpers, keep);
-			changed = true;
-		}
-		if (!keep)
-			vpnpt_attach_hook(net, false);
-	}
+	if (vpnpt_hook_options_set(net, a))
+		changed = true;
 unlock:
 	if (vn != init)
 		mutex_unlock(&vn->config_lock);
