@@ -183,6 +183,13 @@ else
 	nap() { sleep "$1"; }
 fi
 
+# file_is FILE VALUE : FILE's first line is VALUE (read by the shell: polled
+# while a race test holds one CPU, a process could take seconds to start).
+file_is() {
+	local v
+	read -r v <"$1" 2>/dev/null && [ "$v" = "$2" ]
+}
+
 # wait_until SECONDS COMMAND... : poll until the command succeeds; SECONDS
 # is for a stock kernel (times VPNPT_TIME_SCALE), and so is the interval
 # between polls (0.1 s): each poll starts processes.

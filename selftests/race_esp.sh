@@ -45,7 +45,7 @@ check "delay module loaded at vpnpt_session_seen()" \
 	insmod "$DELAY_KO" symbol=vpnpt_session_seen delay_ms=12000 count=1
 nsx "$(client_ns 1)" taskset -c 0 $PKT $SERVER_WAN esp:1 &
 pkt=$!
-check "the packet is held after its SA was found" wait_until 30 grep -qx 1 $D/waiting
+check "the packet is held after its SA was found" wait_until 30 file_is $D/waiting 1
 t0=$EPOCHREALTIME
 check_eq "a flush meanwhile removes the client's session" "1" "$(srv fl flush "|" flushed)"
 held=$(<$D/waiting)

@@ -45,7 +45,7 @@ check "delay module loaded at vpnpt_genl_notify_session(SESSION_NEW)" \
 # the announcement.
 nsx "$(client_ns 1)" $PKT $SERVER_WAN esp:1 &
 pkt=$!
-check "the announcement is being held" wait_until 30 grep -qx 1 $D/hits
+check "the announcement is being held" wait_until 30 file_is $D/hits 1
 check_eq "a flush meanwhile removes the session" "1" "$(srv fl flush "|" flushed)"
 wait $pkt
 

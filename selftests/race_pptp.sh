@@ -88,7 +88,7 @@ check "the flusher is ready" wait_until 120 grep -qx ready "$VPNPT_LOGDIR/ctflus
 # The first data segment; the tool waits for the PAC's answer.
 (PP_TIMEOUT=30 pp send k1 sccrq >"$VPNPT_LOGDIR/send.json") &
 send=$!
-check "the segment is held after the cmpxchg" wait_until 60 grep -qx 1 $D/hits
+check "the segment is held after the cmpxchg" wait_until 60 file_is $D/hits 1
 wait $flusher
 check_eq "the conntrack table is flushed" "flushed 0" "$(tail -1 "$VPNPT_LOGDIR/ctflush.out")"
 diag "$(cat "$VPNPT_LOGDIR/ctflush.out")"
