@@ -8,9 +8,9 @@
  * One IPv4 prerouting hook, after conntrack and destination NAT, registered
  * (with conntrack itself) while the option is on. A packet of a connection
  * conntrack has confirmed leaves it after one test: only the first packet
- * of a connection looks at its port. A connection that has a helper already (an admin's rule, an
- * expectation) keeps it; expected connections (ctinfo RELATED) are not
- * touched, as "ct state new" would not match them.
+ * of a connection looks at its port. A connection that has a helper
+ * already (an admin's rule, an expectation) keeps it; expected connections
+ * (ctinfo RELATED) are not touched, as "ct state new" would not match them.
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>

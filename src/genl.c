@@ -208,6 +208,13 @@ static bool *vpnpt_hook_option_val(struct vpnpt_net *vn,
 	return (bool *)((char *)vn + o->offset);
 }
 
+/* Whether the request @a turns the option on. */
+static bool vpnpt_hook_option_on(struct nlattr **a,
+				 const struct vpnpt_hook_option *o)
+{
+	return a[o->attr] && nla_get_u8(a[o->attr]);
+}
+
 /* The hooks of the options @a turns on; on failure none that it added. */
 static int vpnpt_hook_options_prepare(struct net *net, struct nlattr **a,
 				      struct netlink_ext_ack *extack)
@@ -219,15 +226,17 @@ static int vpnpt_hook_options_prepare(struct net *net, struct nlattr **a,
 	lockdep_assert_held(&vn->config_lock);
 	for (i = 0; i < ARRAY_SIZE(vpnpt_hook_options); i++) {
 		o = &vpnpt_hook_options[i];
-		if (!a[o->attr] || !nla_get_u8(a[o->attr]))
+		if (!vpnpt_hook_option_on(a, o))
 			continue;
 		err = o->hook(net, true);
 		if (err) {
 			NL_SET_ERR_MSG_ATTR(extack, a[o->attr],
 					    "cannot register the option's hook");
+			/* Undo what this request added: options still off. */
 			while (i--) {
 				o = &vpnpt_hook_options[i];
-				if (!*vpnpt_hook_option_val(vn, o))
+				if (vpnpt_hook_option_on(a, o) &&
+				    !*vpnpt_hook_option_val(vn, o))
 					o->hook(net, false);
 			}
 			return err;
