@@ -44,7 +44,7 @@
 . "$(dirname "$0")/../selftests/lib.sh"
 
 vpnpt_require_root
-require_cmd nft python3 ip conntrack
+require_cmd nft python3 ip conntrack jq
 BLAST=$VPNPT_TOP/build/vpnpt-blast
 CTL=$VPNPT_TOP/build/vpnptctl
 [ -x "$BLAST" ] || skip "no $BLAST (make bench)"
@@ -256,10 +256,24 @@ warm() {
 	done
 	P=$((P / 10)) in1 warm.esp.in
 }
-cases() { # SUFFIX
-	local c
+# helped PROTO : packets vpnpt's PROTO helper counted so far
+helped() { nsx $NS_ROUTER "$CTL" -j stats | jq -r ".$1.packets"; }
+cases() { # SUFFIX HELPERS(0|1: attached in this state)
+	local c port n
 	for c in $P1; do
+		case $c in
+		natt) port=4500 ;;
+		l2tp) port=1701 ;;
+		*) out1 "$c.$1" $c; continue ;;
+		esac
+		# A helper is attached to a connection when it is new: the
+		# state before's flow goes, or no helper would see the case
+		# (until 2026-12-07 none did in the set-up states).
+		nsx $NS_ROUTER conntrack -D -p udp --dport $port >/dev/null 2>&1
+		[ "$2" = 0 ] || n=$(helped $c)
 		out1 "$c.$1" $c
+		[ "$2" = 0 ] || [ $(($(helped $c) - n)) -ge "$P" ] ||
+			fail "$c.$1: vpnpt's $c helper did not see the case's $P packets"
 	done
 	in1 "esp.in.$1"
 }
@@ -268,19 +282,19 @@ for ((r = 1; r <= R; r++)); do
 	unload
 	bind $FIRST 1 $SPI_BASE
 	warm
-	cases plain
+	cases plain 0
 	vpnpt_load_long
 	bind $FIRST 1 $SPI_BASE
 	warm
-	cases mod
+	cases mod 0
 	vpnpt_setup >/dev/null || die "vpnptctl setup failed"
-	cases vpnpt
+	cases vpnpt 1
 	nsx $NS_ROUTER "$CTL" disable "$OFF" >/dev/null || die "vpnptctl disable $OFF"
-	cases off
+	cases off 1
 	nsx $NS_ROUTER "$CTL" enable "$OFF" >/dev/null || die "vpnptctl enable $OFF"
 	# the helpers attached by setup --nft's chain instead of the module
 	nsx $NS_ROUTER "$CTL" setup --nft >/dev/null || die "vpnptctl setup --nft failed"
-	cases nft
+	cases nft 1
 	vpnpt_setup >/dev/null || die "vpnptctl setup failed"
 done
 # TCP: conntrack took the segments as one established flow (a bad checksum
