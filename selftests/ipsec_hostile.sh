@@ -10,7 +10,8 @@
 # SPI 0 and truncated ESP dropped and counted; floods of unknown inbound
 # SPIs make no state; a client's flood of new SPIs stops at its cap, is
 # counted, and established tunnels keep working; malformed IKE counted and
-# passed; AH that gets translated counted; the esp, ike and natt switches end
+# passed; a NAT-T flow's session across a new conntrack entry and a flush;
+# AH that gets translated counted; the esp, ike and natt switches end
 # their sessions and restore; rmmod and namespace deletion with live SAs and
 # traffic.
 . "$(dirname "$0")/lib.sh"
@@ -105,6 +106,28 @@ n = [s for s in d if s["proto"] == "natt"]
 print(len(n), all(ike[s["parent"]]["client"] == s["client"] for s in n))'
 }
 check_eq "NAT-T: the flow is a session linked to its IKE session" "1 True" "$(natt_parent)"
+# Once its conntrack entry is in the table, the entry links the flow (its
+# helper data): the next datagrams find the session with no lookup. A new
+# entry for the same flow (the old one deleted) finds the same session; a
+# flushed session leaves the entry's link empty, and the next datagram
+# makes a new one.
+natt_sess() { # "ID PACKETS_OUT" of the NAT-T sessions
+	nsx $NS_ROUTER $NL dump-sessions natt | python3 -c '
+import json, sys
+print(" ".join("%d %d" % (s["id"], s["packets_out"]) for s in json.load(sys.stdin)))'
+}
+natt_esp() { nsx "$C1" $TOOL send-ike $SRV natt-esp --natt --count 3 --sport 4500; }
+read -r nid np <<<"$(natt_sess)"
+natt_esp
+check_eq "NAT-T: the linked entry's datagrams counted to its session" "$nid $((np + 3))" "$(natt_sess)"
+nsx $NS_ROUTER conntrack -D -p udp --dport 4500 >/dev/null 2>&1
+natt_esp
+check_eq "NAT-T: a new entry for the same flow: the same session" "$nid $((np + 6))" "$(natt_sess)"
+nsx $NS_ROUTER $NL flush natt >/dev/null
+natt_esp
+read -r nid2 np <<<"$(natt_sess)"
+check_eq "NAT-T: the linked session flushed: a new one for the entry" "3 new" \
+	"$np $([ "$nid2" -gt "$nid" ] && echo new)"
 
 # The ike and natt switches end their live sessions and drop their traffic
 # (bits: ike 4, natt 32); switched on again, new ones are tracked.
@@ -149,6 +172,11 @@ ct_vpnpt_zones() {
 }
 has_ct_vpnpt_zones() { [ -n "$(ct_vpnpt_zones)" ]; }
 check "live SAs: their ESP entries are in vpnpt's zones" has_ct_vpnpt_zones
+# and a NAT-T flow whose entry links its session: rmmod leaves the entry
+# (the helper taken from it) with a link that vpnpt frees
+have_natt() { natt_esp && [ -n "$(natt_sess)" ]; }
+vpnpt_setup >/dev/null
+check "live NAT-T flow with its session" have_natt
 check "rmmod with live SAs and traffic" rmmod vpnpt
 check_eq "after rmmod: no conntrack entry left in vpnpt's zones" "" "$(ct_vpnpt_zones)"
 # The reload waits for quiet: started under the clients' live traffic,
@@ -166,6 +194,10 @@ for ((i = 1; i <= N; i++)); do
 	check "after reload: client $i's tunnel works" tunnel_up $i
 done
 check_eq "after reload: sessions relearnt" "$(expected_sessions 0)" "$(esp_sessions)"
+# (the entry from before rmmod lost its helper: a new one gets vpnpt's)
+nsx $NS_ROUTER conntrack -D -p udp --dport 4500 >/dev/null 2>&1
+vpnpt_setup >/dev/null
+check "... and a live NAT-T flow again" have_natt
 check "router namespace deleted with live SAs" ns_del $NS_ROUTER
 check "module still answers" $NL get-config
 check "rmmod after the namespace deletion" rmmod vpnpt

@@ -156,10 +156,8 @@ static unsigned int vpnpt_verdict(const struct nf_hook_state *state, int proto)
 }
 
 void vpnpt_count_forwarded(const struct sk_buff *skb, const struct nf_conn *ct,
-			   enum vpnpt_proto proto)
+			   struct vpnpt_net *vn, enum vpnpt_proto proto)
 {
-	struct vpnpt_net *vn;
-
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 ||
 	    !(IPCB(skb)->flags & IPSKB_FORWARDED))
 		return;
@@ -167,7 +165,6 @@ void vpnpt_count_forwarded(const struct sk_buff *skb, const struct nf_conn *ct,
 	 * A flow given the helper on another port is not the forward hook's
 	 * to drop (it classifies by port): not counted as passed while off.
 	 */
-	vn = vpnpt_net(nf_ct_net(ct));
 	if (vpnpt_proto_enabled(vn, proto))
 		vpnpt_stats_inc(&vn->stats, proto, VPNPT_STAT_PACKETS);
 }

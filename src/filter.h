@@ -39,13 +39,15 @@ bool vpnpt_ct_lan_client(const struct sk_buff *skb, const struct nf_conn *ct,
 			 int ctinfo);
 
 enum vpnpt_proto;
+struct vpnpt_net;
 /*
  * Count the packet @skb of the flow @ct as a passed forwarded packet of
  * @proto (VPNPT_STAT_PACKETS) if it is a forwarded IPv4 packet. For the
- * conntrack helpers, which run after the forward hook (POST_ROUTING).
+ * conntrack helpers, which run after the forward hook (POST_ROUTING); @vn
+ * is the namespace's, which the caller has at hand.
  */
 void vpnpt_count_forwarded(const struct sk_buff *skb, const struct nf_conn *ct,
-			   enum vpnpt_proto proto);
+			   struct vpnpt_net *vn, enum vpnpt_proto proto);
 
 /*
  * Register (@on) or unregister the forward hooks in @net; the caller holds

@@ -16,7 +16,9 @@
  * non-ESP marker, ESP in UDP or NAT-keepalive, counted, and the flow is a
  * session of its own whose parent is the IKE session its IKE messages
  * belong to. The kernel's NAT already keeps several clients' UDP flows
- * apart, so nothing else is needed for NAT-T.
+ * apart, so nothing else is needed for NAT-T. A flow's conntrack entry
+ * links it from its helper data once the entry is in the table: a data
+ * packet then finds its session with no lookup.
  *
  * Malformed IKE is counted (VPNPT_STAT_PARSE_ERRORS) and passed: the
  * endpoints judge it; it changes no state here.
@@ -26,6 +28,7 @@
  * ike_internal.h what they share.
  */
 #include <linux/module.h>
+#include <linux/refcount.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
@@ -49,16 +52,42 @@ struct vpnpt_natt_key {
 	u16 pad;
 };
 
-/* One NAT-T flow (a UDP 4500 conntrack). */
+/**
+ * struct vpnpt_natt_flow - one NAT-T flow: a client's UDP 4500 to a server
+ * @node: in the namespace's hash by @key, while @session lives (@hashed)
+ * @key: the flow's ends
+ * @ref: one for @session (dropped by its destroy callback), one for each
+ *	conntrack entry whose helper data links the flow (dropped by the
+ *	entry's destroy callback)
+ * @all: on the namespace's list until freed (under its lock): at module
+ *	exit, entries the helper was taken from still link flows
+ * @session: the flow's session; NULL from its destroy callback on (under
+ *	the lock). The session is freed an RCU grace period after that, so a
+ *	reader under RCU may use what it read here until rcu_read_unlock().
+ * @hashed: in the hash (under the lock)
+ * @rcu: for freeing after readers are done
+ *
+ * A packet of a linked entry finds its session through the helper data,
+ * with no lookup (struct vpnpt_natt_ct); others look @key up.
+ */
 struct vpnpt_natt_flow {
 	struct rhash_head node;
-	struct rhash_head id_node;
 	struct vpnpt_natt_key key;
-	u64 id;		/* its session's */
+	refcount_t ref;
 	struct list_head all;
-	struct vpnpt_session *session;
+	struct vpnpt_session __rcu *session;
+	bool hashed;
 	struct rcu_head rcu;
 };
+
+/* What the NAT-T helper keeps in a conntrack entry's helper data. */
+struct vpnpt_natt_ct {
+	/* the entry's flow, holding a reference; or VPNPT_NATT_GONE */
+	struct vpnpt_natt_flow *flow;
+};
+
+/* In @flow once the entry's destroy callback has run: never linked again. */
+#define VPNPT_NATT_GONE	((struct vpnpt_natt_flow *)1)
 
 static const struct rhashtable_params vpnpt_natt_params = {
 	.key_len = sizeof(struct vpnpt_natt_key),
@@ -67,31 +96,38 @@ static const struct rhashtable_params vpnpt_natt_params = {
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params vpnpt_natt_id_params = {
-	.key_len = sizeof(u64),
-	.key_offset = offsetof(struct vpnpt_natt_flow, id),
-	.head_offset = offsetof(struct vpnpt_natt_flow, id_node),
-	.automatic_shrinking = true,
-};
+static struct vpnpt_natt_ct *vpnpt_natt_ct(const struct nf_conn *ct)
+{
+	return (struct vpnpt_natt_ct *)nfct_help(ct)->data;
+}
+
+static bool vpnpt_natt_real(const struct vpnpt_natt_flow *f)
+{
+	return f && f != VPNPT_NATT_GONE;
+}
+
+static void vpnpt_natt_put(struct vpnpt_ike_net *in, struct vpnpt_natt_flow *f)
+{
+	if (!refcount_dec_and_test(&f->ref))
+		return;
+	spin_lock_bh(&in->lock);
+	list_del(&f->all);
+	spin_unlock_bh(&in->lock);
+	kfree_rcu(f, rcu);
+}
 
 static void vpnpt_natt_destroy(struct net *net, struct vpnpt_session *s)
 {
 	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
-	struct vpnpt_natt_flow *f;
+	struct vpnpt_natt_flow *f = s->priv;
 
 	spin_lock_bh(&in->lock);
-	f = rhashtable_lookup_fast(&in->natt_ids, &s->id, vpnpt_natt_id_params);
-	if (f && f->session == s) {
+	if (f->hashed)
 		rhashtable_remove_fast(&in->natt, &f->node, vpnpt_natt_params);
-		rhashtable_remove_fast(&in->natt_ids, &f->id_node,
-				       vpnpt_natt_id_params);
-		list_del_rcu(&f->all);
-	} else {
-		f = NULL;
-	}
+	f->hashed = false;
+	RCU_INIT_POINTER(f->session, NULL);
 	spin_unlock_bh(&in->lock);
-	if (f)
-		kfree_rcu(f, rcu);
+	vpnpt_natt_put(in, f);
 }
 
 static const struct vpnpt_session_ops vpnpt_natt_ops = {
@@ -108,14 +144,15 @@ static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
 {
 	unsigned int off = protoff + sizeof(struct udphdr);
 	struct net *net = nf_ct_net(ct);
+	struct vpnpt_net *vn = vpnpt_net(net);
 	u8 buf[VPNPT_IKE_HDR_LEN];
 	struct mem_cgroup *old;
 	const u8 *hdr;
 	size_t len;
 
-	vpnpt_count_forwarded(skb, ct, VPNPT_PROTO_IKE);
+	vpnpt_count_forwarded(skb, ct, vn, VPNPT_PROTO_IKE);
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
-	    !vpnpt_proto_enabled(vpnpt_net(net), VPNPT_PROTO_IKE))
+	    !vpnpt_proto_enabled(vn, VPNPT_PROTO_IKE))
 		return NF_ACCEPT;
 	/* IKE to or from the router itself, or spoofed: none of ours. */
 	if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
@@ -134,7 +171,10 @@ static int vpnpt_ike_help(struct sk_buff *skb, unsigned int protoff,
 
 /* ---- NAT-T --------------------------------------------------------------- */
 
-/* As vpnpt_ike_sa_new(): inserted in the session table, then published. */
+/*
+ * As vpnpt_ike_sa_new(): inserted in the session table, then published.
+ * Under RCU; the flow returned stays valid until rcu_read_unlock().
+ */
 static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
 					      struct vpnpt_ike_net *in,
 					      const struct nf_conn *ct,
@@ -151,42 +191,105 @@ static struct vpnpt_natt_flow *vpnpt_natt_new(struct net *net,
 	s = vpnpt_session_alloc(VPNPT_PROTO_NATT, VPNPT_GFP_STATE);
 	if (!f || !s) {
 		vpnpt_session_free(s);
-		goto err;
+		kfree(f);
+		f = NULL;
+		goto out;
 	}
 	f->key = *k;
-	f->session = s;
+	refcount_set(&f->ref, 1);
+	RCU_INIT_POINTER(f->session, s);
 	s->ops = &vpnpt_natt_ops;
+	s->priv = f;
 	s->client = k->client;
 	s->server = k->server;
 	s->public = ct->tuplehash[IP_CT_DIR_REPLY].tuple.dst.u3.ip;
 	/* Refused: freed at once, nothing saw it. */
-	if (vpnpt_session_insert(net, s))
-		goto err;
-	f->id = s->id;
-	if (rhashtable_insert_fast(&in->natt_ids, &f->id_node,
-				   vpnpt_natt_id_params))
-		goto err_orphan;
-	if (rhashtable_insert_fast(&in->natt, &f->node, vpnpt_natt_params)) {
-		rhashtable_remove_fast(&in->natt_ids, &f->id_node,
-				       vpnpt_natt_id_params);
-		goto err_orphan;
+	if (vpnpt_session_insert(net, s)) {
+		kfree(f);
+		f = NULL;
+		goto out;
 	}
-	list_add_tail_rcu(&f->all, &in->natt_list);
-	goto out;
-err_orphan:
-	/* No flow refers to the session: it goes again (its destroy finds
-	 * nothing). It stays valid until our RCU section ends.
-	 */
-	spin_unlock_bh(&in->lock);
-	kfree_rcu(f, rcu);
-	vpnpt_session_remove(net, s);
-	return NULL;
-err:
-	kfree(f);
-	f = NULL;
+	/* From here on the session's destroy callback frees the flow. */
+	list_add_tail(&f->all, &in->natt_list);
+	f->hashed = !rhashtable_insert_fast(&in->natt, &f->node,
+					    vpnpt_natt_params);
+	if (!f->hashed) {
+		/* Nothing can find it: the session goes again. */
+		spin_unlock_bh(&in->lock);
+		vpnpt_session_remove(net, s);
+		return NULL;
+	}
 out:
 	spin_unlock_bh(&in->lock);
 	return f;
+}
+
+/*
+ * Link @f to the entry's helper data in place of @old, so that the entry's
+ * next packets find it with no lookup. Only entries in the table: they get
+ * the destroy callback that drops the reference.
+ */
+static void vpnpt_natt_link(struct vpnpt_ike_net *in, struct nf_conn *ct,
+			    struct vpnpt_natt_flow *old,
+			    struct vpnpt_natt_flow *f)
+{
+	if (old == VPNPT_NATT_GONE || !nf_ct_is_confirmed(ct) ||
+	    !refcount_inc_not_zero(&f->ref))
+		return;
+	if (cmpxchg(&vpnpt_natt_ct(ct)->flow, old, f) != old) {
+		/* Another packet linked first, or the entry died. */
+		vpnpt_natt_put(in, f);
+		return;
+	}
+	if (old)
+		vpnpt_natt_put(in, old);
+}
+
+/*
+ * The session of the entry's flow: the linked flow's, else the flow of the
+ * entry's ends, made for a LAN client's first valid datagram (@valid).
+ * Under RCU; the session stays valid until rcu_read_unlock().
+ */
+static struct vpnpt_session *vpnpt_natt_session(struct sk_buff *skb,
+						struct nf_conn *ct,
+						enum ip_conntrack_info ctinfo,
+						bool valid)
+{
+	const struct nf_conntrack_tuple *orig =
+		&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	struct vpnpt_natt_flow *old = READ_ONCE(vpnpt_natt_ct(ct)->flow), *f;
+	struct vpnpt_ike_net *in;
+	struct vpnpt_session *s;
+	struct vpnpt_natt_key k;
+	struct mem_cgroup *mc;
+	struct net *net;
+
+	if (likely(vpnpt_natt_real(old))) {
+		s = rcu_dereference(old->session);
+		if (likely(s))
+			return s;
+	}
+	net = nf_ct_net(ct);
+	in = vpnpt_ike_net(net);
+	k.client = orig->src.u3.ip;
+	k.server = orig->dst.u3.ip;
+	k.port = orig->src.u.udp.port;
+	k.pad = 0;
+	f = rhashtable_lookup(&in->natt, &k, vpnpt_natt_params);
+	if (!f) {
+		/* Known flows were checked when they began. */
+		if (!valid || !vpnpt_ct_lan_client(skb, ct, ctinfo))
+			return NULL;
+		mc = vpnpt_charge_begin(net);
+		f = vpnpt_natt_new(net, in, ct, &k);
+		vpnpt_charge_end(mc);
+		if (!f)
+			return NULL;
+	}
+	s = rcu_dereference(f->session);
+	if (s)
+		vpnpt_natt_link(in, ct, old, f);
+	return s;
 }
 
 static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
@@ -198,9 +301,7 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 	bool from_client = CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL;
 	struct net *net = nf_ct_net(ct);
 	struct vpnpt_net *vn = vpnpt_net(net);
-	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
-	struct vpnpt_natt_flow *f;
-	struct vpnpt_natt_key k;
+	struct vpnpt_session *s;
 	struct mem_cgroup *old;
 	u8 buf[VPNPT_IKE_PEEK];
 	enum vpnpt_natt_kind kind;
@@ -208,7 +309,7 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 	size_t len, ike_off;
 	u64 ike_id;
 
-	vpnpt_count_forwarded(skb, ct, VPNPT_PROTO_NATT);
+	vpnpt_count_forwarded(skb, ct, vn, VPNPT_PROTO_NATT);
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 || skb->len < off ||
 	    !vpnpt_proto_enabled(vn, VPNPT_PROTO_NATT))
 		return NF_ACCEPT;
@@ -217,23 +318,9 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 				       buf) : NULL;
 	kind = hdr ? vpnpt_natt_classify(hdr, len, &ike_off) : VPNPT_NATT_MALFORMED;
 
-	k.client = orig->src.u3.ip;
-	k.server = orig->dst.u3.ip;
-	k.port = orig->src.u.udp.port;
-	k.pad = 0;
-	f = rhashtable_lookup(&in->natt, &k, vpnpt_natt_params);
-	if (!f) {
-		/* Known flows were checked when they began. */
-		if (!vpnpt_ct_lan_client(skb, ct, ctinfo))
-			return NF_ACCEPT;
-		if (kind != VPNPT_NATT_MALFORMED) {
-			old = vpnpt_charge_begin(net);
-			f = vpnpt_natt_new(net, in, ct, &k);
-			vpnpt_charge_end(old);
-		}
-	}
-	if (f)
-		vpnpt_session_seen(f->session, from_client ? 0 : 1, len);
+	s = vpnpt_natt_session(skb, ct, ctinfo, kind != VPNPT_NATT_MALFORMED);
+	if (s)
+		vpnpt_session_seen(s, from_client ? 0 : 1, len);
 
 	switch (kind) {
 	case VPNPT_NATT_KEEPALIVE:
@@ -242,9 +329,8 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 		break;
 	case VPNPT_NATT_ESP:
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_ESP);
-		if (f && !from_client)
-			vpnpt_session_set_state(net, f->session,
-						VPNPT_SESSION_ESTABLISHED);
+		if (s && !from_client)
+			vpnpt_session_set_state(net, s, VPNPT_SESSION_ESTABLISHED);
 		break;
 	case VPNPT_NATT_IKE:
 		vpnpt_stats_inc(&vn->stats, VPNPT_PROTO_NATT, VPNPT_STAT_NATT_IKE);
@@ -254,18 +340,20 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 		ike_id = vpnpt_ike_message(net, ct, from_client, hdr + ike_off,
 					   len - ike_off, true);
 		vpnpt_charge_end(old);
-		if (f && ike_id && READ_ONCE(f->session->parent) != ike_id) {
+		if (s && ike_id && READ_ONCE(s->parent) != ike_id) {
 			struct vpnpt_ike_key ik = {
-				.client = k.client, .server = k.server,
+				.client = orig->src.u3.ip,
+				.server = orig->dst.u3.ip,
 				.ispi = vpnpt_get_be64(hdr + ike_off),
 			};
 			struct vpnpt_ike_sa *sa;
 
-			WRITE_ONCE(f->session->parent, ike_id);
-			sa = rhashtable_lookup(&in->sas, &ik, vpnpt_ike_sa_params);
+			WRITE_ONCE(s->parent, ike_id);
+			sa = rhashtable_lookup(&vpnpt_ike_net(net)->sas, &ik,
+					       vpnpt_ike_sa_params);
 			if (sa) {
-				WRITE_ONCE(f->session->ids.ike.spi_i, ik.ispi);
-				WRITE_ONCE(f->session->ids.ike.spi_r,
+				WRITE_ONCE(s->ids.ike.spi_i, ik.ispi);
+				WRITE_ONCE(s->ids.ike.spi_r,
 					   READ_ONCE(sa->session->ids.ike.spi_r));
 			}
 		}
@@ -276,6 +364,16 @@ static int vpnpt_natt_help(struct sk_buff *skb, unsigned int protoff,
 		break;
 	}
 	return NF_ACCEPT;
+}
+
+/* The entry is going: its link to a flow goes, for good. */
+static void vpnpt_natt_ct_destroy(struct nf_conn *ct)
+{
+	struct vpnpt_natt_flow *f = xchg(&vpnpt_natt_ct(ct)->flow,
+					 VPNPT_NATT_GONE);
+
+	if (vpnpt_natt_real(f))
+		vpnpt_natt_put(vpnpt_ike_net(nf_ct_net(ct)), f);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -302,6 +400,7 @@ static struct nf_conntrack_helper vpnpt_ike_helpers[] __read_mostly = {
 		.tuple.src.u.udp.port = cpu_to_be16(VPNPT_PORT_NATT),
 		.tuple.dst.protonum = IPPROTO_UDP,
 		.help = vpnpt_natt_help,
+		.destroy = vpnpt_natt_ct_destroy,
 		.expect_policy = &vpnpt_ike_exp_policy,
 	},
 };
@@ -349,29 +448,40 @@ static int __net_init vpnpt_ike_net_init(struct net *net)
 		return err;
 	err = rhashtable_init(&in->natt, &vpnpt_natt_params);
 	if (err)
-		goto err_sas;
-	err = rhashtable_init(&in->natt_ids, &vpnpt_natt_id_params);
-	if (err)
-		goto err_natt;
-	return 0;
-
-err_natt:
-	rhashtable_destroy(&in->natt);
-err_sas:
-	rhashtable_destroy(&in->sas);
+		rhashtable_destroy(&in->sas);
 	return err;
 }
 
+static int vpnpt_natt_ours(struct nf_conn *ct, void *data)
+{
+	struct nf_conn_help *help = nfct_help(ct);
+
+	return help &&
+	       rcu_access_pointer(help->helper) == &vpnpt_ike_helpers[1];
+}
+
+/*
+ * A namespace goes, or the module (its helpers already unregistered): the
+ * NAT-T entries vpnpt still helps go, and their destroy callbacks drop
+ * their links; then the sessions. What is left are flows linked by entries
+ * the helper was taken from at module exit, which never read them again.
+ */
 static void __net_exit vpnpt_ike_net_exit(struct net *net)
 {
 	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
+	struct vpnpt_natt_flow *f, *tmp;
 
+	vpnpt_ct_iterate_cleanup_net(net, vpnpt_natt_ours, NULL);
 	vpnpt_sessions_flush(net, BIT(VPNPT_PROTO_IKE) | BIT(VPNPT_PROTO_NATT));
 	spin_lock_bh(&in->lock);
 	in->dying = true;
+	list_for_each_entry_safe(f, tmp, &in->natt_list, all) {
+		WARN_ON_ONCE(f->hashed || rcu_access_pointer(f->session));
+		list_del(&f->all);
+		kfree_rcu(f, rcu);
+	}
 	spin_unlock_bh(&in->lock);
-	WARN_ON_ONCE(!list_empty(&in->sa_list) || !list_empty(&in->natt_list));
-	rhashtable_destroy(&in->natt_ids);
+	WARN_ON_ONCE(!list_empty(&in->sa_list));
 	rhashtable_destroy(&in->natt);
 	rhashtable_destroy(&in->sas);
 }
@@ -387,6 +497,8 @@ int vpnpt_ike_init(void)
 {
 	int err;
 
+	BUILD_BUG_ON(sizeof(struct vpnpt_natt_ct) >
+		     sizeof_field(struct nf_conn_help, data));
 	err = register_pernet_subsys(&vpnpt_ike_net_ops);
 	if (err)
 		return err;

@@ -70,7 +70,6 @@ struct vpnpt_ike_net {
 	spinlock_t lock; /* writers; readers use RCU */
 	struct rhashtable sas;
 	struct rhashtable natt;
-	struct rhashtable natt_ids;
 	struct list_head sa_list;
 	struct list_head natt_list;
 	struct net *net;

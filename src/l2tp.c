@@ -454,7 +454,7 @@ static int vpnpt_l2tp_help(struct sk_buff *skb, unsigned int protoff,
 	size_t len;
 	int err;
 
-	vpnpt_count_forwarded(skb, ct, VPNPT_PROTO_L2TP);
+	vpnpt_count_forwarded(skb, ct, vn, VPNPT_PROTO_L2TP);
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 ||
 	    !vpnpt_proto_enabled(vn, VPNPT_PROTO_L2TP))
 		return NF_ACCEPT;

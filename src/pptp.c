@@ -220,7 +220,8 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	unsigned int doff;
 	int ret;
 
-	vpnpt_count_forwarded(skb, ct, VPNPT_PROTO_PPTP);
+	vpnpt_count_forwarded(skb, ct, vpnpt_net(nf_ct_net(ct)),
+			      VPNPT_PROTO_PPTP);
 	if (READ_ONCE(vpnpt_pptp_stopping) || nf_ct_l3num(ct) != NFPROTO_IPV4)
 		return NF_ACCEPT;
 	if (ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY)

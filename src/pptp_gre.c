@@ -437,7 +437,8 @@ static int vpnpt_pptp_gre_help(struct sk_buff *skb, unsigned int protoff,
 	const struct vpnpt_pptp_gredata *gd = nfct_help_data(ct);
 	struct vpnpt_session *s = NULL;
 
-	vpnpt_count_forwarded(skb, ct, VPNPT_PROTO_PPTP);
+	vpnpt_count_forwarded(skb, ct, vpnpt_net(nf_ct_net(ct)),
+			      VPNPT_PROTO_PPTP);
 	if (gd->session_id)
 		s = vpnpt_session_find_rcu(nf_ct_net(ct), gd->session_id);
 	if (!s) {

@@ -30,19 +30,6 @@ void vpnpt_stats_free(struct vpnpt_stats *st)
 	st->pcpu = NULL;
 }
 
-void vpnpt_stats_add(struct vpnpt_stats *st, enum vpnpt_proto proto,
-		     enum vpnpt_stat stat, u64 n)
-{
-	struct vpnpt_pcpu_stats *s;
-	unsigned long flags;
-
-	s = get_cpu_ptr(st->pcpu);
-	flags = u64_stats_update_begin_irqsave(&s->syncp);
-	u64_stats_add(&s->c[proto][stat], n);
-	u64_stats_update_end_irqrestore(&s->syncp, flags);
-	put_cpu_ptr(st->pcpu);
-}
-
 void vpnpt_stats_read(struct vpnpt_stats *st,
 		      u64 out[__VPNPT_PROTO_MAX][__VPNPT_STAT_MAX])
 {
