@@ -284,9 +284,11 @@ gre_both "last call of the burst" rb 0x3014 10.99.1.11
 # tracked GRE packet only when vpnpt gave it its flow (lib.sh's
 # gre_probe_add). With a stream timeout of 8 s, GRE every second for 12 s
 # must keep the same flow alive, as conntrack would (not a new one from the
-# call's expectation).
+# call's expectation). All three times VPNPT_TIME_SCALE: on the debug
+# kernel a round of the loop below takes seconds, and the steps before the
+# loop more than 8 of them.
 gto=$(nsx $NS_ROUTER sysctl -n net.netfilter.nf_conntrack_gre_timeout_stream)
-nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream=8
+nsx $NS_ROUTER sysctl -qw net.netfilter.nf_conntrack_gre_timeout_stream=$((8 * VPNPT_TIME_SCALE))
 check "GRE probe before conntrack" gre_probe_add
 # the conntrack id of the GRE flow of the call with inside ID 0x0d0e
 flowid() {
@@ -304,7 +306,7 @@ id0=$(flowid)
 check "... one flow, found by its keys" test -n "$id0" -a "$(wc -w <<<"$id0")" = 1
 n=0
 for ((i = 0; i < 12; i++)); do
-	sleep 1
+	sleep "$VPNPT_TIME_SCALE"
 	[ "$(pp gre gk 0x0d0e dir=out | jq -r .ok)" = true ] && n=$((n + 1))
 done
 check_eq "GRE out every second for 12 s: every packet reaches the server" 12 "$n"
