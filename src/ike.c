@@ -452,33 +452,34 @@ static int __net_init vpnpt_ike_net_init(struct net *net)
 	return err;
 }
 
-static int vpnpt_natt_ours(struct nf_conn *ct, void *data)
-{
-	struct nf_conn_help *help = nfct_help(ct);
-
-	return help &&
-	       rcu_access_pointer(help->helper) == &vpnpt_ike_helpers[1];
-}
+/* Set at module exit once the helpers are unregistered (vpnpt_ike_exit()). */
+static bool vpnpt_natt_unhelped;
 
 /*
- * A namespace goes, or the module (its helpers already unregistered): the
- * NAT-T entries vpnpt still helps go, and their destroy callbacks drop
- * their links; then the sessions. What is left are flows linked by entries
- * the helper was taken from at module exit, which never read them again.
+ * A namespace goes, or the module. The sessions go, which unhashes every
+ * flow. A flow still linked by a conntrack entry stays on the list until
+ * the entry's destroy callback drops the link: at a namespace's exit
+ * conntrack's own cleanup, which runs after this and waits for every entry
+ * (also for those another CPU is deleting now), calls it, and this
+ * namespace's state is freed only after that. At module exit the helper
+ * was taken from the entries without that callback: their flows are freed
+ * here, and the entries never read their link again.
  */
 static void __net_exit vpnpt_ike_net_exit(struct net *net)
 {
 	struct vpnpt_ike_net *in = vpnpt_ike_net(net);
 	struct vpnpt_natt_flow *f, *tmp;
 
-	vpnpt_ct_iterate_cleanup_net(net, vpnpt_natt_ours, NULL);
 	vpnpt_sessions_flush(net, BIT(VPNPT_PROTO_IKE) | BIT(VPNPT_PROTO_NATT));
 	spin_lock_bh(&in->lock);
 	in->dying = true;
-	list_for_each_entry_safe(f, tmp, &in->natt_list, all) {
+	list_for_each_entry(f, &in->natt_list, all)
 		WARN_ON_ONCE(f->hashed || rcu_access_pointer(f->session));
-		list_del(&f->all);
-		kfree_rcu(f, rcu);
+	if (vpnpt_natt_unhelped) {
+		list_for_each_entry_safe(f, tmp, &in->natt_list, all) {
+			list_del(&f->all);
+			kfree_rcu(f, rcu);
+		}
 	}
 	spin_unlock_bh(&in->lock);
 	WARN_ON_ONCE(!list_empty(&in->sa_list));
@@ -516,5 +517,6 @@ void vpnpt_ike_exit(void)
 	/* No helper runs after this; conntracks forget the helpers. */
 	nf_conntrack_helpers_unregister(vpnpt_ike_helpers,
 					ARRAY_SIZE(vpnpt_ike_helpers));
+	vpnpt_natt_unhelped = true;
 	unregister_pernet_subsys(&vpnpt_ike_net_ops);
 }
