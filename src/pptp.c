@@ -220,8 +220,9 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	unsigned int doff;
 	int ret;
 
-	vpnpt_count_forwarded(skb, ct, vpnpt_net(nf_ct_net(ct)),
-			      VPNPT_PROTO_PPTP);
+	seg.net = nf_ct_net(ct);
+	seg.vn = vpnpt_net(seg.net);
+	vpnpt_count_forwarded(skb, ct, seg.vn, VPNPT_PROTO_PPTP);
 	if (READ_ONCE(vpnpt_pptp_stopping) || nf_ct_l3num(ct) != NFPROTO_IPV4)
 		return NF_ACCEPT;
 	if (ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY)
@@ -246,8 +247,6 @@ static int vpnpt_pptp_help(struct sk_buff *skb, unsigned int protoff,
 	if (ct->status & IPS_SRC_NAT ? skb_ensure_writable(skb, skb->len) :
 				       skb_linearize(skb))
 		return NF_DROP;
-	seg.net = nf_ct_net(ct);
-	seg.vn = vpnpt_net(seg.net);
 	seg.ct = ct;
 	seg.skb = skb;
 	seg.dir = CTINFO2DIR(ctinfo);
